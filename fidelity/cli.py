@@ -1,0 +1,99 @@
+"""Command line: a thin typer layer over ``fidelity.check``.
+
+Exit codes: 0 = checked (and within any --fail-on/--fail-under limits), 1 = a limit was
+crossed, 2 = bad input or usage (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import __version__
+from .errors import FidelityError
+from .types import SEVERITY_ORDER, Severity
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check a rewrite or translation against its original.")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class EncoderChoice(str, Enum):
+    auto = "auto"
+    use = "use"
+    e5_small = "e5-small"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"fidelity: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def main() -> None:
+    """fidelity: sentence-align a rewrite with its original and report where the meaning deviates."""
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def check(
+    original: Path = typer.Argument(..., help="The original text file ('-' for stdin)."),
+    rewrite: Path = typer.Argument(..., help="The rewrite or translation ('-' for stdin)."),
+    format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
+    original_lang: Optional[str] = typer.Option(None, help="Language of the original (ISO 639-1); detected if omitted."),
+    rewrite_lang: Optional[str] = typer.Option(None, help="Language of the rewrite (ISO 639-1); detected if omitted."),
+    encoder: EncoderChoice = typer.Option(EncoderChoice.auto, help="Sentence encoder; auto picks USE, or e5 for languages USE lacks."),
+    fail_on: Optional[Severity] = typer.Option(None, help="Exit 1 if any finding is at least this severe."),
+    fail_under: Optional[float] = typer.Option(None, help="Exit 1 if the fidelity score (0-100) is below this."),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text report (default: when stdout is a terminal)."),
+    width: Optional[int] = typer.Option(None, help="Width of the text report (default: terminal width or 160)."),
+) -> None:
+    """Compare REWRITE with ORIGINAL and report the deviations."""
+    from .pipeline import check as run_check
+    from .render import RENDERERS
+
+    if str(original) == "-" and str(rewrite) == "-":
+        _fail("only one of ORIGINAL and REWRITE can be read from stdin")
+    try:
+        report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
+                           encoder=encoder.value)
+    except FidelityError as exc:
+        _fail(str(exc))
+        return
+    to_terminal = output is None and sys.stdout.isatty()
+    if format is OutputFormat.text:
+        import shutil
+
+        text = RENDERERS["text"](report, width=width or (shutil.get_terminal_size().columns if to_terminal else 160),
+                                 color=to_terminal if color is None else color)
+    else:
+        text = RENDERERS["json"](report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror}")
+    worst = report.worst_severity()
+    if fail_on is not None and worst is not None and SEVERITY_ORDER[worst] <= SEVERITY_ORDER[fail_on]:
+        raise typer.Exit(1)
+    if fail_under is not None and report.score < fail_under:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

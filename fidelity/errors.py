@@ -1,0 +1,13 @@
+"""Errors caused by the user's input: the CLI prints them as one line, never a traceback."""
+
+
+class FidelityError(Exception):
+    """Base class for problems the user can fix (bad path, bad encoding, unsupported language)."""
+
+
+class InputError(FidelityError):
+    """An input file or text that cannot be read as a document."""
+
+
+class UnsupportedLanguageError(FidelityError):
+    """A language that no configured encoder covers."""

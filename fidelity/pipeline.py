@@ -1,0 +1,138 @@
+"""The pipeline: load → clean → detect language → segment → embed → align → detect → Report."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from . import __version__
+from .align import align
+from .clean import clean
+from .deviations import AlignedPair, Detector, SentenceDeviationDetector, judge
+from .encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
+from .errors import UnsupportedLanguageError
+from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
+from .load import load
+from .report import Report
+from .segment import segment
+from .types import SEVERITY_ORDER, Document, Finding
+
+Source = str | Path
+
+
+def prepare(source: Source, side: str, language: str | None = None) -> Document:
+    """Load, clean, identify the language of and segment one input."""
+    loaded = load(source)
+    cleaned = clean(loaded.text, side)
+    block_texts = [loaded.text[s:e] for s, e in cleaned.blocks]
+    doc_language = language or detect_document_language(block_texts).language
+    sentences = segment(loaded.text, cleaned.blocks, doc_language)
+    if language is None:
+        # Per-sentence language: a quoted foreign phrase or a mixed-language page shows up here.
+        sentences = [replace(s, language=_sentence_language(s.text, doc_language)) for s in sentences]
+    return Document(
+        text=loaded.text,
+        path=loaded.path,
+        language=doc_language,
+        sentences=sentences,
+        set_aside=cleaned.set_aside,
+    )
+
+
+def _sentence_language(text: str, document_language: str) -> str:
+    guess = detect_language(text)
+    # Short sentences ("Source: CNN") are unreliable: trust the document unless confident.
+    if guess.language == "und" or guess.confidence < 0.8:
+        return document_language
+    return guess.language
+
+
+def _choose_encoder(name: str, original: Document, rewrite: Document) -> Encoder:
+    languages = [original.language, rewrite.language]
+    if name != "auto":
+        encoder = load_encoder(name)
+        missing = [l for l in languages if l != "und" and l.split("-")[0] not in encoder.languages]
+        if missing:
+            raise UnsupportedLanguageError(
+                f"encoder {encoder.name} does not cover {', '.join(sorted(set(missing)))}; "
+                f"it covers: {', '.join(sorted(encoder.languages))}"
+            )
+        return encoder
+    encoder = encoder_for_languages(languages)
+    if encoder is None:
+        covered = sorted({l for factory in set(BUILTIN_ENCODERS.values()) for l in factory.languages})
+        missing = [l for l in languages if l not in covered]
+        raise UnsupportedLanguageError(
+            f"no available encoder covers {', '.join(sorted(set(missing)))}; covered languages: {', '.join(covered)}"
+        )
+    return encoder
+
+
+def _number(findings: list[Finding], report_beads_order: dict[int, int]) -> list[Finding]:
+    """Stable order (by position in the original, then rewrite) and ids F001, F002..."""
+
+    def key(f: Finding) -> tuple:
+        anchor = f.original or f.rewrite
+        return (
+            f.original.start if f.original else (anchor.start if anchor else 0) + 10**9,
+            f.rewrite.start if f.rewrite else -1,
+            SEVERITY_ORDER[f.severity],
+            f.category,
+        )
+
+    ordered = sorted(findings, key=key)
+    return [replace(f, id=f"F{n:03d}") for n, f in enumerate(ordered, 1)]
+
+
+def check(
+    original: Source,
+    rewrite: Source,
+    *,
+    original_lang: str | None = None,
+    rewrite_lang: str | None = None,
+    encoder: str = "auto",
+) -> Report:
+    """Compare a rewrite with its original and report where the meaning deviates.
+
+    Each of ``original`` and ``rewrite`` is the text itself (``str``) or a ``pathlib.Path``.
+    """
+    original_doc = prepare(original, "original", original_lang)
+    rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang)
+    chosen = _choose_encoder(encoder, original_doc, rewrite_doc)
+    beads = align(
+        [s.text for s in original_doc.sentences],
+        [s.text for s in rewrite_doc.sentences],
+        chosen,
+    )
+    beads = judge(beads, chosen.thresholds)
+    pair = AlignedPair(original_doc, rewrite_doc, beads)
+    detectors: list[Detector] = [SentenceDeviationDetector(chosen.thresholds)]
+    findings = [f for detector in detectors for f in detector.detect(pair)]
+    findings = _number(findings, {})
+    cross_lingual = original_doc.language != rewrite_doc.language
+    settings = {
+        "version": __version__,
+        "encoder": chosen.name,
+        "thresholds": {
+            "equivalent": chosen.thresholds.equivalent,
+            "related": chosen.thresholds.related,
+            "align_min": chosen.thresholds.align_min,
+        },
+        "translator": None,
+        "back_translation": "none (compared cross-lingually with the multilingual encoder)"
+        if cross_lingual
+        else "not needed (same language)",
+        "language_id": DETECTOR_SETTINGS,
+        "detectors": [d.name for d in detectors],
+    }
+    settings["signature"] = signature(settings)
+    return Report(original_doc, rewrite_doc, beads, findings, settings)
+
+
+def signature(settings: dict) -> str:
+    """One line that records every setting, sacrebleu-style, so a result can be reproduced."""
+    t = settings["thresholds"]
+    return (
+        f"fidelity:{settings['version']}|enc:{settings['encoder']}|eq:{t['equivalent']}|rel:{t['related']}"
+        f"|amin:{t['align_min']}|tr:{settings['translator'] or 'none'}|det:{'+'.join(settings['detectors'])}"
+    )

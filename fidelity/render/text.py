@@ -1,0 +1,97 @@
+"""Terminal renderer: aligned sentences side by side, findings, set-aside text and a summary."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..report import Report
+from ..types import Severity, Verdict
+
+_VERDICT_STYLE = {
+    Verdict.EQUIVALENT: "green",
+    Verdict.CHANGED: "yellow",
+    Verdict.UNRELATED: "red",
+    Verdict.OMITTED: "red",
+    Verdict.ADDED: "magenta",
+}
+_SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.MAJOR: "red", Severity.MINOR: "yellow"}
+
+
+def _side_text(report: Report, side: str, indices: tuple[int, ...]) -> Text:
+    doc = report.original if side == "original" else report.rewrite
+    text = Text()
+    for n, i in enumerate(indices):
+        sentence = doc.sentences[i]
+        if n:
+            text.append("\n")
+        text.append(f"[{i}] ", style="dim")
+        text.append(" ".join(sentence.text.split()))
+        if sentence.back_translation:
+            text.append(f"\n  ⇢ {sentence.back_translation}", style="italic cyan")
+    return text
+
+
+def render_text(report: Report, *, width: int | None = None, color: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 160, force_terminal=color, no_color=not color, highlight=False)
+    o, r = report.original, report.rewrite
+    console.print(Text(f"original: {o.path or '<text>'} ({o.language}, {len(o.sentences)} sentences)", style="bold"))
+    console.print(Text(f"rewrite:  {r.path or '<text>'} ({r.language}, {len(r.sentences)} sentences)", style="bold"))
+    console.print(Text(report.settings.get("signature", ""), style="dim"))
+
+    table = Table(show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("original", ratio=1)
+    table.add_column("rewrite", ratio=1)
+    table.add_column("verdict", no_wrap=True)
+    for n, bead in enumerate(report.alignment):
+        verdict = Text(bead.verdict.value, style=_VERDICT_STYLE[bead.verdict])
+        if bead.original and bead.rewrite:
+            verdict.append(f"\n{bead.score:.2f}", style="dim")
+        if bead.moved:
+            verdict.append("\nmoved", style="cyan")
+        table.add_row(str(n), _side_text(report, "original", bead.original),
+                      _side_text(report, "rewrite", bead.rewrite), verdict)
+    console.print(table)
+
+    if report.findings:
+        console.print(Text(f"Findings ({len(report.findings)})", style="bold"))
+        for f in report.findings:
+            line = Text(f"{f.id} ")
+            line.append(f"{f.severity.value:<8}", style=_SEVERITY_STYLE[f.severity])
+            line.append(f" {f.category:<16} ")
+            line.append(f.message)
+            spans = []
+            if f.original:
+                spans.append(f"original {f.original.start}-{f.original.end}")
+            if f.rewrite:
+                spans.append(f"rewrite {f.rewrite.start}-{f.rewrite.end}")
+            line.append(f"  [{', '.join(spans)}; confidence {f.confidence:.2f}]", style="dim")
+            console.print(line)
+    else:
+        console.print(Text("No deviations found.", style="green"))
+
+    if report.set_aside:
+        console.print(Text(f"Set aside, not compared ({len(report.set_aside)})", style="bold"))
+        for s in report.set_aside:
+            snippet = " ".join(s.text.split())
+            snippet = snippet if len(snippet) <= 70 else snippet[:69] + "…"
+            console.print(Text(f"  {s.side:<8} {s.start}-{s.end} {s.reason}: {snippet}", style="dim"))
+
+    summary = report.summary()
+    sev = summary["counts"]["severity"]
+    beads = summary["beads"]
+    console.print(
+        Text(
+            f"Fidelity score {summary['score']:.1f}/100 · {sev['critical']} critical, {sev['major']} major, "
+            f"{sev['minor']} minor · {beads['equivalent']} equivalent, {beads['changed']} changed, "
+            f"{beads['unrelated']} unrelated, {beads['omitted']} omitted, {beads['added']} added, "
+            f"{beads['moved']} moved",
+            style="bold",
+        )
+    )
+    return buffer.getvalue()

@@ -1,0 +1,85 @@
+"""The Report: everything a renderer needs, and the JSON contract (``Report.to_dict``)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .types import SEVERITY_ORDER, Bead, Document, Finding, SetAside, Severity, Verdict
+
+# Share of a bead's characters credited to the fidelity score, per verdict.
+_VERDICT_CREDIT = {
+    Verdict.EQUIVALENT: 1.0,
+    Verdict.CHANGED: 0.5,
+    Verdict.UNRELATED: 0.0,
+    Verdict.OMITTED: 0.0,
+    Verdict.ADDED: 0.0,
+}
+
+
+@dataclass
+class Report:
+    original: Document
+    rewrite: Document
+    alignment: list[Bead]
+    findings: list[Finding]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def set_aside(self) -> list[SetAside]:
+        return self.original.set_aside + self.rewrite.set_aside
+
+    def _bead_chars(self, bead: Bead) -> int:
+        sentences = [self.original.sentences[i] for i in bead.original]
+        sentences += [self.rewrite.sentences[j] for j in bead.rewrite]
+        return sum(s.end - s.start for s in sentences)
+
+    @property
+    def score(self) -> float:
+        """0-100: share of compared characters (both sides) in equivalent beads, changed ones at half credit."""
+        total = sum(self._bead_chars(b) for b in self.alignment)
+        if total == 0:
+            return 100.0
+        credit = sum(self._bead_chars(b) * _VERDICT_CREDIT[b.verdict] for b in self.alignment)
+        return round(100.0 * credit / total, 1)
+
+    def worst_severity(self) -> Severity | None:
+        if not self.findings:
+            return None
+        return min((f.severity for f in self.findings), key=SEVERITY_ORDER.__getitem__)
+
+    def summary(self) -> dict[str, Any]:
+        by_severity = Counter(f.severity.value for f in self.findings)
+        by_category = Counter(f.category for f in self.findings)
+        verdicts = Counter(b.verdict.value for b in self.alignment)
+        return {
+            "score": self.score,
+            "counts": {
+                "findings": len(self.findings),
+                "severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
+                "category": dict(sorted(by_category.items())),
+            },
+            "beads": {
+                "total": len(self.alignment),
+                "moved": sum(1 for b in self.alignment if b.moved),
+                **{v.value: verdicts.get(v.value, 0) for v in Verdict},
+            },
+            "sentences": {"original": len(self.original.sentences), "rewrite": len(self.rewrite.sentences)},
+            "set_aside": len(self.set_aside),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "original": self.original.to_dict(),
+            "rewrite": self.rewrite.to_dict(),
+            "alignment": [b.to_dict() for b in self.alignment],
+            "findings": [f.to_dict() for f in self.findings],
+            "set_aside": [s.to_dict() for s in self.set_aside],
+            "summary": self.summary(),
+            "settings": self.settings,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

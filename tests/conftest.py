@@ -1,0 +1,21 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CNN = SEEDS / "001_77e8c4707eb41a8b.txt"  # the original
+DEFNET = SEEDS / "000_a2e2bae9bb3cb44c.txt"  # rewrite via Russian
+INSIDER = SEEDS / "003_e7a9e3d448b427a1.txt"  # rewrite via Russian, with additions
+FIRSTPOST = SEEDS / "002_377d7d9fd1f87b0b.txt"
+SPUTNIK = SEEDS / "004_7dc13ad905372cfa.txt"
+
+
+def read_exact(path: Path) -> str:
+    """The file decoded as the pipeline decodes it: UTF-8, no newline translation."""
+    return path.read_bytes().decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_text():
+    return read_exact
