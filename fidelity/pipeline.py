@@ -8,14 +8,14 @@ from pathlib import Path
 from . import __version__
 from .align import align
 from .clean import clean
-from .deviations import AlignedPair, Detector, SentenceDeviationDetector, judge
+from .detectors import AlignedPair, default_detectors, judge
 from .encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
 from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
 from .load import load
 from .report import Report
 from .segment import segment
-from .types import SEVERITY_ORDER, Document, Finding
+from .types import SEVERITY_ORDER, Document, Finding, Verdict
 
 Source = str | Path
 
@@ -68,6 +68,21 @@ def _choose_encoder(name: str, original: Document, rewrite: Document) -> Encoder
     return encoder
 
 
+def _without_redundant(findings: list[Finding], beads: list) -> list[Finding]:
+    """Drop a bead's sentence-level 'meaning changed' finding when span-level findings say what changed."""
+    spans_by_bead = {f.bead for f in findings if f.bead is not None and not _is_sentence_level(f, beads)}
+    return [f for f in findings if not (_is_sentence_level(f, beads) and f.bead in spans_by_bead
+                                        and beads[f.bead].verdict is Verdict.CHANGED)]
+
+
+def _is_sentence_level(finding: Finding, beads: list) -> bool:
+    if finding.bead is None:
+        return False
+    bead = beads[finding.bead]
+    return bool(bead.original and bead.rewrite and finding.category == "mistranslation"
+                and finding.message.startswith(("meaning changed: similarity", "meaning differs: aligned")))
+
+
 def _number(findings: list[Finding], report_beads_order: dict[int, int]) -> list[Finding]:
     """Stable order (by position in the original, then rewrite) and ids F001, F002..."""
 
@@ -105,9 +120,9 @@ def check(
         chosen,
     )
     beads = judge(beads, chosen.thresholds)
-    pair = AlignedPair(original_doc, rewrite_doc, beads)
-    detectors: list[Detector] = [SentenceDeviationDetector(chosen.thresholds)]
-    findings = [f for detector in detectors for f in detector.detect(pair)]
+    pair = AlignedPair(original_doc, rewrite_doc, beads, chosen)
+    detectors = default_detectors(chosen)
+    findings = _without_redundant([f for detector in detectors for f in detector.detect(pair)], beads)
     findings = _number(findings, {})
     cross_lingual = original_doc.language != rewrite_doc.language
     settings = {
