@@ -21,6 +21,7 @@ class Thresholds:
     equivalent: float  # at or above: same meaning
     related: float  # at or above: a counterpart whose meaning changed; below: unrelated
     align_min: float  # a bead scoring below this is not kept as a match
+    counterpart: float  # two clauses at or above this say roughly the same thing (cue detectors compare them)
 
 
 class Encoder(Protocol):
@@ -70,7 +71,7 @@ class UniversalSentenceEncoder(_CachedEncoder):
     name = "use-multilingual-v3"
     # The 16 languages USE multilingual v3 was trained on.
     languages = frozenset("ar de en es fr it ja ko nl pl pt ru th tr zh".split() + ["zh-tw"])
-    thresholds = Thresholds(equivalent=0.80, related=0.45, align_min=0.30)
+    thresholds = Thresholds(equivalent=0.80, related=0.45, align_min=0.30, counterpart=0.60)
     dim = 512
 
     def __init__(self, threads: int = 2) -> None:
@@ -95,7 +96,7 @@ class E5SmallEncoder(_CachedEncoder):
         "hu hy id is it ja jv ka kk km kn ko ku ky la lo lt lv mg mk ml mn mr ms my ne nl no om or pa pl ps "
         "pt ro ru sa sd si sk sl so sq sr su sv sw ta te th tl tr ug uk ur uz vi xh yi zh".split()
     )
-    thresholds = Thresholds(equivalent=0.93, related=0.84, align_min=0.80)
+    thresholds = Thresholds(equivalent=0.93, related=0.84, align_min=0.80, counterpart=0.88)
     dim = 384
 
     def __init__(self, threads: int = 2) -> None:

@@ -132,6 +132,7 @@ def check(
             "equivalent": chosen.thresholds.equivalent,
             "related": chosen.thresholds.related,
             "align_min": chosen.thresholds.align_min,
+            "counterpart": chosen.thresholds.counterpart,
         },
         "translator": None,
         "back_translation": "none (compared cross-lingually with the multilingual encoder)"

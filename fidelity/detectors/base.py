@@ -1,0 +1,194 @@
+"""Deviation detectors: one module per kind, all behind the ``Detector`` protocol.
+
+Each detector gets the aligned document pair and returns ``Finding``s with exact spans.
+``judge`` sets each bead's sentence-level verdict first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Protocol, Sequence
+
+from ..encoders import Encoder, Thresholds
+from ..types import Bead, Document, Finding, Severity, Span, Verdict
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """What every detector sees: both documents and their alignment."""
+
+    original: Document
+    rewrite: Document
+    beads: list[Bead]
+    encoder: Encoder | None = None  # for detectors that measure how much a span moves similarity
+    _clause_cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def clauses(self, bead_index: int) -> "BeadClauses":
+        """Clauses of both sides of a bead and their similarity matrix (computed once, shared)."""
+        if bead_index not in self._clause_cache:
+            self._clause_cache[bead_index] = _bead_clauses(self, self.beads[bead_index])
+        return self._clause_cache[bead_index]
+
+    def matched_beads(self) -> list[tuple[int, Bead]]:
+        """(index, bead) for beads with sentences on both sides."""
+        return [(i, b) for i, b in enumerate(self.beads) if b.original and b.rewrite]
+
+
+class Detector(Protocol):
+    name: str
+
+    def detect(self, pair: AlignedPair) -> list[Finding]: ...
+
+
+def sentence_span(doc: Document, indices: Sequence[int]) -> Span | None:
+    """The span from the first to the last sentence of a bead side (exact file offsets)."""
+    if not indices:
+        return None
+    start = doc.sentences[min(indices)].start
+    end = doc.sentences[max(indices)].end
+    return Span(start, end, doc.text[start:end])
+
+
+def judge(beads: list[Bead], thresholds: Thresholds) -> list[Bead]:
+    """Set each matched bead's verdict from its similarity score and the encoder's thresholds."""
+    judged = []
+    for bead in beads:
+        if not bead.rewrite:
+            verdict = Verdict.OMITTED
+        elif not bead.original:
+            verdict = Verdict.ADDED
+        elif bead.score >= thresholds.equivalent:
+            verdict = Verdict.EQUIVALENT
+        elif bead.score >= thresholds.related:
+            verdict = Verdict.CHANGED
+        else:
+            verdict = Verdict.UNRELATED
+        judged.append(replace(bead, verdict=verdict))
+    return judged
+
+
+def short(text: str, limit: int = 80) -> str:
+    """One line of at most ``limit`` characters, for messages."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def side_ranges(doc: Document, indices: Sequence[int]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence on one side of a bead, in document order."""
+    return [(doc.sentences[i].start, doc.sentences[i].end) for i in sorted(indices)]
+
+
+def side_language(doc: Document, indices: Sequence[int]) -> str:
+    return doc.sentences[min(indices)].language if indices else doc.language
+
+
+def quoted_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks within text[start:end] (double-quote styles only)."""
+    regions = []
+    for match in _QUOTED.finditer(text, start, end):
+        regions.append((match.start() + 1, match.end() - 1))
+    return regions
+
+
+def inside(position: int, regions: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in regions)
+
+
+_QUOTED = __import__("re").compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
+
+
+@dataclass(frozen=True)
+class BeadClauses:
+    original: list  # list[Clause]
+    rewrite: list  # list[Clause]
+    sims: "np.ndarray"  # rewrite x original cosine similarities
+
+    def best_original(self, r: int) -> tuple[int, float]:
+        o = int(self.sims[r].argmax())
+        return o, float(self.sims[r, o])
+
+    def best_rewrite(self, o: int) -> tuple[int, float]:
+        r = int(self.sims[:, o].argmax())
+        return r, float(self.sims[r, o])
+
+
+def _bead_clauses(pair: AlignedPair, bead: Bead) -> BeadClauses:
+    import numpy as np
+
+    from ..clauses import split_clauses
+
+    o = [c for s, e in side_ranges(pair.original, bead.original) for c in split_clauses(pair.original.text, s, e)]
+    r = [c for s, e in side_ranges(pair.rewrite, bead.rewrite) for c in split_clauses(pair.rewrite.text, s, e)]
+    if pair.encoder is None or not o or not r:
+        return BeadClauses(o, r, np.ones((len(r), len(o)), dtype=np.float32))
+    sims = pair.encoder.encode([c.text for c in r]) @ pair.encoder.encode([c.text for c in o]).T
+    return BeadClauses(o, r, sims)
+
+
+def clause_of(clauses: list, position: int) -> int | None:
+    """Index of the clause that holds a character position, if any."""
+    for i, c in enumerate(clauses):
+        if c.start <= position < c.end:
+            return i
+    return None
+
+
+def counterpart_threshold(pair: AlignedPair) -> float:
+    """Clause similarity above which two clauses say (roughly) the same thing."""
+    return pair.encoder.thresholds.counterpart if pair.encoder is not None else 0.0
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class CueChange:
+    """A cue present on one side of a clause pair and absent from its counterpart."""
+
+    change: str  # "added" (only in the rewrite) or "dropped" (only in the original)
+    cue: Cue
+    counterpart: Span  # the clause on the other side that lacks the cue
+    similarity: float
+
+
+def cue_changes(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> list[CueChange]:
+    """Compare cues clause by clause: each clause against its most similar counterpart in the bead.
+
+    ``find_original(text, start, end)`` and ``find_rewrite`` return the ``Cue``s in a range.
+    Clauses without a counterpart (below the encoder's 'related' threshold) are left to the
+    omission and addition detectors.
+    """
+    clauses = pair.clauses(bead_index)
+    if not clauses.original or not clauses.rewrite:
+        return []
+    threshold = counterpart_threshold(pair)
+    o_text, r_text = pair.original.text, pair.rewrite.text
+    o_cues = [find_original(o_text, c.start, c.end) for c in clauses.original]
+    r_cues = [find_rewrite(r_text, c.start, c.end) for c in clauses.rewrite]
+    changes: list[CueChange] = []
+    for ri, cues in enumerate(r_cues):
+        oi, sim = clauses.best_original(ri)
+        if sim < threshold:
+            continue
+        kinds = {c.kind for c in o_cues[oi]}
+        other = clauses.original[oi]
+        for cue in cues:
+            if cue.kind not in kinds:
+                kinds.add(cue.kind)
+                changes.append(CueChange("added", cue, Span(other.start, other.end, other.text), sim))
+    for oi, cues in enumerate(o_cues):
+        ri, sim = clauses.best_rewrite(oi)
+        if sim < threshold:
+            continue
+        kinds = {c.kind for c in r_cues[ri]}
+        other = clauses.rewrite[ri]
+        for cue in cues:
+            if cue.kind not in kinds:
+                kinds.add(cue.kind)
+                changes.append(CueChange("dropped", cue, Span(other.start, other.end, other.text), sim))
+    return changes

@@ -1,0 +1,93 @@
+"""Span-level meaning changes inside aligned sentences, found by aligning clauses.
+
+Each side of a bead is cut into clauses; every rewrite clause is matched to its most similar
+original clause. A rewrite clause with no close counterpart is a mistranslation when the
+original clause it best matches is itself left without a close counterpart (the two say
+different things in the same place), otherwise an addition; an original clause that nothing
+in the rewrite covers is an omission. The DiffDel idea (how much the bead similarity rises
+when the span is removed) grades how much the span matters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..clauses import Clause, split_clauses
+from ..encoders import Encoder
+from ..types import Finding, Severity, Span
+from .base import AlignedPair, short, side_ranges
+
+# How much the bead's similarity must rise when a span is deleted for the span to be major.
+DIFFDEL_MAJOR = 0.04
+
+
+def _clauses(text: str, ranges: list[tuple[int, int]]) -> list[Clause]:
+    return [c for start, end in ranges for c in split_clauses(text, start, end)]
+
+
+def _without(text: str, ranges: list[tuple[int, int]], clause: Clause) -> str:
+    joined = " ".join(text[s:e] for s, e in ranges)
+    return " ".join(joined.replace(clause.text, " ").split())
+
+
+class ClauseDetector:
+    name = "clauses"
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.related = encoder.thresholds.related
+        self.equivalent = encoder.thresholds.equivalent
+
+    def _sim(self, a: str, b: str) -> float:
+        va, vb = self.encoder.encode([a, b])
+        return float(va @ vb)
+
+    def detect(self, pair: AlignedPair) -> list[Finding]:
+        findings: list[Finding] = []
+        for bead_index, bead in pair.matched_beads():
+            if bead.score >= self.equivalent:
+                continue  # equivalent sentences: clause noise would only add false alarms
+            o_ranges = side_ranges(pair.original, bead.original)
+            r_ranges = side_ranges(pair.rewrite, bead.rewrite)
+            o_clauses = _clauses(pair.original.text, o_ranges)
+            r_clauses = _clauses(pair.rewrite.text, r_ranges)
+            if len(o_clauses) < 2 and len(r_clauses) < 2:
+                continue  # a single clause each: the sentence-level verdict already says it all
+            sims = self.encoder.encode([c.text for c in r_clauses]) @ self.encoder.encode(
+                [c.text for c in o_clauses]).T
+            o_text = " ".join(pair.original.text[s:e] for s, e in o_ranges)
+            r_text = " ".join(pair.rewrite.text[s:e] for s, e in r_ranges)
+            base = self._sim(o_text, r_text)
+            best_o = sims.argmax(axis=1)
+            o_cover = sims.max(axis=0)
+            used_o: set[int] = set()
+            for ri, r in enumerate(r_clauses):
+                oi = int(best_o[ri])
+                s = float(sims[ri, oi])
+                if s >= self.related:
+                    continue
+                o = o_clauses[oi]
+                gain = self._sim(o_text, _without(pair.rewrite.text, r_ranges, r)) - base
+                severity = Severity.MAJOR if gain >= DIFFDEL_MAJOR else Severity.MINOR
+                mutual = int(np.argmax(sims[:, oi])) == ri and o_cover[oi] < self.related
+                if mutual:
+                    used_o.add(oi)
+                    findings.append(Finding(
+                        "", "mistranslation", severity, min(0.95, 0.5 + (self.related - s)),
+                        Span(o.start, o.end, o.text), Span(r.start, r.end, r.text),
+                        f"meaning changed: '{short(o.text, 60)}' became '{short(r.text, 60)}' (similarity {s:.2f})",
+                        bead_index))
+                else:
+                    findings.append(Finding(
+                        "", "addition", severity, min(0.9, 0.4 + (self.related - s)), None, Span(r.start, r.end, r.text),
+                        f"added inside an aligned sentence: '{short(r.text, 70)}'", bead_index))
+            for oi, o in enumerate(o_clauses):
+                if oi in used_o or o_cover[oi] >= self.related:
+                    continue
+                gain = self._sim(_without(pair.original.text, o_ranges, o), r_text) - base
+                severity = Severity.MAJOR if gain >= DIFFDEL_MAJOR else Severity.MINOR
+                findings.append(Finding(
+                    "", "omission", severity, min(0.9, 0.4 + (self.related - float(o_cover[oi]))),
+                    Span(o.start, o.end, o.text), None,
+                    f"dropped from an aligned sentence: '{short(o.text, 70)}'", bead_index))
+        return findings

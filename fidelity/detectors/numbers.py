@@ -1,0 +1,51 @@
+"""Numbers and dates that differ between the aligned sentences."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..numbers import Quantity, find_quantities
+from ..types import Finding, Severity, Span
+from .base import AlignedPair, sentence_span, side_ranges
+
+
+def _quantities(text: str, ranges: list[tuple[int, int]]) -> list[Quantity]:
+    return [q for s, e in ranges for q in find_quantities(text, s, e)]
+
+
+def _unmatched(ours: list[Quantity], theirs: list[Quantity]) -> list[Quantity]:
+    remaining = Counter(q.value for q in theirs)
+    out = []
+    for q in ours:
+        if remaining[q.value] > 0:
+            remaining[q.value] -= 1
+        else:
+            out.append(q)
+    return out
+
+
+class NumberDetector:
+    name = "numbers"
+
+    def detect(self, pair: AlignedPair) -> list[Finding]:
+        findings = []
+        for bead_index, bead in pair.matched_beads():
+            o_q = _quantities(pair.original.text, side_ranges(pair.original, bead.original))
+            r_q = _quantities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite))
+            missing = _unmatched(o_q, r_q)
+            extra = _unmatched(r_q, o_q)
+            # Pair what changed in order; leftovers are numbers dropped or added.
+            for o, r in zip(missing, extra):
+                findings.append(Finding(
+                    "", "number_changed", Severity.MAJOR, 0.8, Span(o.start, o.end, o.text), Span(r.start, r.end, r.text),
+                    f"number changed: '{o.text}' became '{r.text}'", bead_index))
+            for o in missing[len(extra):]:
+                findings.append(Finding(
+                    "", "number_changed", Severity.MINOR, 0.6, Span(o.start, o.end, o.text),
+                    sentence_span(pair.rewrite, bead.rewrite),
+                    f"number dropped: '{o.text}' is not in the rewrite", bead_index))
+            for r in extra[len(missing):]:
+                findings.append(Finding(
+                    "", "number_changed", Severity.MINOR, 0.6, sentence_span(pair.original, bead.original),
+                    Span(r.start, r.end, r.text), f"number added: '{r.text}' is not in the original", bead_index))
+        return findings

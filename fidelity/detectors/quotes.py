@@ -1,0 +1,104 @@
+"""Quotation findings: a quotation in the rewrite that is altered or has no source.
+
+Every quotation in the rewrite's sentences is traced to the original with
+:func:`fidelity.quotes.match_quotation`. Candidates in the original sentences of the
+aligned bead (and the nearest original sentences) are preferred, so a quotation of a few
+words that was translated ("hard and heavy") still finds its source (“more and more
+severe, and also complex”).
+
+* verbatim → no finding;
+* altered → ``quote_altered``; severity from the diff (negation or number changed, or
+  content words substituted/dropped with the meaning moved: critical; wording changed
+  but meaning kept, or words reordered: major; function words or inflection only: minor);
+* not found → ``addition`` ("quotation has no source in the original"), major, or minor
+  for a quotation of one or two words (scare quotes, a term).
+"""
+
+from __future__ import annotations
+
+from ..encoders import Encoder
+from ..quotes import (
+    DEFAULT_SETTINGS,
+    QuoteMatch,
+    QuoteSettings,
+    back_translated_quote,
+    document_quotations,
+    match_quotation,
+    sentence_context,
+)
+from ..types import Finding, Severity, Span
+from .base import AlignedPair
+
+
+class QuoteDetector:
+    """Quotations altered or invented by the rewrite."""
+
+    name = "quotes"
+
+    def __init__(self, encoder: Encoder | None = None, settings: QuoteSettings = DEFAULT_SETTINGS) -> None:
+        self.encoder = encoder
+        self.settings = settings
+
+    def matches(self, pair: AlignedPair) -> list[tuple[QuoteMatch, int | None]]:
+        """Each rewrite quotation's match, with the index of the bead holding it."""
+        encoder = self.encoder or pair.encoder
+        original, rewrite = pair.original, pair.rewrite
+        original_quotes = document_quotations(original)
+        sentence_spans = [(s.start, s.end) for s in original.sentences] or None
+        bead_of: dict[int, int] = {}
+        for b, bead in enumerate(pair.beads):
+            for r in bead.rewrite:
+                bead_of[r] = b
+        context_of = sentence_context(original, rewrite, encoder, beads=pair.beads, settings=self.settings)
+        cross = None
+        if original.language != "und" and rewrite.language != "und":
+            cross = original.language.split("-")[0] != rewrite.language.split("-")[0]
+        out: list[tuple[QuoteMatch, int | None]] = []
+        quotes = document_quotations(rewrite)
+        for q in quotes:
+            touched = [i for i, s in enumerate(rewrite.sentences) if q.start < s.end and s.start < q.end]
+            bead_index = next((bead_of[i] for i in touched if i in bead_of), None)
+            context_idx = [j for i in touched for j in context_of[i]]
+            context = [(original.sentences[j].start, original.sentences[j].end) for j in dict.fromkeys(context_idx)]
+            pivot = back_translated_quote(q, rewrite, quotes) if cross is not False else None
+            m = match_quotation(q, original_quotes, original.text, encoder, rewrite_text=rewrite.text,
+                                context=context, sentences=sentence_spans, cross_lingual=cross, pivot=pivot,
+                                settings=self.settings)
+            out.append((m, bead_index))
+        return out
+
+    def detect(self, pair: AlignedPair) -> list[Finding]:
+        findings: list[Finding] = []
+        for m, bead_index in self.matches(pair):
+            q = m.quotation
+            rewrite_span = Span(q.start, q.end, q.text)
+            if m.status == "verbatim":
+                continue
+            if m.status == "not_found":
+                short_quote = q.word_count <= self.settings.short_words
+                findings.append(
+                    Finding("", "addition", Severity.MINOR if short_quote else Severity.MAJOR,
+                            0.5 if short_quote else 0.7, None, rewrite_span, m.message(), bead_index)
+                )
+                continue
+            assert m.severity is not None
+            findings.append(
+                Finding("", "quote_altered", m.severity, _confidence(m, pair, self.settings), m.source, rewrite_span, m.message(),
+                        bead_index)
+            )
+        return findings
+
+
+def _confidence(m: QuoteMatch, pair: AlignedPair, settings: QuoteSettings) -> float:
+    """How sure the source is the right one and that the words really differ."""
+    evidence = 0.45
+    if m.in_context:
+        evidence += 0.25
+    if m.translated:
+        evidence += 0.1
+    else:
+        evidence += 0.25 * min(1.0, m.overlap / settings.diff_min)
+    encoder = pair.encoder
+    if m.similarity is not None and encoder is not None and m.similarity >= encoder.thresholds.related:
+        evidence += 0.1
+    return round(min(0.95, evidence), 3)

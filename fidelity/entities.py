@@ -1,0 +1,96 @@
+"""Named-entity candidates without an NER model: capitalised words that the documents never
+use in lower case (so "Office" in a Title Case headline is not one, "Vienna" is)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .tokens import Token, stem, tokenize
+
+# Function words that start sentences; they are never names, even in a one-sentence text.
+_NOT_NAMES = set(
+    """a an the this that these those there their they them he she it its his her we our you your i my me
+    in on at of for to from by with as and or but if when while after before since despite although though
+    however nevertheless moreover thus so also not no yes according separately meanwhile speaking
+    exclusive what why how who which where some any all many more most such other another each every
+    last next first new said says will would could may might can should must has have had is are was were be
+    в на и но а по с к о об от из за для что как это этот эта эти он она они мы вы я его её их не
+    der die das ein eine und oder aber in im am zu von mit le la les un une et ou mais de du des en au""".split()
+)
+_NOT_NAMES |= set(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april june july august
+    september october november december понедельник вторник среда четверг пятница суббота воскресенье""".split()
+)
+_CAPITALISED = re.compile(r"^[A-ZА-ЯЁ]")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SENTENCE_START = re.compile(r"[\s\"“”«»„‘’'(\[—–-]*$")
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        # "Russian" and "Russia", "Japanese" and "Japan" share a key.
+        return stem(self.text.split()[0])[:5]
+
+
+def lower_case_vocabulary(*texts: str) -> set[str]:
+    return {t.text for text in texts for t in tokenize(text) if t.text[:1].islower()}
+
+
+def mid_sentence_capitals(text: str, ranges: list[tuple[int, int]]) -> set[str]:
+    """Capitalised words seen somewhere other than at the start of a sentence."""
+    seen = set()
+    for start, end in ranges:
+        for token in tokenize(text, start, end):
+            if _CAPITALISED.match(token.text) and not _SENTENCE_START.match(text[start : token.start]):
+                seen.add(_POSSESSIVE.sub("", token.text))
+    return seen
+
+
+def find_entities(text: str, ranges: list[tuple[int, int]], vocabulary: set[str],
+                  known_names: set[str] | None = None) -> list[Entity]:
+    """Runs of capitalised tokens that are not function words and never appear in lower case.
+
+    A capitalised word at the start of a sentence counts only if ``known_names`` (capitalised
+    words seen mid-sentence) has it, or it is an acronym.
+    """
+    entities: list[Entity] = []
+    for start, end in ranges:
+        run: list[Token] = []
+        for token in tokenize(text, start, end) + [None]:
+            word = _POSSESSIVE.sub("", token.text) if token is not None else ""
+            is_name = (
+                token is not None
+                and _CAPITALISED.match(word)
+                and word.lower() not in _NOT_NAMES
+                and word.lower() not in vocabulary
+                and not word.isdigit()
+                and (
+                    run
+                    or not _SENTENCE_START.match(text[start : token.start])
+                    or word.isupper()
+                    or (known_names is not None and word in known_names)
+                )
+            )
+            adjacent = bool(run) and token is not None and text[run[-1].end : token.start].strip() == ""
+            if is_name and (not run or adjacent):
+                run.append(token)
+                continue
+            if run:
+                last = run[-1]
+                end_at = last.start + len(_POSSESSIVE.sub("", last.text))
+                entities.append(Entity(run[0].start, end_at, text[run[0].start : end_at]))
+            run = [token] if is_name else []
+    return entities
+
+
+def same_entity(a: Entity, b: Entity) -> bool:
+    a_words = {stem(w)[:5] for w in a.text.split()}
+    b_words = {stem(w)[:5] for w in b.text.split()}
+    return bool(a_words & b_words)

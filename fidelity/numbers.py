@@ -1,0 +1,94 @@
+"""Numbers, quantities and dates found in text, normalised so that "1,400" == "1400" and
+"May 3" == "3 May" == "3 мая"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTHS = {
+    **{m: i for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), 1)},
+    **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
+    "sept": 9,
+    **{m: i for i, m in enumerate(
+        "январ феврал март апрел ма июн июл август сентябр октябр ноябр декабр".split(), 1)},
+}
+_EN_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12, "half": 0.5, "twice": 2, "double": 2,
+    "doubled": 2, "triple": 3, "tripled": 3,
+    "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
+    "восемь": 8, "девять": 9, "десять": 10, "сто": 100, "тысяч": 1000, "тысячи": 1000, "тысяча": 1000,
+    "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000, "млн": 1_000_000,
+    "миллиард": 1_000_000_000, "млрд": 1_000_000_000, "вдвое": 2, "дважды": 2, "втрое": 3,
+}
+_MONTH_NAME = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
+              r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|" \
+              r"июл[ьяе]|август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAME})\b\.?", re.I)
+_MONTH_DAY = re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent))", re.I)
+_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
+                     r"(?:st|nd|rd|th)?(?![\w])", re.I)
+_WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    text: str
+    value: str  # normalised: "1400", "50%", "date:05-03"
+
+
+def _month(name: str) -> int:
+    name = name.lower().rstrip(".")
+    if name in _MONTHS:
+        return _MONTHS[name]
+    for key, value in _MONTHS.items():
+        if len(key) >= 3 and name.startswith(key):
+            return value
+    return _MONTHS.get(name[:2], 0)
+
+
+def _number_value(raw: str) -> str:
+    cleaned = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", cleaned):
+        cleaned = cleaned.replace(",", "")
+    cleaned = cleaned.replace(",", ".")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return cleaned
+    return str(int(number)) if number == int(number) else str(number)
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Dates (day+month), numbers (digits, with %), and number words, with exact offsets."""
+    end = len(text) if end is None else end
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= ts or s >= te for ts, te in taken)
+
+    for regex, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        for m in regex.finditer(text, start, end):
+            if free(m.start(), m.end()):
+                value = f"date:{_month(m.group(month_group)):02d}-{int(m.group(day_group)):02d}"
+                found.append(Quantity(m.start(), m.end(), m.group(0), value))
+                taken.append((m.start(), m.end()))
+    for m in _NUMBER.finditer(text, start, end):
+        if free(m.start(), m.end()):
+            unit = "%" if m.group(2) else ""
+            found.append(Quantity(m.start(), m.end(), m.group(0), _number_value(m.group(1)) + unit))
+            taken.append((m.start(), m.end()))
+    for m in _WORD.finditer(text, start, end):
+        if free(m.start(), m.end()):
+            value = _EN_WORDS[m.group(1).lower()]
+            found.append(Quantity(m.start(), m.end(), m.group(0), str(value)))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda q: q.start)
