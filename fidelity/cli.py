@@ -81,18 +81,48 @@ def check(
                                  color=to_terminal if color is None else color)
     else:
         text = RENDERERS["json"](report)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror}")
+    _write(text, output)
     worst = report.worst_severity()
     if fail_on is not None and worst is not None and SEVERITY_ORDER[worst] <= SEVERITY_ORDER[fail_on]:
         raise typer.Exit(1)
     if fail_under is not None and report.score < fail_under:
         raise typer.Exit(1)
+
+
+@app.command()
+def quotes(
+    original: Path = typer.Argument(..., help="The original text file."),
+    others: list[Path] = typer.Argument(..., help="Texts whose quotations are traced to the original."),
+    format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
+    encoder: EncoderChoice = typer.Option(EncoderChoice.auto, help="Sentence encoder."),
+) -> None:
+    """Trace every quotation in OTHERS to its source in ORIGINAL: verbatim, altered (with the diff) or not found."""
+    import json
+
+    from .pipeline import trace
+    from .quotes import render_quote_traces
+
+    try:
+        traces = trace(original, others, encoder=encoder.value)
+    except FidelityError as exc:
+        _fail(str(exc))
+        return
+    if format is OutputFormat.json:
+        text = json.dumps([t.to_dict() for t in traces], ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = render_quote_traces(traces)
+    _write(text, output)
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
 
 
 if __name__ == "__main__":  # pragma: no cover

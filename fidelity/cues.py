@@ -36,7 +36,7 @@ ANTONYMS: dict[str, list[tuple[str, str]]] = {
 # Hedging and modality, grouped by the kind of uncertainty they express.
 HEDGES: dict[str, dict[str, list[str]]] = {
     "en": {
-        "negotiating": [r"in talks", r"talks to", r"negotiat\w+", r"discuss\w*", r"in discussions?", r"consider\w*",
+        "negotiating": [r"in talks", r"talks to", r"negotiat\w+", r"discussing", r"in discussions?", r"under discussion", r"consider\w*",
                         r"exploring", r"weighing"],
         "planning": [r"plans? to", r"planning", r"planned", r"intends? to", r"intention", r"aims? to", r"proposed?",
                      r"expected to", r"set to", r"is to", r"are to"],

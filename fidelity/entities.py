@@ -90,7 +90,15 @@ def find_entities(text: str, ranges: list[tuple[int, int]], vocabulary: set[str]
     return entities
 
 
+def entity_keys(entity: Entity) -> set[str]:
+    """Stems of the entity's words, hyphens split: 'Asia-Pacific' ~ 'Asia Pacific', 'Russian' ~ 'Russia'."""
+    return {stem(w) for w in re.split(r"[\s\-‐]+", entity.text) if w}
+
+
+def keys_match(a: set[str], b: set[str]) -> bool:
+    """Any word stem of one is a prefix of one of the other ('japan' ~ 'japanes'; not 'austria' ~ 'australia')."""
+    return any(x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x))) for x in a for y in b)
+
+
 def same_entity(a: Entity, b: Entity) -> bool:
-    a_words = {stem(w)[:5] for w in a.text.split()}
-    b_words = {stem(w)[:5] for w in b.text.split()}
-    return bool(a_words & b_words)
+    return keys_match(entity_keys(a), entity_keys(b))

@@ -47,8 +47,8 @@ def _sentence_language(text: str, document_language: str) -> str:
     return guess.language
 
 
-def _choose_encoder(name: str, original: Document, rewrite: Document) -> Encoder:
-    languages = [original.language, rewrite.language]
+def _choose_encoder(name: str, *docs: Document) -> Encoder:
+    languages = [d.language for d in docs]
     if name != "auto":
         encoder = load_encoder(name)
         missing = [l for l in languages if l != "und" and l.split("-")[0] not in encoder.languages]
@@ -143,6 +143,16 @@ def check(
     }
     settings["signature"] = signature(settings)
     return Report(original_doc, rewrite_doc, beads, findings, settings)
+
+
+def trace(original: Source, others: list[Source], *, encoder: str = "auto") -> list:
+    """Trace every quotation in ``others`` to its source in ``original`` (``fidelity quotes``)."""
+    from .quotes import trace_quotes
+
+    original_doc = prepare(original, "original")
+    other_docs = [prepare(o, "rewrite") for o in others]
+    chosen = _choose_encoder(encoder, original_doc, *other_docs)
+    return trace_quotes(original_doc, other_docs, chosen)
 
 
 def signature(settings: dict) -> str:

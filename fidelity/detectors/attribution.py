@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from ..cues import ATTRIBUTION, base_language, find_cues
-from ..entities import Entity, find_entities, lower_case_vocabulary, mid_sentence_capitals
-from ..tokens import stem
+from ..entities import Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary, mid_sentence_capitals
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, sentence_span, side_language, side_ranges
 from .entities import _script
 
-_WINDOW = 60  # characters around a cue in which the source's name is looked for
+_WINDOW = 25  # characters between a cue and the source's name ("Nikkei Asia first reported")
 
 
 def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[str]) -> list[tuple[Span, list[Entity]]]:
@@ -18,13 +17,14 @@ def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[
     for start, end in ranges:
         entities = find_entities(text, [(start, end)], vocabulary, names)
         for cue in find_cues(ATTRIBUTION, language, text, start, end):
-            near = [e for e in entities if e.end >= cue.start() - _WINDOW and e.start <= cue.end() + _WINDOW]
+            near = sorted((e for e in entities if e.end >= cue.start() - _WINDOW and e.start <= cue.end() + _WINDOW),
+                          key=lambda e: min(abs(e.end - cue.start()), abs(e.start - cue.end())))
             out.append((Span(cue.start(), cue.end(), cue.group(0)), near))
     return out
 
 
 def _keys(entities: list[Entity]) -> set[str]:
-    return {stem(w)[:5] for e in entities for w in e.text.split()}
+    return {k for e in entities for k in entity_keys(e)}
 
 
 class AttributionDetector:
@@ -52,7 +52,7 @@ class AttributionDetector:
             if not r_sources:
                 cue, names = o_sources[0]
                 who = names[0]
-                if same_script and _keys(names) & _keys(r_names) and len(o_sources) == 1:
+                if same_script and keys_match(_keys(names), _keys(r_names)) and len(o_sources) == 1:
                     # The source is still named in the rewrite, e.g. "in an interview with CNN".
                     continue
                 start, end = min(who.start, cue.start), max(who.end, cue.end)

@@ -50,9 +50,18 @@ def sentence_span(doc: Document, indices: Sequence[int]) -> Span | None:
 
 
 def judge(beads: list[Bead], thresholds: Thresholds) -> list[Bead]:
-    """Set each matched bead's verdict from its similarity score and the encoder's thresholds."""
+    """Set each matched bead's verdict from its similarity score and the encoder's thresholds.
+
+    In a multi-sentence document an unrelated bead is no real match: it is split into
+    omitted and added sentences. A lone sentence pair keeps the verdict 'unrelated'.
+    """
     judged = []
+    single_pair = len(beads) == 1
     for bead in beads:
+        if bead.original and bead.rewrite and bead.score < thresholds.related and not single_pair:
+            judged += [Bead((i,), (), 0.0, Verdict.OMITTED) for i in bead.original]
+            judged += [Bead((), (j,), 0.0, Verdict.ADDED) for j in bead.rewrite]
+            continue
         if not bead.rewrite:
             verdict = Verdict.OMITTED
         elif not bead.original:

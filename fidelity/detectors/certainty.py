@@ -34,17 +34,16 @@ class CertaintyShiftDetector:
             for change in cue_changes(pair, bead_index, o_find, r_find):
                 cue = Span(change.cue.start, change.cue.end, change.cue.text)
                 other = change.counterpart
-                key = (other.start, other.end)
-                if key in reported:
+                if (other.start, other.end) in reported or (cue.start, cue.end) in reported:
                     continue
-                reported.add(key)
+                reported |= {(other.start, other.end), (cue.start, cue.end)}
                 # A hedge of another kind on the other side is a change of modality, not certainty.
                 other_side = (o_find if change.change == "added" else r_find)(
                     (pair.original if change.change == "added" else pair.rewrite).text, other.start, other.end)
                 if other_side:
                     before, after = (other_side[0], change.cue) if change.change == "added" else (change.cue, other_side[0])
                     findings.append(Finding(
-                        "", "certainty_shift", Severity.MINOR, 0.5,
+                        "", "certainty_shift", Severity.MAJOR, 0.5,
                         Span(before.start, before.end, before.text) if change.change == "dropped" else other,
                         Span(after.start, after.end, after.text) if change.change == "added" else other,
                         f"modality changed: '{before.text}' ({before.kind}) became '{after.text}' ({after.kind})",
