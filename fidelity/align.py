@@ -6,47 +6,57 @@ The aligner works in three passes, in the spirit of Bertalign / Vecalign:
    ``top_k`` most similar rewrite sentences (and vice versa) become candidate 1-1 pairs;
    the heaviest strictly monotone chain of candidates (a weighted longest increasing
    subsequence, ``O(c log c)`` in the number ``c`` of candidates) is the anchor path.
-   No ``n x m`` table is filled.
-2. **Banded many-to-many DP.** Around the anchor path (rectangles between consecutive
-   anchors, widened by ``window`` sentences) a dynamic programme chooses beads of
-   1..``max_merge`` sentences per side, plus single-sentence omissions/additions. A
-   merged side is scored by embedding the *joined* sentences (``"s1 s2"``), so the
-   score compares meanings, not averaged vectors. Each bead's value counts once per
-   sentence it covers, is centred on the encoder's ``align_min`` (a pair below it costs
-   more than leaving both sentences unmatched) and is damped by a length-ratio term.
+   No ``n x m`` DP table is filled.
+2. **Banded many-to-many DP.** Around the anchor path (the rectangles between
+   consecutive anchors, widened by ``window`` sentences) a dynamic programme chooses
+   beads of 1..``max_merge`` sentences per side, and single-sentence omissions and
+   additions. A merged side is scored by embedding the *joined* sentences (``"s1 s2"``),
+   so the score compares meanings, not averaged vectors. A bead is worth its cosine on a
+   per-document scale (0 at the median cosine of all sentence pairs, 1 at the median
+   best-counterpart cosine; see ``_calibrate``) minus ``bias`` and a length-ratio
+   penalty; each unmatched sentence costs ``skip``. In-order beads whose cosine is below
+   ``match_min`` (default ``thresholds.align_min``) are not kept, except a 1-1 bead
+   wedged between two kept beads (an in-place rewording: kept with its low score).
 3. **Reordering.** A monotone path turns a moved paragraph into an omission plus an
-   addition. Leftover original and rewrite sentences are therefore re-matched out of
-   order: the most similar leftover pair above ``move_min`` seeds a block, the runs of
-   leftover sentences around both ends are aligned with the same banded DP (so a moved
-   paragraph keeps its 2-1 / 1-2 beads), and the beads it yields are marked
-   ``moved=True``. This repeats until no leftover pair is similar enough.
+   addition. So pairs at or above ``move_min`` (default halfway between
+   ``thresholds.related`` and ``thresholds.equivalent``), most similar first, are
+   re-matched out of order among sentences that are leftovers, held by a weak in-order
+   bead (below ``related``; a weak positional match must not hide a strong moved one) or
+   dead weight at the edge of a merged bead. Each such pair frees its sentences, and the
+   leftover runs around both are aligned by the same banded DP (so a moved paragraph
+   keeps its 2-1 / 1-2 beads); beads reaching ``related`` are kept. A bead from this
+   pass that does not fit the in-order chain gets ``moved=True``.
 
 Output order: beads are sorted by the rewrite's order (smallest rewrite index of the
-bead). A bead with an empty rewrite side (an omission) is placed directly after the
-bead holding the closest preceding original sentence of the in-order (non-moved)
-alignment, so omissions appear where the rewrite "should" have had them. Every original
-and every rewrite index appears in exactly one bead. The result is deterministic.
+bead). A bead with an empty rewrite side (an omission) comes right after the bead
+holding the closest preceding original sentence that is not moved, i.e. where the
+rewrite "should" have had it. Every original and every rewrite index appears in exactly
+one bead; matched beads carry the cosine of the joined original text with the joined
+rewrite text as ``score``. Ties are broken by index: the result is deterministic.
 
-Scores never hard-code a cosine: every cut-off comes from ``encoder.thresholds``.
+No cosine is hard-coded: cut-offs come from ``encoder.thresholds`` and the DP's scale
+from the documents themselves.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
-import re
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from .encoders import Encoder
+from .encoders import Encoder, Thresholds
 from .types import Bead, Verdict
 
 __all__ = ["align", "bead_types"]
 
 _NEG = -1e18
+_BLOCK = 256  # rows per similarity block: memory stays linear in document length
+_MOVE_REACH = 16  # sentences either side of a moved pair that its block DP may take in
 
-
-# --------------------------------------------------------------------------- helpers
+Pair = tuple[tuple[int, ...], tuple[int, ...]]
 
 
 def bead_types(max_merge: int, max_total: int | None = None) -> list[tuple[int, int]]:
@@ -61,47 +71,60 @@ def bead_types(max_merge: int, max_total: int | None = None) -> list[tuple[int, 
     return out
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+@dataclass(frozen=True)
+class _Params:
+    types: tuple[tuple[int, int], ...]
+    top_k: int
+    window: int
+    bias: float
+    skip: float
+    length_weight: float
+    thresholds: Thresholds
+    zero: float  # cosine worth 0 in the DP
+    unit: float  # cosine distance from ``zero`` worth 1
+
+    def rescale(self, cos: np.ndarray | float) -> np.ndarray | float:
+        return (cos - self.zero) / self.unit
 
 
-def _anchor_tokens(text: str) -> frozenset[str]:
-    """Tokens that survive translation and paraphrase: numbers and names."""
-    out = set()
-    for word in _WORD.findall(text):
-        if any(c.isdigit() for c in word) or (word[0].isupper() and len(word) >= 3):
-            out.add(word.lower())
-    return frozenset(out)
+def _calibrate(src: "_Side", tgt: "_Side", th: Thresholds, adaptive: bool) -> tuple[float, float]:
+    """The DP's cosine scale for this document pair: (zero, unit).
+
+    Adaptive: 0 at the median cosine of all sentence pairs (what unrelated sentences
+    of these two documents score) and 1 at the median of each original sentence's best
+    cosine (what a typical counterpart scores). This absorbs both the encoder's own
+    range (USE spreads pairs over 0..1, e5 squeezes them into 0.75..1) and the
+    documents' (same-topic news sentences are closer than those of a novel). Small
+    inputs, or ``adaptive=False``, use the encoder thresholds: 0 at ``align_min``, 1 at
+    ``equivalent``.
+    """
+    fallback = (th.align_min, max(th.equivalent - th.align_min, 1e-6))
+    n, m = len(src), len(tgt)
+    if not adaptive or n < 4 or m < 4:
+        return fallback
+    rows = sorted(set(np.linspace(0, n - 1, min(n, _BLOCK)).round().astype(int).tolist()))
+    sims = src.singles(rows) @ tgt.singles(range(m)).T
+    zero = float(np.median(sims))
+    top = float(np.median(sims.max(axis=1)))
+    return zero, max(top - zero, 0.25 * fallback[1])
 
 
-def _lexical(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / math.sqrt(len(a) * len(b))
+class _Side:
+    """Sentences of one document with embeddings of their contiguous spans, built on demand."""
 
-
-class _Spans:
-    """Embeddings and lengths of the contiguous spans of one side, built on demand."""
-
-    def __init__(self, sentences: Sequence[str], base: np.ndarray, encoder: Encoder) -> None:
+    def __init__(self, sentences: Sequence[str], encoder: Encoder) -> None:
         self.sentences = list(sentences)
         self.encoder = encoder
-        self.base = np.asarray(base, dtype=np.float32)
-        self.mean = self.base.mean(axis=0) if len(self.base) else np.zeros(self.base.shape[1:], np.float32)
         self.vectors: dict[tuple[int, int], np.ndarray] = {}
-        for i in range(len(self.sentences)):
-            self.vectors[(i, i + 1)] = base[i]
-        self.lengths = np.array([max(len(s), 1) for s in self.sentences], dtype=np.float64)
-        self.cum = np.concatenate([[0.0], np.cumsum(self.lengths)])
-        self._sentence_tokens = [_anchor_tokens(s) for s in self.sentences]
-        self._tokens: dict[tuple[int, int], frozenset[str]] = {}
+        if self.sentences:
+            base = np.asarray(encoder.encode(self.sentences), dtype=np.float32)
+            for i, vector in enumerate(base):
+                self.vectors[(i, i + 1)] = vector
+        lengths = [max(len(s.strip()), 1) for s in self.sentences]
+        self.cum = np.concatenate([[0.0], np.cumsum(lengths, dtype=np.float64)])
 
-    def tokens(self, start: int, end: int) -> frozenset[str]:
-        key = (start, end)
-        found = self._tokens.get(key)
-        if found is None:
-            found = frozenset().union(*(self._sentence_tokens[i] for i in range(start, end)))
-            self._tokens[key] = found
-        return found
+    def __len__(self) -> int:
+        return len(self.sentences)
 
     def text(self, start: int, end: int) -> str:
         return " ".join(s.strip() for s in self.sentences[start:end])
@@ -111,317 +134,215 @@ class _Spans:
 
     def ensure(self, spans: Iterable[tuple[int, int]]) -> None:
         missing = sorted({s for s in spans if s not in self.vectors})
-        if not missing:
-            return
-        vectors = self.encoder.encode([self.text(a, b) for a, b in missing])
-        for span, vector in zip(missing, vectors):
-            self.vectors[span] = np.asarray(vector, dtype=np.float32)
+        if missing:
+            vectors = self.encoder.encode([self.text(a, b) for a, b in missing])
+            for span, vector in zip(missing, vectors):
+                self.vectors[span] = np.asarray(vector, dtype=np.float32)
 
     def matrix(self, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         return np.stack([self.vectors[s] for s in spans])
 
+    def singles(self, ids: Sequence[int]) -> np.ndarray:
+        return self.matrix([(i, i + 1) for i in ids])
 
-def _cos(src: _Spans, tgt: _Spans, s: tuple[int, int], t: tuple[int, int]) -> float:
+
+def _cos(src: _Side, tgt: _Side, s_side: tuple[int, ...], t_side: tuple[int, ...]) -> float:
+    s, t = (s_side[0], s_side[-1] + 1), (t_side[0], t_side[-1] + 1)
     src.ensure([s])
     tgt.ensure([t])
-    return float(np.dot(src.vectors[s], tgt.vectors[t]))
+    return float(np.clip(np.dot(src.vectors[s], tgt.vectors[t]), -1.0, 1.0))
 
 
-# --------------------------------------------------------------------------- pass 1
+# --------------------------------------------------------------------------- pass 1: anchors
 
 
-def _top_k_candidates(sim_rows: np.ndarray, k: int) -> list[tuple[int, int]]:
-    """Indices of the k largest entries in each row (ties broken by index)."""
-    out: list[tuple[int, int]] = []
-    if sim_rows.size == 0:
-        return out
-    k = min(k, sim_rows.shape[1])
-    for i, row in enumerate(sim_rows):
-        order = np.lexsort((np.arange(row.size), -row))[:k]
-        out.extend((i, int(j)) for j in order)
+def _candidates(es: np.ndarray, et: np.ndarray, k: int) -> dict[tuple[int, int], float]:
+    """Top-k pairs per row of ``es`` and per row of ``et``: (i, j) -> cosine."""
+    out: dict[tuple[int, int], float] = {}
+    for a, b, flip in ((es, et, False), (et, es, True)):
+        kk = min(k, len(b))
+        for start in range(0, len(a), _BLOCK):
+            block = a[start : start + _BLOCK] @ b.T
+            # stable sort on -score: ties go to the smaller index
+            order = np.argsort(-block, axis=1, kind="stable")[:, :kk]
+            for r, row in enumerate(order):
+                for c in row:
+                    key = (int(c), start + r) if flip else (start + r, int(c))
+                    out[key] = float(block[r, c])
     return out
 
 
 def _anchor_chain(points: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
-    """Heaviest chain of points strictly increasing in both coordinates.
+    """Heaviest chain of weighted points strictly increasing in both coordinates.
 
-    Fenwick tree over the second coordinate holding (best weight, point id) prefix maxima.
+    A Fenwick tree over the second coordinate holds prefix maxima of (weight, point id).
     """
     if not points:
         return []
     points = sorted(points)
-    size = max(p[1] for p in points) + 2
+    size = max(p[1] for p in points) + 1
     tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)
 
-    def query(pos: int) -> tuple[float, int]:  # max over j in [0, pos)
+    def query(j: int) -> tuple[float, int]:  # best chain ending at a column < j
         best = (0.0, -1)
-        while pos > 0:
-            if tree[pos][0] > best[0]:
-                best = tree[pos]
-            pos -= pos & -pos
+        while j > 0:
+            if tree[j][0] > best[0]:
+                best = tree[j]
+            j -= j & -j
         return best
 
-    def update(pos: int, value: tuple[float, int]) -> None:  # position j -> index j+1
-        pos += 1
-        while pos <= size:
-            if value[0] > tree[pos][0]:
-                tree[pos] = value
-            pos += pos & -pos
+    def update(j: int, value: tuple[float, int]) -> None:
+        j += 1
+        while j <= size:
+            if value[0] > tree[j][0]:
+                tree[j] = value
+            j += j & -j
 
-    best_total = [0.0] * len(points)
+    total = [0.0] * len(points)
     back = [-1] * len(points)
-    idx = 0
-    while idx < len(points):
-        row_end = idx
-        while row_end < len(points) and points[row_end][0] == points[idx][0]:
-            row_end += 1
-        for p in range(idx, row_end):  # query the whole row before updating it
-            prev_total, prev_id = query(points[p][1])
-            best_total[p] = prev_total + points[p][2]
-            back[p] = prev_id
-        for p in range(idx, row_end):
-            update(points[p][1], (best_total[p], p))
-        idx = row_end
-    end = max(range(len(points)), key=lambda p: (best_total[p], -p))
+    start = 0
+    while start < len(points):
+        end = start
+        while end < len(points) and points[end][0] == points[start][0]:
+            end += 1
+        for p in range(start, end):  # one row is queried before any of it is stored
+            prev_total, back[p] = query(points[p][1])
+            total[p] = prev_total + points[p][2]
+        for p in range(start, end):
+            update(points[p][1], (total[p], p))
+        start = end
+    p = max(range(len(points)), key=lambda q: (total[q], -q))
     chain = []
-    while end >= 0:
-        chain.append((points[end][0], points[end][1]))
-        end = back[end]
+    while p >= 0:
+        chain.append(points[p][:2])
+        p = back[p]
     return chain[::-1]
 
 
-# --------------------------------------------------------------------------- pass 2
-
-
-def _neighbour_sim(src: _Spans, tgt: _Spans, s_span, t_spans, t_mat: np.ndarray) -> np.ndarray:
-    """Mean similarity of each bead side with the sentences just outside the other side."""
-    v = src.vectors[s_span]
-    nt = len(tgt.sentences)
-    left = np.array([t[0] - 1 for t in t_spans])
-    right = np.array([t[1] for t in t_spans])
-    to_t = tgt.base @ v if nt else np.zeros(0)
-    ok_l, ok_r = left >= 0, right < nt
-    sl = np.where(ok_l, to_t[np.clip(left, 0, max(nt - 1, 0))], 0.0)
-    sr = np.where(ok_r, to_t[np.clip(right, 0, max(nt - 1, 0))], 0.0)
-    from_t = (sl + sr) / np.maximum(ok_l.astype(float) + ok_r, 1.0)
-    ns = len(src.sentences)
-    outside = [k for k in (s_span[0] - 1, s_span[1]) if 0 <= k < ns]
-    if outside:
-        from_s = (t_mat @ src.base[outside].T).mean(axis=1)
-    else:
-        from_s = np.zeros(len(t_spans))
-    return (from_t + from_s) / 2.0
-
+# --------------------------------------------------------------------------- pass 2: banded DP
 
 
 def _band(anchors: list[tuple[int, int]], n: int, m: int, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per DP row 0..n, the inclusive column range [lo, hi] searched."""
-    # Anchor (i, j) (0-based sentence pair) is DP cell (i + 1, j + 1); the path runs
-    # from (0, 0) to (n, m) through rectangles between consecutive anchor cells.
+    """For each DP row 0..n, the inclusive column range searched.
+
+    Anchor (i, j) is DP cell (i + 1, j + 1); the path from (0, 0) to (n, m) may use the
+    rectangles between consecutive anchor cells, widened by ``window`` columns.
+    """
     cells = [(0, 0)] + [(i + 1, j + 1) for i, j in anchors] + [(n, m)]
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     for (pi, pj), (ci, cj) in zip(cells, cells[1:]):
-        a, b = max(0, pj - window), min(m, cj + window)
-        lo[pi : ci + 1] = np.minimum(lo[pi : ci + 1], a)
-        hi[pi : ci + 1] = np.maximum(hi[pi : ci + 1], b)
+        lo[pi : ci + 1] = np.minimum(lo[pi : ci + 1], max(0, pj - window))
+        hi[pi : ci + 1] = np.maximum(hi[pi : ci + 1], min(m, cj + window))
     return lo, hi
 
 
 def _banded_dp(
-    src: _Spans,
-    tgt: _Spans,
-    src_ids: Sequence[int],
-    tgt_ids: Sequence[int],
-    lo: np.ndarray,
-    hi: np.ndarray,
-    types: list[tuple[int, int]],
-    *,
-    bias: float,
-    skip: float,
-    char_ratio: float,
-    length_weight: float,
-    coverage: float,
-    merge_cost: float,
-    margin: bool,
-    centre: float,
-    lexical: float,
-) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Best monotone segmentation of ``src_ids`` x ``tgt_ids`` inside the band.
-
-    ``src_ids``/``tgt_ids`` are increasing, contiguous index lists into ``src``/``tgt``
-    (spans are only formed from neighbours in the document). Returns beads as tuples of
-    document indices; one side may be empty.
-    """
-    n, m = len(src_ids), len(tgt_ids)
-    s0, t0 = (src_ids[0] if n else 0), (tgt_ids[0] if m else 0)
-
-    # Embed every joined span the band can use, in one batch per side.
-    need_s: set[tuple[int, int]] = set()
-    need_t: set[tuple[int, int]] = set()
-    max_a = max(a for a, _ in types)
-    max_b = max(b for _, b in types)
-    for i in range(1, n + 1):
-        if lo[i] > hi[i]:
-            continue
-        for a in range(2, min(max_a, i) + 1):
-            need_s.add((s0 + i - a, s0 + i))
+    src: _Side, tgt: _Side, s0: int, n: int, t0: int, m: int, lo: np.ndarray, hi: np.ndarray, p: _Params
+) -> list[Pair]:
+    """Best monotone segmentation of sentences s0..s0+n x t0..t0+m inside the band."""
+    max_a = max(a for a, _ in p.types)
+    max_b = max(b for _, b in p.types)
+    # Embed every joined span the band can use, one batch per side.
+    src.ensure((s0 + i - a, s0 + i) for i in range(1, n + 1) for a in range(2, min(max_a, i) + 1))
     cols = set()
     for i in range(n + 1):
-        cols.update(range(max(lo[i], 1), hi[i] + 1))
-    for j in cols:
-        for b in range(2, min(max_b, j) + 1):
-            need_t.add((t0 + j - b, t0 + j))
-    src.ensure(need_s)
-    tgt.ensure(need_t)
+        cols.update(range(max(int(lo[i]), 1), int(hi[i]) + 1))
+    tgt.ensure((t0 + j - b, t0 + j) for j in cols for b in range(2, min(max_b, j) + 1))
+    char_ratio = src.length(s0, s0 + n) / max(tgt.length(t0, t0 + m), 1.0)
 
+    ins_code, del_code = len(p.types), len(p.types) + 1
     cost: list[np.ndarray] = []
     ptr: list[np.ndarray] = []
-    skip_type = len(types)  # pointer codes: index into types, or skip codes below
-    ins_code, del_code = skip_type, skip_type + 1
     for i in range(n + 1):
         width = int(hi[i] - lo[i] + 1)
-        row = np.full(max(width, 0), _NEG)
-        prow = np.full(max(width, 0), -1, dtype=np.int64)
-        if width <= 0:
-            cost.append(row)
-            ptr.append(prow)
-            continue
+        row = np.full(width, _NEG)
+        prow = np.full(width, -1, dtype=np.int64)
         js = np.arange(lo[i], hi[i] + 1)
         if i == 0:
-            pass
+            row[0] = 0.0  # lo[0] == 0: the origin
         else:
-            # deletion (1, 0): from (i-1, j)
-            prev_lo, prev_hi = lo[i - 1], hi[i - 1]
-            ok = (js >= prev_lo) & (js <= prev_hi)
+            # omission of original sentence i-1: from (i-1, j)
+            ok = (js >= lo[i - 1]) & (js <= hi[i - 1])
             if ok.any():
                 cand = np.full(width, _NEG)
-                cand[ok] = cost[i - 1][js[ok] - prev_lo] - skip
+                cand[ok] = cost[i - 1][js[ok] - lo[i - 1]] - p.skip
                 better = cand > row
-                row[better] = cand[better]
-                prow[better] = del_code
-            # matched beads (a, b)
-            for code, (a, b) in enumerate(types):
+                row[better], prow[better] = cand[better], del_code
+            for code, (a, b) in enumerate(p.types):
                 if a > i:
                     continue
-                pi = i - a
-                prev_lo, prev_hi = lo[pi], hi[pi]
+                q = i - a
                 pj = js - b
-                ok = (pj >= prev_lo) & (pj <= prev_hi) & (pj >= 0)
+                ok = (pj >= lo[q]) & (pj <= hi[q])
                 if not ok.any():
                     continue
                 prev = np.full(width, _NEG)
-                prev[ok] = cost[pi][pj[ok] - prev_lo]
+                prev[ok] = cost[q][pj[ok] - lo[q]]
                 ok &= prev > _NEG / 2
                 if not ok.any():
                     continue
                 s_span = (s0 + i - a, s0 + i)
                 t_spans = [(t0 + j - b, t0 + j) for j in js[ok]]
-                t_mat = tgt.matrix(t_spans)
-                sims = t_mat @ src.vectors[s_span]
-                if margin:
-                    sims = sims - _neighbour_sim(src, tgt, s_span, t_spans, t_mat)
-                if lexical:
-                    sa = src.tokens(*s_span)
-                    sims = sims + lexical * np.array([_lexical(sa, tgt.tokens(*t)) for t in t_spans])
-                if centre:
-                    sims = sims - centre * 0.5 * (float(src.vectors[s_span] @ tgt.mean) + t_mat @ src.mean)
-                if length_weight:
+                value = p.rescale(tgt.matrix(t_spans) @ src.vectors[s_span]) - p.bias
+                if p.length_weight:
                     ls = src.length(*s_span)
                     lt = np.array([tgt.length(*t) for t in t_spans]) * char_ratio
                     ratio = np.minimum(ls, lt) / np.maximum(ls, lt)
-                    sims = sims * np.log2(1.0 + ratio) ** length_weight
-                weight = ((a + b) / 2.0) ** float(coverage)
-                value = weight * (sims - bias) - merge_cost * (a + b - 2)
+                    value = value - p.length_weight * (1.0 - np.log2(1.0 + ratio))
                 cand = np.full(width, _NEG)
                 cand[ok] = prev[ok] + value
                 better = cand > row
-                row[better] = cand[better]
-                prow[better] = code
-        # insertion (0, 1): from (i, j-1), sequential within the row
-        if i == 0 and lo[0] == 0:
-            row[0] = 0.0
+                row[better], prow[better] = cand[better], code
+        # addition of rewrite sentence j-1: from (i, j-1), sequential along the row
         for x in range(1, width):
-            if row[x - 1] > _NEG / 2 and row[x - 1] - skip > row[x]:
-                row[x] = row[x - 1] - skip
-                prow[x] = ins_code
+            if row[x - 1] - p.skip > row[x]:
+                row[x], prow[x] = row[x - 1] - p.skip, ins_code
         cost.append(row)
         ptr.append(prow)
 
-    beads: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    pairs: list[Pair] = []
     i, j = n, m
     while i > 0 or j > 0:
         code = int(ptr[i][j - lo[i]])
-        if code == ins_code:
-            a, b = 0, 1
-        elif code == del_code:
-            a, b = 1, 0
-        else:
-            a, b = types[code]
-        beads.append(
-            (tuple(range(s0 + i - a, s0 + i)), tuple(range(t0 + j - b, t0 + j)))
-        )
+        a, b = (0, 1) if code == ins_code else (1, 0) if code == del_code else p.types[code]
+        pairs.append((tuple(range(s0 + i - a, s0 + i)), tuple(range(t0 + j - b, t0 + j))))
         i, j = i - a, j - b
-    return beads[::-1]
+    return pairs[::-1]
+
+
+def _monotone(src: _Side, tgt: _Side, s0: int, n: int, t0: int, m: int, p: _Params) -> list[Pair]:
+    """Monotone many-to-many alignment of sentences s0..s0+n with t0..t0+m."""
+    if n == 0 or m == 0:
+        return [((s0 + i,), ()) for i in range(n)] + [((), (t0 + j,)) for j in range(m)]
+    es = src.singles(range(s0, s0 + n))
+    et = tgt.singles(range(t0, t0 + m))
+    floor = p.thresholds.align_min
+    points = [(i, j, c - floor) for (i, j), c in _candidates(es, et, p.top_k).items() if c > floor]
+    lo, hi = _band(_anchor_chain(points), n, m, p.window)
+    return _banded_dp(src, tgt, s0, n, t0, m, lo, hi, p)
+
+
+# --------------------------------------------------------------------------- pass 3: reordering
+
+
+def _run_around(left: set[int], k: int) -> tuple[int, int]:
+    """The maximal run of consecutive leftover indices containing k, as (start, length)."""
+    a = b = k
+    while a - 1 in left:
+        a -= 1
+    while b + 1 in left:
+        b += 1
+    return a, b - a + 1
+
+
+def _clip_run(start: int, length: int, k: int) -> tuple[int, int]:
+    """At most ``_MOVE_REACH`` sentences either side of k: bounds the work per seed."""
+    lo, hi = max(start, k - _MOVE_REACH), min(start + length, k + _MOVE_REACH + 1)
+    return lo, hi - lo
 
 
 # --------------------------------------------------------------------------- driver
-
-
-def _monotone(
-    src: _Spans,
-    tgt: _Spans,
-    src_ids: list[int],
-    tgt_ids: list[int],
-    encoder: Encoder,
-    *,
-    types: list[tuple[int, int]],
-    top_k: int,
-    window: int,
-    bias: float,
-    skip: float,
-    length_weight: float,
-    anchor_min: float,
-    coverage: float,
-    merge_cost: float,
-    margin: bool,
-    centre: float,
-    lexical: float,
-) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Monotone many-to-many alignment of two contiguous index runs."""
-    n, m = len(src_ids), len(tgt_ids)
-    if n == 0 or m == 0:
-        return [((i,), ()) for i in src_ids] + [((), (j,)) for j in tgt_ids]
-    es = src.matrix([(i, i + 1) for i in src_ids])
-    et = tgt.matrix([(j, j + 1) for j in tgt_ids])
-    points: dict[tuple[int, int], float] = {}
-    for start in range(0, n, 256):  # blocks keep memory linear for long documents
-        block = es[start : start + 256] @ et.T
-        for i, j in _top_k_candidates(block, top_k):
-            points[(start + i, j)] = float(block[i, j])
-    for start in range(0, m, 256):
-        block = et[start : start + 256] @ es.T
-        for j, i in _top_k_candidates(block, top_k):
-            points[(i, start + j)] = float(block[j, i])
-    weighted = [(i, j, s - anchor_min) for (i, j), s in points.items() if s > anchor_min]
-    anchors = _anchor_chain(weighted)
-    lo, hi = _band(anchors, n, m, window)
-    char_ratio = src.length(src_ids[0], src_ids[-1] + 1) / max(tgt.length(tgt_ids[0], tgt_ids[-1] + 1), 1.0)
-    return _banded_dp(
-        src, tgt, src_ids, tgt_ids, lo, hi, types,
-        bias=bias, skip=skip, char_ratio=char_ratio, length_weight=length_weight,
-        coverage=coverage, merge_cost=merge_cost, margin=margin, centre=centre, lexical=lexical,
-    )
-
-
-def _runs(ids: Iterable[int]) -> list[list[int]]:
-    runs: list[list[int]] = []
-    for i in sorted(ids):
-        if runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return runs
 
 
 def align(
@@ -433,131 +354,234 @@ def align(
     max_total: int | None = None,
     top_k: int = 3,
     window: int = 5,
-    bias: float | None = None,
-    skip: float = 0.0,
-    length_weight: float = 1.0,
+    bias: float = -0.2,
+    skip: float = 0.15,
+    length_weight: float = 0.8,
     match_min: float | None = None,
     move_min: float | None = None,
     reorder: bool = True,
-    coverage: float = 0.0,
-    merge_cost: float = 0.0,
-    margin: bool = False,
-    centre: float = 0.0,
-    lexical: float = 0.0,
+    keep_in_place: bool = True,
+    calibrate: bool = True,
 ) -> list[Bead]:
-    """Align ``original`` sentences with ``rewrite`` sentences; see the module docstring.
+    """Align ``original`` sentences with ``rewrite`` sentences (see the module docstring).
 
-    Options (cosine values default from ``encoder.thresholds``):
+    Options:
 
     - ``max_merge``: most sentences on one side of a bead; ``max_total``: most on both
-      sides together (default ``max_merge + 1``: 1-1, 1-2, 2-1, 1-3, 2-2, 3-1 for 3).
-    - ``top_k``: candidates per sentence for the anchor pass; ``window``: band half-width
-      (sentences) around the anchor path for the many-to-many pass.
-    - ``bias``: cosine at which a bead is worth as much as leaving its sentences
-      unmatched (default ``align_min``); ``skip``: extra cost per unmatched sentence;
-      ``length_weight``: exponent of the length-ratio damping (0 switches it off).
-    - ``match_min``: an in-order bead whose cosine is below it is split into
-      unmatched sentences (default ``align_min``).
-    - ``move_min``: a leftover pair must reach this cosine to seed a moved block
-      (default halfway between ``related`` and ``equivalent``); ``reorder=False``
-      skips the reordering pass.
+      sides together (default ``max_merge + 1``; for 3: 1-1, 1-2, 2-1, 1-3, 2-2, 3-1).
+    - ``top_k``: candidates per sentence in the anchor pass; ``window``: half-width, in
+      sentences, of the band searched around the anchor path.
+    - ``bias``, ``skip``, ``length_weight``: a bead is worth ``scaled cosine - bias -
+      length_weight * (1 - log2(1 + length ratio))``; an unmatched sentence costs
+      ``skip``. ``calibrate=False`` scales cosines by the encoder thresholds instead of
+      the documents (0 at ``align_min``, 1 at ``equivalent``).
+    - ``match_min``: in-order beads with a lower cosine are not kept (default
+      ``thresholds.align_min``); ``keep_in_place`` keeps wedged weak 1-1 beads anyway.
+    - ``move_min``: cosine a pair needs to be re-matched out of order; ``reorder=False``
+      skips that pass.
     """
     th = encoder.thresholds
-    bias = th.align_min if bias is None else bias
     match_min = th.align_min if match_min is None else match_min
     move_min = (th.related + th.equivalent) / 2.0 if move_min is None else move_min
-    types = bead_types(max_merge, max_total)
-    n, m = len(original), len(rewrite)
-
-    src = _Spans(original, encoder.encode(list(original)) if n else np.zeros((0, 1)), encoder)
-    tgt = _Spans(rewrite, encoder.encode(list(rewrite)) if m else np.zeros((0, 1)), encoder)
-    params = dict(
-        types=types, top_k=top_k, window=window, bias=bias, skip=skip,
-        length_weight=length_weight, anchor_min=th.align_min,
-        coverage=coverage, merge_cost=merge_cost, margin=margin, centre=centre, lexical=lexical,
+    src, tgt = _Side(original, encoder), _Side(rewrite, encoder)
+    zero, unit = _calibrate(src, tgt, th, calibrate)
+    p = _Params(
+        types=tuple(bead_types(max_merge, max_total)), top_k=top_k, window=window, bias=bias,
+        skip=skip, length_weight=length_weight, thresholds=th, zero=zero, unit=unit,
     )
+    n, m = len(src), len(tgt)
 
-    matched: list[tuple[tuple[int, ...], tuple[int, ...], float, bool]] = []
-
-    def keep(pairs, floor: float, moved: bool) -> tuple[set[int], set[int]]:
-        """Record beads scoring at least ``floor``; return the sentences left over."""
-        left_s: set[int] = set()
-        left_t: set[int] = set()
-        for s_side, t_side in pairs:
-            if s_side and t_side:
-                score = _cos(src, tgt, (s_side[0], s_side[-1] + 1), (t_side[0], t_side[-1] + 1))
-                if score >= floor:
-                    matched.append((s_side, t_side, score, moved))
-                    continue
-            left_s.update(s_side)
-            left_t.update(t_side)
-        return left_s, left_t
-
-    left_s, left_t = keep(
-        _monotone(src, tgt, list(range(n)), list(range(m)), encoder, **params), match_min, False
-    )
+    state = _State(src, tgt)
+    pairs = _monotone(src, tgt, 0, n, 0, m, p)
+    good = [bool(s and t) and state.cos(s, t) >= match_min for s, t in pairs]
+    for k, (s_side, t_side) in enumerate(pairs):
+        if s_side and t_side:
+            # A weak 1-1 bead wedged between kept beads (or one kept bead and a document
+            # edge) is an in-place rewording or replacement, not an omission: keep it,
+            # low score and all.
+            first, last = k == 0, k == len(pairs) - 1
+            wedged = (
+                keep_in_place and len(s_side) == len(t_side) == 1 and not (first and last)
+                and (first or good[k - 1]) and (last or good[k + 1])
+            )
+            if good[k] or wedged:
+                state.add(s_side, t_side, in_order=True)
+                continue
+        state.release(s_side, t_side)
 
     if reorder:
-        left_s, left_t = _reorder(src, tgt, left_s, left_t, encoder, keep, move_min, params)
+        _reorder(state, p, move_min, th.related)
+    return state.beads()
 
-    return _assemble(matched, left_s, left_t)
 
+def _trim(state: "_State", pair: Pair, slack: float) -> list[Pair]:
+    """Drop edge sentences of a merged bead that do not raise its cosine.
 
-def _reorder(src, tgt, left_s, left_t, encoder, keep, move_min, params):
-    """Re-match leftover sentences out of order (moved paragraphs)."""
-    tried: set[tuple[int, int]] = set()
-    while left_s and left_t:
-        ls, lt = sorted(left_s), sorted(left_t)
-        sims = src.matrix([(i, i + 1) for i in ls]) @ tgt.matrix([(j, j + 1) for j in lt]).T
-        order = np.lexsort((np.arange(sims.size), -sims.ravel()))
-        seed = None
-        for flat in order:
-            r, c = divmod(int(flat), len(lt))
-            if sims[r, c] < move_min:
-                break
-            if (ls[r], lt[c]) not in tried:
-                seed = (ls[r], lt[c])
-                break
-        if seed is None:
+    A merge must earn its keep: a sentence whose removal leaves the cosine at least as
+    high (within ``slack``) is dead weight (an omission, an addition, or a sentence that
+    belongs elsewhere) and is split off as its own unmatched bead.
+    """
+    s_side, t_side = pair
+    if not s_side or not t_side:
+        return [pair]
+    out: list[Pair] = []
+    current = state.cos(s_side, t_side)
+    while len(s_side) + len(t_side) > 2:
+        options = []
+        if len(s_side) > 1:
+            options += [(s_side[1:], t_side, ((s_side[0],), ())), (s_side[:-1], t_side, ((s_side[-1],), ()))]
+        if len(t_side) > 1:
+            options += [(s_side, t_side[1:], ((), (t_side[0],))), (s_side, t_side[:-1], ((), (t_side[-1],)))]
+        scored = [(state.cos(s, t), -k, s, t, cut) for k, (s, t, cut) in enumerate(options)]
+        best, _k, s, t, cut = max(scored)
+        if best < current - slack:
             break
-        tried.add(seed)
-        run_s = next(run for run in _runs(left_s) if seed[0] in run)
-        run_t = next(run for run in _runs(left_t) if seed[1] in run)
-        pairs = _monotone(src, tgt, run_s, run_t, encoder, **params)
-        # Inside a moved block only clearly related beads count; others stay leftover.
-        floor = encoder.thresholds.related
-        new_s, new_t = keep(pairs, floor, True)
-        if seed[0] in new_s and seed[1] in new_t:
-            # The DP preferred something else for the seed; keep the seed pair itself.
-            keep([((seed[0],), (seed[1],))], move_min, True)
-            new_s.discard(seed[0])
-            new_t.discard(seed[1])
-        left_s = (left_s - set(run_s)) | new_s
-        left_t = (left_t - set(run_t)) | new_t
-    return left_s, left_t
+        out.append(cut)
+        s_side, t_side, current = s, t, best
+    return out + [(s_side, t_side)]
 
 
-def _assemble(matched, left_s: set[int], left_t: set[int]) -> list[Bead]:
-    beads: list[tuple[tuple, Bead]] = []
-    for s_side, t_side, score, moved in matched:
-        beads.append(((t_side[0], 0, s_side[0]), Bead(s_side, t_side, score=score, moved=moved)))
-    for j in left_t:
-        beads.append(((j, 0, -1), Bead((), (j,), score=0.0, verdict=Verdict.ADDED)))
-    # An omission follows the bead of the closest preceding original sentence that sits
-    # in the in-order alignment (a moved bead's position says nothing about it).
-    anchor_of: dict[int, int] = {}
-    for s_side, t_side, _score, moved in matched:
-        if not moved:
-            for i in s_side:
-                anchor_of[i] = t_side[-1]
-    last = -1
-    upto = max([i for s, _t, _sc, _m in matched for i in s] + list(left_s) + [-1])
-    position: dict[int, int] = {}
-    for i in range(upto + 1):
-        if i in anchor_of:
-            last = anchor_of[i]
-        position[i] = last
-    for i in left_s:
-        beads.append(((position[i], 1, i), Bead((i,), (), score=0.0, verdict=Verdict.OMITTED)))
-    beads.sort(key=lambda kb: kb[0])
-    return [b for _k, b in beads]
+class _State:
+    """Beads found so far, which bead owns each sentence, and the leftovers."""
+
+    def __init__(self, src: _Side, tgt: _Side) -> None:
+        self.src, self.tgt = src, tgt
+        self.found: dict[int, tuple[tuple[int, ...], tuple[int, ...], float, bool]] = {}
+        self.owner_s: dict[int, int] = {}
+        self.owner_t: dict[int, int] = {}
+        self.left_s: set[int] = set(range(len(src)))
+        self.left_t: set[int] = set(range(len(tgt)))
+        self._next = 0
+
+    def cos(self, s_side: tuple[int, ...], t_side: tuple[int, ...]) -> float:
+        return _cos(self.src, self.tgt, s_side, t_side)
+
+    def add(self, s_side, t_side, in_order: bool, score: float | None = None) -> None:
+        score = self.cos(s_side, t_side) if score is None else score
+        key = self._next
+        self._next += 1
+        self.found[key] = (tuple(s_side), tuple(t_side), score, in_order)
+        for i in s_side:
+            self.owner_s[i] = key
+        for j in t_side:
+            self.owner_t[j] = key
+        self.left_s.difference_update(s_side)
+        self.left_t.difference_update(t_side)
+
+    def release(self, s_side, t_side) -> None:
+        self.left_s.update(s_side)
+        self.left_t.update(t_side)
+
+    def dissolve(self, key: int) -> None:
+        s_side, t_side, _score, _in_order = self.found.pop(key)
+        for i in s_side:
+            del self.owner_s[i]
+        for j in t_side:
+            del self.owner_t[j]
+        self.release(s_side, t_side)
+
+    def trim(self, key: int, side: str, k: int) -> None:
+        """Take sentence k off the edge of bead ``key``; the bead keeps its place."""
+        s_side, t_side, _score, in_order = self.found.pop(key)
+        if side == "s":
+            s_side = tuple(x for x in s_side if x != k)
+            del self.owner_s[k]
+            self.left_s.add(k)
+        else:
+            t_side = tuple(x for x in t_side if x != k)
+            del self.owner_t[k]
+            self.left_t.add(k)
+        self.found[key] = (s_side, t_side, self.cos(s_side, t_side), in_order)
+
+    def beads(self) -> list[Bead]:
+        """Final beads in rewrite order; beads out of the in-order chain are ``moved``."""
+        chain = sorted((s[0], s[-1], t[0], t[-1]) for s, t, _sc, in_order in self.found.values() if in_order)
+        firsts = [c[0] for c in chain]
+
+        def fits(s_side, t_side) -> bool:
+            k = bisect.bisect_left(firsts, s_side[0])
+            before_ok = k == 0 or chain[k - 1][3] < t_side[0]
+            after_ok = k == len(chain) or t_side[-1] < chain[k][2]
+            return before_ok and after_ok
+
+        keyed: list[tuple[tuple[int, int, int], Bead]] = []
+        last_rewrite: dict[int, int] = {}
+        for s_side, t_side, score, in_order in self.found.values():
+            moved = not in_order and not fits(s_side, t_side)
+            keyed.append(((t_side[0], 0, s_side[0]), Bead(s_side, t_side, score=score, moved=moved)))
+            if not moved:
+                last_rewrite.update((i, t_side[-1]) for i in s_side)
+        for j in self.left_t:
+            keyed.append(((j, 0, -1), Bead((), (j,), verdict=Verdict.ADDED)))
+        # An omission follows the bead of the closest preceding original sentence that
+        # is not moved: where the rewrite would have had it.
+        last = -1
+        for i in range(len(self.src)):
+            last = last_rewrite.get(i, last)
+            if i in self.left_s:
+                keyed.append(((last, 1, i), Bead((i,), (), verdict=Verdict.OMITTED)))
+        keyed.sort(key=lambda kb: kb[0])
+        return [bead for _key, bead in keyed]
+
+
+def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None:
+    """Re-match sentences out of order: moved paragraphs.
+
+    Candidates are leftover sentences, sentences held by weak in-order beads (cosine
+    below ``related``: a weak positional match must not hide a strong moved one) and
+    dead-weight edge sentences of merged beads (the bead scores as well without them).
+    Each candidate pair at or above ``move_min``, most similar first, frees its two
+    sentences (dissolving the weak bead / trimming the merged one), then the runs of
+    leftover sentences around both are aligned by the banded DP; beads reaching
+    ``related`` are kept.
+    """
+    src, tgt = state.src, state.tgt
+
+    def free_action(side: str, k: int, cos: float):
+        """How to free sentence k for a pair of cosine ``cos``: None if it cannot be."""
+        owner = state.owner_s if side == "s" else state.owner_t
+        key = owner.get(k)
+        if key is None:
+            return ("left", None)
+        s_side, t_side, score, _in_order = state.found[key]
+        if score < related and cos > score:
+            return ("dissolve", key)
+        mine = s_side if side == "s" else t_side
+        if len(mine) > 1 and k in (mine[0], mine[-1]):
+            rest = tuple(x for x in mine if x != k)
+            trimmed = (rest, t_side) if side == "s" else (s_side, rest)
+            if state.cos(*trimmed) >= score:
+                return ("trim", key)
+        return None
+
+    avail_s = [i for i in range(len(src)) if free_action("s", i, math.inf) is not None]
+    avail_t = [j for j in range(len(tgt)) if free_action("t", j, math.inf) is not None]
+    if not avail_s or not avail_t:
+        return
+    es, et = src.singles(avail_s), tgt.singles(avail_t)
+    seeds: list[tuple[float, int, int]] = []
+    for start in range(0, len(avail_s), _BLOCK):
+        block = es[start : start + _BLOCK] @ et.T
+        for r, c in zip(*np.nonzero(block >= move_min)):
+            seeds.append((-float(block[r, c]), avail_s[start + r], avail_t[c]))
+    for neg, i, j in sorted(seeds):
+        cos = -neg
+        act_s, act_t = free_action("s", i, cos), free_action("t", j, cos)
+        if act_s is None or act_t is None:
+            continue
+        if act_s[1] is not None and act_s[1] == act_t[1]:
+            continue  # both in one bead already
+        for (kind, key), side, k in ((act_s, "s", i), (act_t, "t", j)):
+            if kind == "dissolve" and key in state.found:
+                state.dissolve(key)
+            elif kind == "trim" and key in state.found:
+                state.trim(key, side, k)
+        (a, na), (b, nb) = _run_around(state.left_s, i), _run_around(state.left_t, j)
+        a, na = _clip_run(a, na, i)
+        b, nb = _clip_run(b, nb, j)
+        pairs = _monotone(src, tgt, a, na, b, nb, p)
+        for s_side, t_side in (q for pair in pairs for q in _trim(state, pair, 0.0)):
+            if s_side and t_side and state.cos(s_side, t_side) >= related:
+                state.add(s_side, t_side, in_order=False)
+        if i in state.left_s and j in state.left_t:  # the block DP passed the seed by
+            state.add((i,), (j,), in_order=False, score=cos)

@@ -25,13 +25,39 @@ NEGATION_EXCEPTIONS: dict[str, list[str]] = {
 }
 # Antonym pairs: a change from one to the other flips the claim.
 ANTONYMS: dict[str, list[tuple[str, str]]] = {
-    "en": [("agree", "refuse"), ("accept", "reject"), ("confirm", "deny"), ("increase", "decrease"),
-           ("rise", "fall"), ("win", "lose"), ("allow", "forbid"), ("allow", "ban"), ("support", "oppose"),
-           ("open", "close"), ("join", "leave"), ("strengthen", "weaken"), ("more", "less"), ("before", "after"),
-           ("approve", "reject"), ("succeed", "fail"), ("stable", "unstable"), ("legal", "illegal"),
-           ("always", "never"), ("everyone", "no one"), ("expand", "shrink"), ("raise", "cut")],
+    "en": [("agree", "refuse"), ("agree", "disagree"), ("accept", "reject"), ("confirm", "deny"),
+           ("increase", "decrease"), ("increase", "reduce"), ("rise", "fall"), ("rise", "drop"), ("rise", "decline"),
+           ("grow", "shrink"), ("grow", "decline"), ("gain", "lose"), ("win", "lose"), ("won", "lost"),
+           ("allow", "forbid"), ("allow", "ban"), ("allow", "prohibit"), ("permit", "forbid"), ("support", "oppose"),
+           ("supporting", "opposing"), ("open", "close"), ("join", "leave"), ("strengthen", "weaken"),
+           ("bolster", "weaken"), ("boost", "weaken"), ("boost", "cut"), ("more", "less"), ("more", "fewer"),
+           ("most", "few"), ("most", "least"), ("many", "few"), ("before", "after"), ("approve", "reject"),
+           ("succeed", "fail"), ("success", "failure"), ("always", "never"), ("everyone", "nobody"),
+           ("expand", "shrink"), ("expand", "contract"), ("raise", "cut"), ("raise", "lower"), ("positive", "negative"),
+           ("good", "bad"), ("better", "worse"), ("best", "worst"), ("high", "low"), ("higher", "lower"),
+           ("highest", "lowest"), ("great", "small"), ("greater", "lower"), ("greater", "smaller"), ("large", "small"),
+           ("larger", "smaller"), ("long", "short"), ("longer", "shorter"), ("heavily", "little"), ("heavily", "lightly"),
+           ("much", "little"), ("easy", "difficult"), ("easy", "hard"), ("easier", "harder"),
+           ("easier", "difficult"), ("ahead", "behind"), ("above", "below"), ("within", "beyond"), ("inside", "outside"),
+           ("early", "late"), ("earlier", "later"), ("first", "last"), ("start", "end"), ("begin", "end"),
+           ("double", "halve"), ("doubled", "halved"), ("strong", "weak"), ("stronger", "weaker"), ("rich", "poor"),
+           ("friend", "enemy"), ("ally", "enemy"), ("ally", "adversary"), ("peace", "war"), ("legal", "illegal"),
+           ("true", "false"), ("present", "absent"), ("include", "exclude"), ("import", "export"), ("buy", "sell"),
+           ("attack", "defend"), ("offend", "defend"), ("victory", "defeat"), ("release", "arrest"),
+           ("release", "detain"), ("acquit", "convict"), ("guilty", "innocent"), ("alive", "dead"),
+           ("survive", "die"), ("private", "public"), ("maximum", "minimum"), ("majority", "minority"),
+           ("optimistic", "pessimistic"), ("welcome", "condemn"), ("praise", "criticize"), ("praised", "criticized"),
+           ("up", "down"), ("north", "south"), ("east", "west"), ("left", "right"), ("fast", "slow"),
+           ("quickly", "slowly"), ("rapidly", "slowly"), ("deepen", "ease"), ("escalate", "de-escalate"),
+           ("escalate", "ease"), ("same", "different"), ("similar", "different"), ("closer", "further"),
+           ("wide", "narrow"), ("safe", "dangerous"), ("stable", "volatile"), ("calm", "tense")],
     "ru": [("согласил", "отказал"), ("принял", "отклонил"), ("подтвердил", "опроверг"), ("увелич", "уменьш"),
            ("вырос", "упал"), ("поддерж", "выступ"), ("открыт", "закрыт"), ("вступ", "выход"), ("больше", "меньше")],
+}
+# Prefixes that negate a word: "stable"/"unstable", "clockwise"/"counter-clockwise".
+NEGATING_PREFIXES: dict[str, tuple[str, ...]] = {
+    "en": ("un", "in", "im", "il", "ir", "non-", "non", "dis", "counter-", "anti-", "de"),
+    "ru": ("не", "анти", "без", "бес"),
 }
 # Hedging and modality, grouped by the kind of uncertainty they express.
 HEDGES: dict[str, dict[str, list[str]]] = {
@@ -92,3 +118,20 @@ def find_cues(lexicon: dict[str, list[str]], language: str, text: str, start: in
     if not patterns:
         return []
     return list(compile_cues(tuple(patterns)).finditer(text, start, len(text) if end is None else end))
+
+# Function words: a span made only of these carries no content of its own.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("""a an the this that these those there here their theirs they them he him his she her hers it its
+        we us our ours you your yours i me my mine who whom whose which what when where why how
+        in on at of for to from by with as into onto over under about after before during since until upon within
+        without through between among against toward towards across along around behind beyond off out up down
+        and or but nor so yet also too very just only even still already both either each every all any some
+        is are was were be been being am do does did done doing has have had having will would shall should can
+        could may might must not no yes than then there's it's that's one ones such other another same own more most
+        much many few less least said says say told tell tells says added adding noted according while however
+        whether if because although though thus therefore moreover meanwhile s t""".split()),
+    "ru": frozenset("""и в во на с со к ко по о об от до из за для у при без над под про через между а но или ни же ли бы
+        не то что это этот эта эти тот та те как так там тут где когда кто чей который которая которое которые
+        он она оно они мы вы я его её ее их им ему ей нам вам нас вас себя свой своя свои был была было были быть
+        есть будет будут уже еще ещё также тоже только даже очень все всё весь вся сказал заявил отметил""".split()),
+}

@@ -33,6 +33,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 def stem(word: str) -> str:
     """A crude language-agnostic stem: enough to match 'Russia'/'Russian', 'reported'/'reports'."""
     word = normalise_word(word)
+    if word.endswith("'s"):
+        word = word[:-2]
     if len(word) <= 4:
         return word
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ns", "n", "s", "y"):

@@ -13,6 +13,7 @@ from .negation import NegationDetector
 from .numbers import NumberDetector
 from .quotes import QuoteDetector
 from .sentence import SentenceDeviationDetector
+from .wording import WordingDetector
 
 
 def default_detectors(encoder: Encoder) -> list[Detector]:
@@ -20,6 +21,7 @@ def default_detectors(encoder: Encoder) -> list[Detector]:
     detectors: list[Detector] = [
         SentenceDeviationDetector(encoder.thresholds),
         ClauseDetector(encoder),
+        WordingDetector(),
         NegationDetector(),
         CertaintyShiftDetector(),
         NumberDetector(),

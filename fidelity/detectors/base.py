@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Protocol, Sequence
 
+from ..cues import base_language
 from ..encoders import Encoder, Thresholds
+from ..tokens import Token, stem, tokenize
 from ..types import Bead, Document, Finding, Severity, Span, Verdict
 
 
@@ -22,6 +24,18 @@ class AlignedPair:
     beads: list[Bead]
     encoder: Encoder | None = None  # for detectors that measure how much a span moves similarity
     _clause_cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def word_diff(self, bead_index: int) -> list["DiffOp"]:
+        """Word-level differences of a bead's two sides (same-language beads; computed once)."""
+        key = ("diff", bead_index)
+        if key not in self._clause_cache:
+            self._clause_cache[key] = _word_diff(self, self.beads[bead_index])
+        return self._clause_cache[key]
+
+    def same_language(self, bead_index: int) -> bool:
+        bead = self.beads[bead_index]
+        return base_language(side_language(self.original, bead.original)) == base_language(
+            side_language(self.rewrite, bead.rewrite))
 
     def clauses(self, bead_index: int) -> "BeadClauses":
         """Clauses of both sides of a bead and their similarity matrix (computed once, shared)."""
@@ -201,3 +215,39 @@ def cue_changes(pair: AlignedPair, bead_index: int, find_original, find_rewrite)
                 kinds.add(cue.kind)
                 changes.append(CueChange("dropped", cue, Span(other.start, other.end, other.text), sim))
     return changes
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """One non-equal stretch of a word diff. ``moved_*`` are words that occur elsewhere on the
+    other side (reordering, not change); ``only_*`` the words that do not."""
+
+    op: str  # replace | delete | insert
+    original: list  # list[Token]
+    rewrite: list  # list[Token]
+    only_original: list
+    only_rewrite: list
+
+
+def _word_diff(pair: AlignedPair, bead: Bead) -> list[DiffOp]:
+    import difflib
+
+    o_tokens = [t for s, e in side_ranges(pair.original, bead.original) for t in tokenize(pair.original.text, s, e)]
+    r_tokens = [t for s, e in side_ranges(pair.rewrite, bead.rewrite) for t in tokenize(pair.rewrite.text, s, e)]
+    o_stems = [stem(t.text) for t in o_tokens]
+    r_stems = [stem(t.text) for t in r_tokens]
+    o_set, r_set = set(o_stems), set(r_stems)
+    ops = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=o_stems, b=r_stems, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        ops.append(DiffOp(
+            op, o_tokens[i1:i2], r_tokens[j1:j2],
+            [t for t, st in zip(o_tokens[i1:i2], o_stems[i1:i2]) if st not in r_set],
+            [t for t, st in zip(r_tokens[j1:j2], r_stems[j1:j2]) if st not in o_set],
+        ))
+    return ops
+
+
+def token_span(text: str, tokens: list) -> Span:
+    return Span(tokens[0].start, tokens[-1].end, text[tokens[0].start : tokens[-1].end])

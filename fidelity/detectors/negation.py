@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ..cues import ANTONYMS, NEGATION, NEGATION_EXCEPTIONS, base_language, compile_cues, find_cues
-from ..tokens import tokenize
+from ..cues import ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, base_language, compile_cues, find_cues
 from ..types import Finding, Severity, Span
-from .base import AlignedPair, Cue, counterpart_threshold, cue_changes, side_language
+from .base import AlignedPair, Cue, cue_changes, sentence_span, side_language, side_ranges, token_span
 
 _EN_SUFFIXES = {"", "s", "es", "ed", "d", "ing", "ied", "ies", "ion", "ions", "ment", "ly", "er"}
 
@@ -32,29 +31,65 @@ def _is_form(token: str, word: str, language: str) -> bool:
     return any(token.startswith(stem) and token[len(stem):] in _EN_SUFFIXES for stem in stems)
 
 
-def antonym_flip(o_text: str, o_range: tuple[int, int], r_text: str, r_range: tuple[int, int], language: str
-                 ) -> tuple[Span, Span] | None:
-    """The first word on one side whose antonym replaces it on the other side."""
-    o_tokens = tokenize(o_text, *o_range)
-    r_tokens = tokenize(r_text, *r_range)
-    for a, b in ANTONYMS.get(base_language(language), []):
-        for x, y in ((a, b), (b, a)):
-            o_hit = next((t for t in o_tokens if _is_form(t.norm, x, language)), None)
-            r_hit = next((t for t in r_tokens if _is_form(t.norm, y, language)), None)
-            if o_hit and r_hit and not any(_is_form(t.norm, y, language) for t in o_tokens) \
-                    and not any(_is_form(t.norm, x, language) for t in r_tokens):
-                return Span(o_hit.start, o_hit.end, o_hit.text), Span(r_hit.start, r_hit.end, r_hit.text)
-    return None
+def is_antonym_pair(a: str, b: str, language: str) -> bool:
+    """Are two (normalised) words opposites: a lexicon pair, or one is the other with a negating prefix?"""
+    language = base_language(language)
+    for x, y in ANTONYMS.get(language, []):
+        if (_is_form(a, x, language) and _is_form(b, y, language)) or (_is_form(a, y, language) and _is_form(b, x, language)):
+            return True
+    for prefix in NEGATING_PREFIXES.get(language, ()):
+        for p, q in ((a, b), (b, a)):
+            if q.startswith(prefix) and q[len(prefix):] == p and len(p) > 3:
+                return True
+    return False
 
 
 class NegationDetector:
     name = "negation"
+
+    def _same_language(self, pair: AlignedPair, bead_index: int, language: str) -> list[Finding]:
+        """Minimal edits show in the word diff: a negation or an antonym inside a changed stretch."""
+        bead = pair.beads[bead_index]
+        find = negation_cues(language)
+        o_total = sum(len(find(pair.original.text, s, e)) for s, e in side_ranges(pair.original, bead.original))
+        r_total = sum(len(find(pair.rewrite.text, s, e)) for s, e in side_ranges(pair.rewrite, bead.rewrite))
+        findings = []
+        for op in pair.word_diff(bead_index):
+            o_cues = find(pair.original.text, op.original[0].start, op.original[-1].end) if op.original else []
+            r_cues = find(pair.rewrite.text, op.rewrite[0].start, op.rewrite[-1].end) if op.rewrite else []
+            if len(o_cues) != len(r_cues) and o_total != r_total:
+                if len(r_cues) > len(o_cues):
+                    cue = r_cues[0]
+                    context = token_span(pair.original.text, op.original) if op.original else sentence_span(
+                        pair.original, bead.original)
+                    findings.append(Finding(
+                        "", "negation", Severity.CRITICAL, 0.8, context, Span(cue.start, cue.end, cue.text),
+                        f"negation added: '{cue.text}' in the rewrite has no counterpart in the original", bead_index))
+                else:
+                    cue = o_cues[0]
+                    context = token_span(pair.rewrite.text, op.rewrite) if op.rewrite else sentence_span(
+                        pair.rewrite, bead.rewrite)
+                    findings.append(Finding(
+                        "", "negation", Severity.CRITICAL, 0.8, Span(cue.start, cue.end, cue.text), context,
+                        f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
+                continue
+            for a in op.only_original:
+                b = next((b for b in op.only_rewrite if is_antonym_pair(a.norm, b.norm, language)), None)
+                if b is not None:
+                    findings.append(Finding(
+                        "", "negation", Severity.CRITICAL, 0.7, Span(a.start, a.end, a.text), Span(b.start, b.end, b.text),
+                        f"meaning reversed: '{a.text}' became its opposite '{b.text}'", bead_index))
+                    break
+        return findings
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
         findings = []
         for bead_index, bead in pair.matched_beads():
             o_lang = side_language(pair.original, bead.original)
             r_lang = side_language(pair.rewrite, bead.rewrite)
+            if pair.same_language(bead_index):
+                findings += self._same_language(pair, bead_index, o_lang)
+                continue
             changes = cue_changes(pair, bead_index, negation_cues(o_lang), negation_cues(r_lang))
             for change in changes:
                 cue = Span(change.cue.start, change.cue.end, change.cue.text)
@@ -67,18 +102,4 @@ class NegationDetector:
                     findings.append(Finding(
                         "", "negation", Severity.CRITICAL, 0.75, cue, change.counterpart,
                         f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
-            if changes or base_language(o_lang) != base_language(r_lang):
-                continue
-            clauses = pair.clauses(bead_index)
-            for ri, r in enumerate(clauses.rewrite):
-                oi, sim = clauses.best_original(ri)
-                if sim < counterpart_threshold(pair):
-                    continue
-                o = clauses.original[oi]
-                flip = antonym_flip(pair.original.text, (o.start, o.end), pair.rewrite.text, (r.start, r.end), o_lang)
-                if flip:
-                    findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.6, flip[0], flip[1],
-                        f"meaning reversed: '{flip[0].text}' became its opposite '{flip[1].text}'", bead_index))
-                    break
         return findings

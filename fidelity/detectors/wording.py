@@ -1,0 +1,97 @@
+"""Word-level differences inside aligned same-language sentences: dropped, added and
+substituted content words ("interference and concerns" → "interference").
+
+Words that occur elsewhere on the other side are reordering, not change; function words
+never count; a substitution whose two sides the encoder finds close (a synonym) is a
+paraphrase. A single changed word is minor unless it was cut out of (or put into) a list
+("Finland and Sweden" → "Finland"); phrases are major.
+"""
+
+from __future__ import annotations
+
+from ..cues import STOPWORDS, base_language
+from ..tokens import Token
+from ..types import Finding, Severity
+from .base import AlignedPair, DiffOp, short, side_language, token_span
+from .negation import is_antonym_pair
+
+# A substitution whose two sides embed at least this close is a synonym (USE scale; scaled for others).
+SYNONYM_SIMILARITY = 0.55
+_LIST_WORDS = {"and", "or", "as", "well", "including", "и", "или", "а", "также"}
+
+
+def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
+    return [t for t in tokens if t.norm not in stopwords and not any(c.isdigit() for c in t.norm) and len(t.norm) > 1]
+
+
+def _in_list(op_tokens: list[Token], changed: list[Token], text: str) -> bool:
+    """Was the change a list member: 'and'/'or' in the diff, or a comma or 'and' right before it?"""
+    if any(t.norm in _LIST_WORDS for t in op_tokens):
+        return True
+    before = text[max(0, changed[0].start - 6) : changed[0].start].lower()
+    return before.rstrip().endswith((",", " and", " or", " и", " или"))
+
+
+class WordingDetector:
+    name = "wording"
+
+    def _synonym_threshold(self, pair: AlignedPair) -> float:
+        # The same place between an encoder's 'related' and 'equivalent' as 0.55 is on USE's scale.
+        t = pair.encoder.thresholds
+        return t.related + (SYNONYM_SIMILARITY - 0.45) / (0.80 - 0.45) * (t.equivalent - t.related)
+
+    def detect(self, pair: AlignedPair) -> list[Finding]:
+        if pair.encoder is None:
+            return []
+        findings: list[Finding] = []
+        synonym = self._synonym_threshold(pair)
+        for bead_index, bead in pair.matched_beads():
+            if not pair.same_language(bead_index) or bead.score < pair.encoder.thresholds.related:
+                continue
+            language = base_language(side_language(pair.original, bead.original))
+            stopwords = STOPWORDS.get(language, frozenset())
+            ops = pair.word_diff(bead_index)
+            changes = [(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)) for op in ops]
+            # Single words dropped in one place and added in another may be synonyms moved around.
+            loose_added = [a for _, d, a in changes if len(a) == 1 and not d]
+            for op, dropped, added in changes:
+                if dropped and added:
+                    findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language)
+                elif dropped:
+                    if len(dropped) == 1 and self._has_synonym(pair, dropped[0], loose_added, synonym):
+                        continue
+                    span = token_span(pair.original.text, dropped)
+                    major = len(dropped) > 1 or _in_list(op.original, dropped, pair.original.text)
+                    findings.append(Finding(
+                        "", "omission", Severity.MAJOR if major else Severity.MINOR, 0.7 if major else 0.4, span, None,
+                        f"dropped: '{short(span.text, 60)}' is not in the rewrite", bead_index))
+                elif added:
+                    span = token_span(pair.rewrite.text, added)
+                    major = len(added) > 1 or _in_list(op.rewrite, added, pair.rewrite.text)
+                    findings.append(Finding(
+                        "", "addition", Severity.MAJOR if major else Severity.MINOR, 0.7 if major else 0.4, None, span,
+                        f"added: '{short(span.text, 60)}' is not in the original", bead_index))
+        return findings
+
+    def _has_synonym(self, pair: AlignedPair, word: Token, candidates: list[list[Token]], synonym: float) -> bool:
+        if not candidates:
+            return False
+        vectors = pair.encoder.encode([word.text] + [c[0].text for c in candidates])
+        return bool((vectors[1:] @ vectors[0]).max() >= synonym)
+
+    def _substitution(self, pair: AlignedPair, bead_index: int, op: DiffOp, dropped: list[Token],
+                      added: list[Token], synonym: float, language: str) -> list[Finding]:
+        if any(is_antonym_pair(d.norm, a.norm, language) for d in dropped for a in added):
+            return []  # a reversal: the negation detector reports it
+        o_span = token_span(pair.original.text, dropped)
+        r_span = token_span(pair.rewrite.text, added)
+        va, vb = pair.encoder.encode([o_span.text, r_span.text])
+        similarity = float(va @ vb)
+        if similarity >= synonym:
+            return []
+        major = len(dropped) + len(added) > 2
+        return [Finding(
+            "", "mistranslation", Severity.MAJOR if major else Severity.MINOR,
+            min(0.9, 0.5 + (synonym - similarity)), o_span, r_span,
+            f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' "
+            f"(similarity {similarity:.2f})", bead_index)]

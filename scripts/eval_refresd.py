@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Score ``fidelity.check`` on REFreSD (Rationalized English-French Semantic Divergences).
+
+REFreSD holds 1,039 English-French Wikipedia sentence pairs with a sentence label
+(``equivalent``/``divergent``; three-way: ``no_meaning_difference``,
+``some_meaning_difference``, ``unrelated``) and, in ``REFreSD_rationale``, space-tokenised
+sentences with one tag per token (0-3: how many of three annotators highlighted it).
+
+Each pair is checked as ``check(en, fr, original_lang="en", rewrite_lang="fr")`` where the
+two strings are the tokens joined by single spaces, so a finding's character span maps
+straight onto tokens.
+
+Sentence level: a pair is predicted divergent when it gets a finding of severity major or
+critical (also reported: any finding at all). Precision/recall/F1 with divergent as the
+positive class, recall on ``some_meaning_difference`` and on ``unrelated`` separately, and
+the false-positive rate on ``no_meaning_difference``. A plain sentence-cosine baseline
+(cosine < the encoder's ``equivalent`` threshold) is printed beside it.
+
+Token level: gold tokens are those tagged >= 2 (a majority of annotators); predicted
+tokens are those whose character span overlaps a finding's span on that side (the
+``original`` span for English, the ``rewrite`` span for French). Micro precision/recall/F1
+per side and combined, over all pairs and over the divergent pairs only, for findings of
+any severity and for major/critical findings.
+
+Usage::
+
+    python scripts/eval_refresd.py [--data DIR] [--limit N] [--encoder auto|use|e5-small]
+
+``--data`` defaults to ``../shared/eval/refresd`` next to the repository root. ``--limit N``
+takes N pairs spread evenly over the file (the file is sorted by class, so the first N
+would all be ``unrelated``). Deterministic: no sampling at random.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATA = (ROOT / ".." / "shared" / "eval" / "refresd").resolve()
+FLAG_SEVERITIES = {"major", "critical"}
+GOLD_MIN_TAG = 2
+
+# Published reference. The figures themselves could not be retrieved from the sources
+# searched while writing this script (the repository README and dataset cards describe
+# the results only qualitatively), so none are reproduced here: see the paper.
+REFERENCE = (
+    "Divergent mBERT (Briakou & Carpuat 2020, EMNLP, \"Detecting Fine-Grained Cross-Lingual Semantic "
+    "Divergences without Supervision by Learning to Rank\", https://aclanthology.org/2020.emnlp-main.121; "
+    "code and data: https://github.com/Elbria/xling-SemDiv)"
+)
+REFERENCE_SENTENCE = "see paper"
+REFERENCE_TOKEN = "see paper"
+
+
+@dataclass(frozen=True)
+class Pair:
+    index: int
+    binary: str  # divergent | equivalent
+    label: str  # no_meaning_difference | some_meaning_difference | unrelated
+    en_tokens: tuple[str, ...]
+    fr_tokens: tuple[str, ...]
+    en_tags: tuple[int, ...]
+    fr_tags: tuple[int, ...]
+
+    @property
+    def en(self) -> str:
+        return " ".join(self.en_tokens)
+
+    @property
+    def fr(self) -> str:
+        return " ".join(self.fr_tokens)
+
+    @property
+    def divergent(self) -> bool:
+        return self.binary == "divergent"
+
+
+@dataclass
+class Outcome:
+    pair: Pair
+    error: str | None = None
+    any_finding: bool = False
+    major: bool = False
+    # predicted token indices per side, for findings of any severity and of major/critical
+    en_any: set[int] = field(default_factory=set)
+    fr_any: set[int] = field(default_factory=set)
+    en_major: set[int] = field(default_factory=set)
+    fr_major: set[int] = field(default_factory=set)
+    cosine: float | None = None
+
+
+def read_pairs(data_dir: Path) -> list[Pair]:
+    path = data_dir / "REFreSD_rationale"
+    pairs: list[Pair] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 6:
+            raise SystemExit(f"{path}:{n}: {len(fields)} fields, expected 6")
+        binary, label, en, fr, en_tags, fr_tags = fields
+        en_tok, fr_tok = tuple(en.split(" ")), tuple(fr.split(" "))
+        en_t, fr_t = tuple(int(t) for t in en_tags.split()), tuple(int(t) for t in fr_tags.split())
+        if len(en_tok) != len(en_t) or len(fr_tok) != len(fr_t):
+            raise SystemExit(f"{path}:{n}: token and tag counts differ")
+        pairs.append(Pair(len(pairs), binary, label, en_tok, fr_tok, en_t, fr_t))
+    return pairs
+
+
+def spread(pairs: list[Pair], limit: int | None) -> list[Pair]:
+    """``limit`` pairs evenly spaced over the file (all of them when limit is None)."""
+    if limit is None or limit >= len(pairs):
+        return pairs
+    step = len(pairs) / limit
+    return [pairs[int(i * step)] for i in range(limit)]
+
+
+def token_offsets(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    offsets, pos = [], 0
+    for tok in tokens:
+        offsets.append((pos, pos + len(tok)))
+        pos += len(tok) + 1
+    return offsets
+
+
+def _overlapping(offsets: list[tuple[int, int]], start: int, end: int) -> set[int]:
+    return {i for i, (s, e) in enumerate(offsets) if s < end and start < e}
+
+
+def _severity(finding) -> str:
+    sev = getattr(finding, "severity", "")
+    return str(getattr(sev, "value", sev)).lower()
+
+
+def run(pairs: list[Pair], encoder: str) -> tuple[list[Outcome], float]:
+    try:
+        import fidelity
+
+        check, import_error = fidelity.check, None
+    except Exception as exc:  # the pipeline may be mid-change: report, don't crash
+        check, import_error = None, f"import fidelity.check failed: {type(exc).__name__}: {exc}"
+    extra = {} if encoder == "auto" else {"encoder": encoder}
+    outcomes: list[Outcome] = []
+    started = time.perf_counter()
+    for n, pair in enumerate(pairs, 1):
+        out = Outcome(pair)
+        if check is None:
+            out.error = import_error
+        else:
+            try:
+                report = check(pair.en, pair.fr, original_lang="en", rewrite_lang="fr", **extra)
+                en_off, fr_off = token_offsets(pair.en_tokens), token_offsets(pair.fr_tokens)
+                for f in report.findings:
+                    major = _severity(f) in FLAG_SEVERITIES
+                    out.any_finding = True
+                    out.major = out.major or major
+                    if f.original is not None:
+                        hit = _overlapping(en_off, f.original.start, f.original.end)
+                        out.en_any |= hit
+                        if major:
+                            out.en_major |= hit
+                    if f.rewrite is not None:
+                        hit = _overlapping(fr_off, f.rewrite.start, f.rewrite.end)
+                        out.fr_any |= hit
+                        if major:
+                            out.fr_major |= hit
+            except Exception as exc:
+                out.error = f"{type(exc).__name__}: {exc}"
+        outcomes.append(out)
+        if n % 100 == 0 or n == len(pairs):
+            elapsed = time.perf_counter() - started
+            print(f"  {n}/{len(pairs)} pairs, {elapsed:.1f} s ({n / elapsed:.2f} pairs/s)", file=sys.stderr)
+    return outcomes, time.perf_counter() - started
+
+
+def add_baseline(outcomes: list[Outcome], encoder_name: str) -> float | None:
+    try:
+        from fidelity.encoders import load_encoder
+
+        encoder = load_encoder(encoder_name)
+        en = encoder.encode([o.pair.en for o in outcomes])
+        fr = encoder.encode([o.pair.fr for o in outcomes])
+        for o, a, b in zip(outcomes, en, fr):
+            o.cosine = float(a @ b)
+        return float(encoder.thresholds.equivalent)
+    except Exception as exc:
+        print(f"baseline unavailable: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return None
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def sentence_row(name: str, outcomes: list[Outcome], predict) -> str:
+    tp = sum(1 for o in outcomes if predict(o) and o.pair.divergent)
+    fp = sum(1 for o in outcomes if predict(o) and not o.pair.divergent)
+    fn = sum(1 for o in outcomes if not predict(o) and o.pair.divergent)
+    p, r, f = prf(tp, fp, fn)
+
+    def recall(label: str) -> str:
+        group = [o for o in outcomes if o.pair.label == label]
+        return f"{sum(map(predict, group)) / len(group):.3f}" if group else "  -  "
+
+    acc = sum(1 for o in outcomes if predict(o) == o.pair.divergent) / len(outcomes)
+    return (
+        f"{name:<34} {p:6.3f} {r:6.3f} {f:6.3f}   {recall('some_meaning_difference'):>8} "
+        f"{recall('unrelated'):>8}   {recall('no_meaning_difference'):>8}   {acc:6.3f}"
+    )
+
+
+def token_counts(outcomes: list[Outcome], side: str, variant: str) -> tuple[int, int, int]:
+    tp = fp = fn = 0
+    for o in outcomes:
+        tags = o.pair.en_tags if side == "en" else o.pair.fr_tags
+        gold = {i for i, t in enumerate(tags) if t >= GOLD_MIN_TAG}
+        pred = getattr(o, f"{side}_{variant}")
+        tp += len(gold & pred)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+    return tp, fp, fn
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"REFreSD directory (default {DEFAULT_DATA})")
+    parser.add_argument("--limit", type=int, default=None, help="check N pairs spread evenly over the file")
+    parser.add_argument("--encoder", default="auto", help="encoder passed to fidelity.check (default: auto)")
+    parser.add_argument("--baseline-encoder", default="use", help="encoder for the cosine baseline (default: use)")
+    args = parser.parse_args(argv)
+
+    pairs = spread(read_pairs(args.data), args.limit)
+    labels = Counter(p.label for p in pairs)
+    print(
+        f"REFreSD: {len(pairs)} pairs from {args.data} — divergent {sum(p.divergent for p in pairs)} "
+        f"(some_meaning_difference {labels['some_meaning_difference']}, unrelated {labels['unrelated']}), "
+        f"equivalent {labels['no_meaning_difference']}"
+    )
+    outcomes, seconds = run(pairs, args.encoder)
+    threshold = add_baseline(outcomes, args.baseline_encoder)
+    ok = [o for o in outcomes if o.error is None]
+    errors = [o for o in outcomes if o.error is not None]
+
+    print("\nSENTENCE LEVEL (positive = divergent)")
+    head = (
+        f"{'predictor':<34} {'P':>6} {'R':>6} {'F1':>6}   {'R(some)':>8} {'R(unrel)':>8}   "
+        f"{'FPR(none)':>8}   {'acc':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    if ok:
+        print(sentence_row("fidelity: major/critical finding", ok, lambda o: o.major))
+        print(sentence_row("fidelity: any finding", ok, lambda o: o.any_finding))
+    if threshold is not None:
+        scored = [o for o in ok if o.cosine is not None]
+        if scored:
+            print(sentence_row(f"baseline: cosine < {threshold:.2f} ({args.baseline_encoder})", scored,
+                               lambda o: o.cosine < threshold))
+    print(f"{'reference: Divergent mBERT':<34} {REFERENCE_SENTENCE}")
+    print("R(some)/R(unrel): recall on some_meaning_difference / unrelated; FPR(none): share of "
+          "no_meaning_difference pairs predicted divergent")
+
+    print(f"\nTOKEN LEVEL (gold = tag >= {GOLD_MIN_TAG}; predicted = token overlaps a finding span on its side)")
+    head = f"{'pairs':<10} {'findings':<15} {'side':<9} {'P':>6} {'R':>6} {'F1':>6}   {'gold':>6} {'pred':>6}"
+    print(head)
+    print("-" * len(head))
+    for scope, group in (("all", ok), ("divergent", [o for o in ok if o.pair.divergent])):
+        for variant, vname in (("any", "any severity"), ("major", "major/critical")):
+            total = [0, 0, 0]
+            for side in ("en", "fr"):
+                tp, fp, fn = token_counts(group, side, variant)
+                total = [total[0] + tp, total[1] + fp, total[2] + fn]
+                p, r, f = prf(tp, fp, fn)
+                print(f"{scope:<10} {vname:<15} {side:<9} {p:6.3f} {r:6.3f} {f:6.3f}   {tp + fn:>6} {tp + fp:>6}")
+            p, r, f = prf(*total)
+            print(f"{scope:<10} {vname:<15} {'en+fr':<9} {p:6.3f} {r:6.3f} {f:6.3f}   "
+                  f"{total[0] + total[2]:>6} {total[0] + total[1]:>6}")
+    print(f"{'reference: Divergent mBERT token tagging':<41} {REFERENCE_TOKEN}")
+
+    print(f"\nreference: {REFERENCE}")
+    print(f"  sentence-level figures on REFreSD: {REFERENCE_SENTENCE}; token-level figures: {REFERENCE_TOKEN}")
+    if errors:
+        counts = Counter(o.error for o in errors)
+        print(f"\nERRORS: {len(errors)} of {len(outcomes)} pairs raised (left out of the figures):")
+        for message, count in counts.most_common(5):
+            print(f"  {count} x {message}")
+    rate = len(outcomes) / seconds if seconds else 0.0
+    print(f"\nwall time: {seconds:.1f} s for {len(outcomes)} pairs ({rate:.2f} sentence pairs/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
