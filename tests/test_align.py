@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import time
 import zlib
 from pathlib import Path
 
@@ -228,7 +227,11 @@ class HashingEncoder:
     languages = frozenset({"en"})
     thresholds = UniversalSentenceEncoder.thresholds
 
+    def __init__(self):
+        self.encoded = 0
+
     def encode(self, texts):
+        self.encoded += len(texts)
         out = np.zeros((len(texts), 512), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in text.lower().split():
@@ -236,17 +239,17 @@ class HashingEncoder:
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
 
-def test_thousand_by_thousand_is_fast():
+def test_thousand_by_thousand_stays_sub_quadratic():
     rng = np.random.default_rng(7)
     vocab = sorted({w.lower() for s in cnn_sentences() for w in s.split()})
     src = [" ".join(rng.choice(vocab, size=12)) for _ in range(1000)]
     tgt = [s for k, s in enumerate(src) if k % 97 != 5]  # 10 omissions
     tgt.insert(500, "completely new words nobody used before anywhere")
-    start = time.perf_counter()
-    beads = align(src, tgt, HashingEncoder())
-    elapsed = time.perf_counter() - start
+    encoder = HashingEncoder()
+    beads = align(src, tgt, encoder)
     check_partition(beads, len(src), len(tgt))
     omitted = {b.original[0] for b in beads if not b.rewrite}
     assert omitted == {k for k in range(1000) if k % 97 == 5}
     assert [b.rewrite for b in beads if not b.original] == [(500,)]
-    assert elapsed < 20, elapsed
+    # Merged spans are embedded only in a band around the path: linear in length, not n*m.
+    assert encoder.encoded < 20 * (len(src) + len(tgt)), encoder.encoded
