@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 NEGATION: dict[str, list[str]] = {
-    "en": [r"not", r"\w+n't", r"\w+n’t", r"no", r"never", r"none", r"nobody", r"nothing", r"neither", r"nor",
+    "en": [r"not", r"\w+n't", r"\w+n’t", r"no", r"never", r"none", r"nobody", r"nothing", r"neither",
            r"without", r"cannot", r"refused?", r"refuses", r"denied", r"denies", r"deny"],
     "ru": [r"не", r"нет", r"ни", r"никогда", r"никто", r"ничего", r"ничто", r"без", r"отказал\w*", r"отказыва\w*",
            r"отрица\w*"],
@@ -30,7 +30,7 @@ ANTONYMS: dict[str, list[tuple[str, str]]] = {
            ("grow", "shrink"), ("grow", "decline"), ("gain", "lose"), ("win", "lose"), ("won", "lost"),
            ("allow", "forbid"), ("allow", "ban"), ("allow", "prohibit"), ("permit", "forbid"), ("support", "oppose"),
            ("supporting", "opposing"), ("open", "close"), ("join", "leave"), ("strengthen", "weaken"),
-           ("bolster", "weaken"), ("boost", "weaken"), ("boost", "cut"), ("more", "less"), ("more", "fewer"),
+           ("bolster", "weaken"), ("boost", "weaken"), ("boost", "cut"), ("boost", "reduce"), ("angrily", "warmly"), ("angry", "warm"), ("more", "less"), ("more", "fewer"),
            ("most", "few"), ("most", "least"), ("many", "few"), ("before", "after"), ("approve", "reject"),
            ("succeed", "fail"), ("success", "failure"), ("always", "never"), ("everyone", "nobody"),
            ("expand", "shrink"), ("expand", "contract"), ("raise", "cut"), ("raise", "lower"), ("positive", "negative"),
@@ -70,7 +70,8 @@ HEDGES: dict[str, dict[str, list[str]]] = {
         "possibility": [r"may", r"might", r"could", r"possibl[ey]", r"likely", r"unlikely", r"perhaps",
                         r"potentially", r"would"],
         "reported": [r"reportedly", r"allegedly", r"apparently", r"claim\w*", r"rumou?r\w*", r"perceived",
-                     r"suspected"],
+                     r"suspected", r"probably", r"presumably", r"supposedly", r"seemingly", r"believed to",
+                     r"thought to", r"said to be"],
     },
     "ru": {
         "negotiating": [r"переговор\w*", r"обсужда\w*", r"обсужден\w*", r"рассматрива\w*"],

@@ -100,5 +100,12 @@ def keys_match(a: set[str], b: set[str]) -> bool:
     return any(x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x))) for x in a for y in b)
 
 
+def is_acronym_of(short: str, long: str) -> bool:
+    """'NATO' for 'North Atlantic Treaty Organization'."""
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", long) if w[:1].isupper())
+    return short.isupper() and len(short) >= 2 and initials == short
+
+
 def same_entity(a: Entity, b: Entity) -> bool:
-    return keys_match(entity_keys(a), entity_keys(b))
+    return (keys_match(entity_keys(a), entity_keys(b)) or is_acronym_of(a.text, b.text)
+            or is_acronym_of(b.text, a.text))

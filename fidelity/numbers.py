@@ -33,6 +33,13 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NA
 _MONTH_DAY = re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent))", re.I)
 _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
                      r"(?:st|nd|rd|th)?(?![\w])", re.I)
+_WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+_WEEKDAYS.update({d: i for i, d in enumerate(
+    "понедельник вторник сред четверг пятниц суббот воскресенье".split())})
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                      r"понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресенье)\b", re.I)
+# A month named alone ("in January"); "May" only capitalised and not at a sentence start (else modal).
+_MONTH_ALONE = re.compile(rf"(?<![.!?]\s)(?<!^)\b({_MONTH_NAME})\b", re.I)
 _WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
 
@@ -81,6 +88,21 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 value = f"date:{_month(m.group(month_group)):02d}-{int(m.group(day_group)):02d}"
                 found.append(Quantity(m.start(), m.end(), m.group(0), value))
                 taken.append((m.start(), m.end()))
+    for m in _WEEKDAY.finditer(text, start, end):
+        if free(m.start(), m.end()):
+            key = m.group(1).lower()
+            day = next(v for k, v in _WEEKDAYS.items() if key.startswith(k))
+            found.append(Quantity(m.start(), m.end(), m.group(0), f"weekday:{day}"))
+            taken.append((m.start(), m.end()))
+    for m in _MONTH_ALONE.finditer(text, start, end):
+        name = m.group(1)
+        if not free(m.start(), m.end()) or not (name[:1].isupper() or name[:1] > "\u0400") or len(name) < 3:
+            continue
+        if name.lower() == "may" and not re.match(r"\s+(\d|of\b|this\b|last\b|next\b)", text[m.end() : m.end() + 6]) \
+                and not re.search(r"\b(in|since|until|by|of|from|to|early|late|mid-?)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
+            continue
+        found.append(Quantity(m.start(), m.end(), m.group(0), f"month:{_month(name):02d}"))
+        taken.append((m.start(), m.end()))
     for m in _NUMBER.finditer(text, start, end):
         if free(m.start(), m.end()):
             unit = "%" if m.group(2) else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..cues import HEDGES, base_language, compile_cues
 from ..types import Finding, Severity, Span
-from .base import AlignedPair, Cue, cue_changes, side_language
+from .base import AlignedPair, Cue, CueChange, cue_changes, sentence_span, side_language, side_ranges, token_span
 
 
 def hedge_cues(language: str):
@@ -19,6 +19,36 @@ def hedge_cues(language: str):
     return find
 
 
+# Changing to or from these kinds changes what the reader is told happened; the others are nuance.
+_STRONG_KINDS = {"negotiating", "reported", "wanting"}
+
+
+def diff_changes(pair: AlignedPair, bead_index: int, find) -> list[CueChange]:
+    """Same-language beads: hedges inside the changed stretches of the word diff, minus hedges that
+    only moved (the same kind appears the same number of times on both sides overall)."""
+    bead = pair.beads[bead_index]
+    o_all = [c for s, e in side_ranges(pair.original, bead.original) for c in find(pair.original.text, s, e)]
+    r_all = [c for s, e in side_ranges(pair.rewrite, bead.rewrite) for c in find(pair.rewrite.text, s, e)]
+    o_kinds = [c.kind for c in o_all]
+    r_kinds = [c.kind for c in r_all]
+    changes = []
+    for op in pair.word_diff(bead_index):
+        o_cues = find(pair.original.text, op.original[0].start, op.original[-1].end) if op.original else []
+        r_cues = find(pair.rewrite.text, op.rewrite[0].start, op.rewrite[-1].end) if op.rewrite else []
+        # The counterpart lies on the other side: the changed stretch there, or the whole sentence.
+        o_context = token_span(pair.original.text, op.original) if op.original else sentence_span(
+            pair.original, bead.original)
+        r_context = token_span(pair.rewrite.text, op.rewrite) if op.rewrite else sentence_span(
+            pair.rewrite, bead.rewrite)
+        for cue in r_cues:
+            if not any(c.kind == cue.kind for c in o_cues) and r_kinds.count(cue.kind) > o_kinds.count(cue.kind):
+                changes.append(CueChange("added", cue, o_context, 1.0))
+        for cue in o_cues:
+            if not any(c.kind == cue.kind for c in r_cues) and o_kinds.count(cue.kind) > r_kinds.count(cue.kind):
+                changes.append(CueChange("dropped", cue, r_context, 1.0))
+    return changes
+
+
 class CertaintyShiftDetector:
     name = "certainty"
 
@@ -31,7 +61,9 @@ class CertaintyShiftDetector:
                 continue
             o_find, r_find = hedge_cues(o_lang), hedge_cues(r_lang)
             reported: set[tuple[int, int]] = set()  # one finding per clause pair
-            for change in cue_changes(pair, bead_index, o_find, r_find):
+            changes = (diff_changes(pair, bead_index, r_find) if pair.same_language(bead_index)
+                       else cue_changes(pair, bead_index, o_find, r_find))
+            for change in changes:
                 cue = Span(change.cue.start, change.cue.end, change.cue.text)
                 other = change.counterpart
                 if (other.start, other.end) in reported or (cue.start, cue.end) in reported:
@@ -42,8 +74,9 @@ class CertaintyShiftDetector:
                     (pair.original if change.change == "added" else pair.rewrite).text, other.start, other.end)
                 if other_side:
                     before, after = (other_side[0], change.cue) if change.change == "added" else (change.cue, other_side[0])
+                    strong = {before.kind, after.kind} & _STRONG_KINDS
                     findings.append(Finding(
-                        "", "certainty_shift", Severity.MAJOR, 0.5,
+                        "", "certainty_shift", Severity.MAJOR if strong else Severity.MINOR, 0.5,
                         Span(before.start, before.end, before.text) if change.change == "dropped" else other,
                         Span(after.start, after.end, after.text) if change.change == "added" else other,
                         f"modality changed: '{before.text}' ({before.kind}) became '{after.text}' ({after.kind})",

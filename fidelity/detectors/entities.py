@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..entities import entity_keys, keys_match, find_entities, lower_case_vocabulary, mid_sentence_capitals, same_entity
+from ..entities import entity_keys, is_acronym_of, keys_match, find_entities, lower_case_vocabulary, mid_sentence_capitals, same_entity
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, side_ranges
 
@@ -24,7 +24,8 @@ class EntityDetector:
         o_all = [(s.start, s.end) for s in pair.original.sentences]
         names = mid_sentence_capitals(pair.original.text, o_all) | mid_sentence_capitals(
             pair.rewrite.text, [(s.start, s.end) for s in pair.rewrite.sentences])
-        original_keys = {k for e in find_entities(pair.original.text, o_all, vocabulary, names) for k in _keys(e)}
+        original_entities = find_entities(pair.original.text, o_all, vocabulary, names)
+        original_keys = {k for e in original_entities for k in _keys(e)}
         related = pair.encoder.thresholds.related
         findings = []
         for bead_index, bead in pair.matched_beads():
@@ -33,7 +34,8 @@ class EntityDetector:
             used: set[tuple[int, int]] = set()
             for ri, clause in enumerate(clauses.rewrite):
                 in_clause = find_entities(pair.rewrite.text, [(clause.start, clause.end)], vocabulary, names)
-                new = [e for e in in_clause if not keys_match(_keys(e), original_keys)]
+                new = [e for e in in_clause if not keys_match(_keys(e), original_keys)
+                       and not any(is_acronym_of(e.text, o.text) for o in original_entities)]
                 if not new:
                     continue
                 # The counterpart clause: similar enough, or sharing another name ("Ukraine and ...").

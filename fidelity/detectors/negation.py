@@ -73,8 +73,11 @@ class NegationDetector:
                         "", "negation", Severity.CRITICAL, 0.8, Span(cue.start, cue.end, cue.text), context,
                         f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
                 continue
-            for a in op.only_original:
-                b = next((b for b in op.only_rewrite if is_antonym_pair(a.norm, b.norm, language)), None)
+            swap = op.op == "replace" and len(op.original) <= 2 and len(op.rewrite) <= 2
+            o_words = op.original if swap else op.only_original
+            r_words = op.rewrite if swap else op.only_rewrite
+            for a in o_words:
+                b = next((b for b in r_words if is_antonym_pair(a.norm, b.norm, language)), None)
                 if b is not None:
                     findings.append(Finding(
                         "", "negation", Severity.CRITICAL, 0.7, Span(a.start, a.end, a.text), Span(b.start, b.end, b.text),

@@ -10,6 +10,7 @@ paraphrase. A single changed word is minor unless it was cut out of (or put into
 from __future__ import annotations
 
 from ..cues import STOPWORDS, base_language
+from ..entities import is_acronym_of
 from ..tokens import Token
 from ..types import Finding, Severity
 from .base import AlignedPair, DiffOp, short, side_language, token_span
@@ -55,6 +56,11 @@ class WordingDetector:
             # Single words dropped in one place and added in another may be synonyms moved around.
             loose_added = [a for _, d, a in changes if len(a) == 1 and not d]
             for op, dropped, added in changes:
+                swap = op.op == "replace" and len(op.original) == 1 and len(op.rewrite) == 1
+                if swap and not (dropped and added) and op.original[0].text[:1].isupper() \
+                        and op.rewrite[0].text[:1].isupper():
+                    # Two names swapped that both occur elsewhere ("Finland and Sweden ... Sweden joined").
+                    dropped, added = op.original, op.rewrite
                 if dropped and added:
                     findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language)
                 elif dropped:
@@ -89,7 +95,14 @@ class WordingDetector:
         similarity = float(va @ vb)
         if similarity >= synonym:
             return []
-        major = len(dropped) + len(added) > 2
+        if is_acronym_of(o_span.text, r_span.text) or is_acronym_of(r_span.text, o_span.text):
+            return []
+        if all(t.text[:1].isupper() for t in dropped + added):
+            return [Finding(
+                "", "entity_changed", Severity.MAJOR, 0.75, o_span, r_span,
+                f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
+        # Single words: only clear changes of meaning are major ('boost' → 'reduce', not 'draw' → 'move').
+        major = len(dropped) + len(added) > 2 or similarity < synonym - 0.05
         return [Finding(
             "", "mistranslation", Severity.MAJOR if major else Severity.MINOR,
             min(0.9, 0.5 + (synonym - similarity)), o_span, r_span,
