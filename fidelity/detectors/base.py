@@ -15,6 +15,10 @@ from ..tokens import Token, stem, tokenize
 from ..types import Bead, Document, Finding, Severity, Span, Verdict
 
 
+# Share of words two sentences must have in common (difflib ratio) to be diffed word by word.
+PARALLEL_WORD_OVERLAP = 0.5
+
+
 @dataclass(frozen=True)
 class AlignedPair:
     """What every detector sees: both documents and their alignment."""
@@ -30,6 +34,23 @@ class AlignedPair:
         key = ("diff", bead_index)
         if key not in self._clause_cache:
             self._clause_cache[key] = _word_diff(self, self.beads[bead_index])
+        return self._clause_cache[key]
+
+    def parallel(self, bead_index: int) -> bool:
+        """Same language, equivalent by the encoder, and mostly the same words: a close rewrite
+        whose differences show word by word. Looser paraphrases are compared clause by clause."""
+        key = ("parallel", bead_index)
+        if key not in self._clause_cache:
+            import difflib
+
+            bead = self.beads[bead_index]
+            ok = (self.same_language(bead_index) and self.encoder is not None
+                  and bead.score >= self.encoder.thresholds.equivalent)
+            if ok:
+                o = [t.norm for s, e in side_ranges(self.original, bead.original) for t in tokenize(self.original.text, s, e)]
+                r = [t.norm for s, e in side_ranges(self.rewrite, bead.rewrite) for t in tokenize(self.rewrite.text, s, e)]
+                ok = difflib.SequenceMatcher(a=o, b=r, autojunk=False).ratio() >= PARALLEL_WORD_OVERLAP
+            self._clause_cache[key] = ok
         return self._clause_cache[key]
 
     def same_language(self, bead_index: int) -> bool:

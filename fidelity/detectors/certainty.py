@@ -61,7 +61,7 @@ class CertaintyShiftDetector:
                 continue
             o_find, r_find = hedge_cues(o_lang), hedge_cues(r_lang)
             reported: set[tuple[int, int]] = set()  # one finding per clause pair
-            changes = (diff_changes(pair, bead_index, r_find) if pair.same_language(bead_index)
+            changes = (diff_changes(pair, bead_index, r_find) if pair.parallel(bead_index)
                        else cue_changes(pair, bead_index, o_find, r_find))
             for change in changes:
                 cue = Span(change.cue.start, change.cue.end, change.cue.text)

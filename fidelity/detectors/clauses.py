@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..clauses import Clause, split_clauses
+from ..cues import ATTRIBUTION, find_cues
 from ..encoders import Encoder
 from ..types import Finding, Severity, Span
-from .base import AlignedPair, short, side_ranges
+from .base import AlignedPair, short, side_language, side_ranges
 
 # How much the bead's similarity must rise when a span is deleted for the span to be major.
 DIFFDEL_MAJOR = 0.04
@@ -28,6 +29,11 @@ def _clauses(text: str, ranges: list[tuple[int, int]]) -> list[Clause]:
 def _without(text: str, ranges: list[tuple[int, int]], clause: Clause) -> str:
     joined = " ".join(text[s:e] for s, e in ranges)
     return " ".join(joined.replace(clause.text, " ").split())
+
+
+def _is_frame(text: str, clause: Clause, language: str) -> bool:
+    """A short clause that only says who said something."""
+    return clause.words <= 8 and bool(find_cues(ATTRIBUTION, language, text, clause.start, clause.end))
 
 
 class ClauseDetector:
@@ -49,6 +55,8 @@ class ClauseDetector:
                 continue  # equivalent sentences: clause noise would only add false alarms
             o_ranges = side_ranges(pair.original, bead.original)
             r_ranges = side_ranges(pair.rewrite, bead.rewrite)
+            o_lang = side_language(pair.original, bead.original)
+            r_lang = side_language(pair.rewrite, bead.rewrite)
             o_clauses = _clauses(pair.original.text, o_ranges)
             r_clauses = _clauses(pair.rewrite.text, r_ranges)
             if len(o_clauses) < 2 and len(r_clauses) < 2:
@@ -72,6 +80,10 @@ class ClauseDetector:
                 mutual = int(np.argmax(sims[:, oi])) == ri and o_cover[oi] < self.related
                 if mutual:
                     used_o.add(oi)
+                    # Two clauses in the same place that say different things: a changed meaning,
+                    # unless one is only a reporting frame ("Hayashi told CNN"), which is nuance.
+                    frames = _is_frame(pair.original.text, o, o_lang) or _is_frame(pair.rewrite.text, r, r_lang)
+                    severity = Severity.MINOR if frames else Severity.MAJOR
                     findings.append(Finding(
                         "", "mistranslation", severity, min(0.95, 0.5 + (self.related - s)),
                         Span(o.start, o.end, o.text), Span(r.start, r.end, r.text),

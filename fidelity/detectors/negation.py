@@ -90,7 +90,7 @@ class NegationDetector:
         for bead_index, bead in pair.matched_beads():
             o_lang = side_language(pair.original, bead.original)
             r_lang = side_language(pair.rewrite, bead.rewrite)
-            if pair.same_language(bead_index):
+            if pair.parallel(bead_index):
                 findings += self._same_language(pair, bead_index, o_lang)
                 continue
             changes = cue_changes(pair, bead_index, negation_cues(o_lang), negation_cues(r_lang))

@@ -47,7 +47,7 @@ class WordingDetector:
         findings: list[Finding] = []
         synonym = self._synonym_threshold(pair)
         for bead_index, bead in pair.matched_beads():
-            if not pair.same_language(bead_index) or bead.score < pair.encoder.thresholds.related:
+            if not pair.parallel(bead_index):
                 continue
             language = base_language(side_language(pair.original, bead.original))
             stopwords = STOPWORDS.get(language, frozenset())
