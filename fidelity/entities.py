@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .tokens import Token, stem, tokenize
 
 # Function words that start sentences; they are never names, even in a one-sentence text.
-_NOT_NAMES = set(
+NOT_NAMES = set(
     """a an the this that these those there their they them he she it its his her we our you your i my me
     in on at of for to from by with as and or but if when while after before since despite although though
     however nevertheless moreover thus so also not no yes according separately meanwhile speaking
@@ -18,7 +18,7 @@ _NOT_NAMES = set(
     в на и но а по с к о об от из за для что как это этот эта эти он она они мы вы я его её их не
     der die das ein eine und oder aber in im am zu von mit le la les un une et ou mais de du des en au""".split()
 )
-_NOT_NAMES |= set(
+NOT_NAMES |= set(
     """monday tuesday wednesday thursday friday saturday sunday january february march april june july august
     september october november december понедельник вторник среда четверг пятница суббота воскресенье""".split()
 )
@@ -68,7 +68,7 @@ def find_entities(text: str, ranges: list[tuple[int, int]], vocabulary: set[str]
             is_name = (
                 token is not None
                 and _CAPITALISED.match(word)
-                and word.lower() not in _NOT_NAMES
+                and word.lower() not in NOT_NAMES
                 and word.lower() not in vocabulary
                 and not word.isdigit()
                 and (

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..cues import ATTRIBUTION, base_language, find_cues
-from ..entities import Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary, mid_sentence_capitals
+from ..entities import NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary, mid_sentence_capitals
+from ..tokens import tokenize
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, sentence_span, side_language, side_ranges
 from .entities import _script
@@ -17,6 +18,11 @@ def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[
     for start, end in ranges:
         entities = find_entities(text, [(start, end)], vocabulary, names)
         for cue in find_cues(ATTRIBUTION, language, text, start, end):
+            # "Lungescu said": the word right before a reporting verb is its subject, even first in a sentence.
+            before = tokenize(text, max(start, cue.start() - 40), cue.start())
+            if before and before[-1].text[:1].isupper() and not text[before[-1].end : cue.start()].strip() \
+                    and before[-1].norm not in NOT_NAMES and not any(e.start <= before[-1].start < e.end for e in entities):
+                entities = entities + [Entity(before[-1].start, before[-1].end, before[-1].text)]
             near = sorted((e for e in entities if e.end >= cue.start() - _WINDOW and e.start <= cue.end() + _WINDOW),
                           key=lambda e: min(abs(e.end - cue.start()), abs(e.start - cue.end())))
             out.append((Span(cue.start(), cue.end(), cue.group(0)), near))

@@ -198,6 +198,8 @@ class CueChange:
     cue: Cue
     counterpart: Span  # the clause on the other side that lacks the cue
     similarity: float
+    # Cues of the same family found in the counterpart itself (a hedge of another kind), when known.
+    other_cues: tuple = ()
 
 
 def cue_changes(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> list[CueChange]:

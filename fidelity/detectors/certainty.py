@@ -42,10 +42,10 @@ def diff_changes(pair: AlignedPair, bead_index: int, find) -> list[CueChange]:
             pair.rewrite, bead.rewrite)
         for cue in r_cues:
             if not any(c.kind == cue.kind for c in o_cues) and r_kinds.count(cue.kind) > o_kinds.count(cue.kind):
-                changes.append(CueChange("added", cue, o_context, 1.0))
+                changes.append(CueChange("added", cue, o_context, 1.0, tuple(o_cues)))
         for cue in o_cues:
             if not any(c.kind == cue.kind for c in r_cues) and o_kinds.count(cue.kind) > r_kinds.count(cue.kind):
-                changes.append(CueChange("dropped", cue, r_context, 1.0))
+                changes.append(CueChange("dropped", cue, r_context, 1.0, tuple(r_cues)))
     return changes
 
 
@@ -70,7 +70,8 @@ class CertaintyShiftDetector:
                     continue
                 reported |= {(other.start, other.end), (cue.start, cue.end)}
                 # A hedge of another kind on the other side is a change of modality, not certainty.
-                other_side = (o_find if change.change == "added" else r_find)(
+                other_side = list(change.other_cues) if change.similarity == 1.0 else (
+                    o_find if change.change == "added" else r_find)(
                     (pair.original if change.change == "added" else pair.rewrite).text, other.start, other.end)
                 if other_side:
                     before, after = (other_side[0], change.cue) if change.change == "added" else (change.cue, other_side[0])

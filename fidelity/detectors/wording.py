@@ -33,6 +33,14 @@ def _in_list(op_tokens: list[Token], changed: list[Token], text: str) -> bool:
     return before.rstrip().endswith((",", " and", " or", " и", " или"))
 
 
+def _is_name(token: Token, text: str) -> bool:
+    """A capitalised word that does not start a sentence: a name dropped or added matters."""
+    if not token.text[:1].isupper():
+        return False
+    before = text[: token.start].rstrip(" \"“‘'«(")
+    return bool(before) and before[-1] not in ".!?:\n"
+
+
 class WordingDetector:
     name = "wording"
 
@@ -67,13 +75,15 @@ class WordingDetector:
                     if len(dropped) == 1 and self._has_synonym(pair, dropped[0], loose_added, synonym):
                         continue
                     span = token_span(pair.original.text, dropped)
-                    major = len(dropped) > 1 or _in_list(op.original, dropped, pair.original.text)
+                    major = len(dropped) > 1 or _in_list(op.original, dropped, pair.original.text) \
+                        or _is_name(dropped[0], pair.original.text)
                     findings.append(Finding(
                         "", "omission", Severity.MAJOR if major else Severity.MINOR, 0.7 if major else 0.4, span, None,
                         f"dropped: '{short(span.text, 60)}' is not in the rewrite", bead_index))
                 elif added:
                     span = token_span(pair.rewrite.text, added)
-                    major = len(added) > 1 or _in_list(op.rewrite, added, pair.rewrite.text)
+                    major = len(added) > 1 or _in_list(op.rewrite, added, pair.rewrite.text) \
+                        or _is_name(added[0], pair.rewrite.text)
                     findings.append(Finding(
                         "", "addition", Severity.MAJOR if major else Severity.MINOR, 0.7 if major else 0.4, None, span,
                         f"added: '{short(span.text, 60)}' is not in the original", bead_index))
