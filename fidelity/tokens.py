@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Words (with inner apostrophes or hyphens) and numbers (with inner separators).
 _TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?|\w+(?:['’\-]\w+)*", re.UNICODE)
@@ -30,14 +31,19 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text, start, end)]
 
 
+@lru_cache(maxsize=None)
+def _stemmer(language: str):
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(language)
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude language-agnostic stem: enough to match 'Russia'/'Russian', 'reported'/'reports'."""
+    """Snowball stem (Russian for Cyrillic words, English otherwise): 'reported' ~ 'reports',
+    'Японии' ~ 'Япония'. Lower-cased, possessive dropped."""
     word = normalise_word(word)
     if word.endswith("'s"):
         word = word[:-2]
-    if len(word) <= 4:
-        return word
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ns", "n", "s", "y"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    cyrillic = any("\u0400" <= c <= "\u04ff" for c in word)
+    return _stemmer("russian" if cyrillic else "english").stemWord(word)
