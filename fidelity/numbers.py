@@ -40,6 +40,16 @@ _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sun
                       r"понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресенье)\b", re.I)
 # A month named alone ("in January"); "May" only capitalised and not at a sentence start (else modal).
 _MONTH_ALONE = re.compile(rf"(?<![.!?]\s)(?<!^)\b({_MONTH_NAME})\b", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4, "пят": 5,
+             "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10}
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b|"
+                      r"\b(перв|втор|трет|четв[её]рт|пят|шест|седьм|восьм|девят|десят)(ый|ая|ое|ые|ого|ой|ому|ом|ую|ых|ым|"
+                      r"ий|ья|ье|ьи|ьего|ьей|ьему|ьем|ью|ьих|ьим)\b", re.I)
+# Periods relative to the article's date: "last month" and "last year" are different times.
+_RELATIVE = re.compile(r"\b(last|next|this|previous|past|coming|прошл\w*|следующ\w*|эт\w+)\s+"
+                       r"(week|month|year|decade|weekend|summer|winter|spring|autumn|fall|"
+                       r"недел\w*|месяц\w*|год\w*|лет\w*)\b", re.I)
 _WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
 
@@ -88,6 +98,20 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 value = f"date:{_month(m.group(month_group)):02d}-{int(m.group(day_group)):02d}"
                 found.append(Quantity(m.start(), m.end(), m.group(0), value))
                 taken.append((m.start(), m.end()))
+    for m in _RELATIVE.finditer(text, start, end):
+        if free(m.start(), m.end()):
+            when = m.group(1).lower()
+            when = "last" if when.startswith(("прошл", "previous", "past")) else "next" if when.startswith(
+                ("следующ", "coming")) else "this" if when.startswith("эт") else when
+            unit = m.group(2).lower()
+            unit = {"нед": "week", "мес": "month", "год": "year", "лет": "year"}.get(unit[:3], unit)
+            found.append(Quantity(m.start(), m.end(), m.group(0), f"relative:{when}-{unit}"))
+            taken.append((m.start(), m.end()))
+    for m in _ORDINAL.finditer(text, start, end):
+        if free(m.start(), m.end()):
+            key = (m.group(1) or m.group(2)).lower()
+            found.append(Quantity(m.start(), m.end(), m.group(0), f"ord:{_ORDINALS[key]}"))
+            taken.append((m.start(), m.end()))
     for m in _WEEKDAY.finditer(text, start, end):
         if free(m.start(), m.end()):
             key = m.group(1).lower()

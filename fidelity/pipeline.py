@@ -69,7 +69,16 @@ def _choose_encoder(name: str, *docs: Document) -> Encoder:
 
 
 def _without_redundant(findings: list[Finding], beads: list) -> list[Finding]:
-    """Drop a bead's sentence-level 'meaning changed' finding when span-level findings say what changed."""
+    """Drop repeats, and a bead's sentence-level 'meaning changed' finding when span-level
+    findings say what changed."""
+    seen: set[tuple] = set()
+    unique = []
+    for f in findings:  # two detectors paths can report the same change in the same words
+        key = (f.bead, f.category, f.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    findings = unique
     spans_by_bead = {f.bead for f in findings if f.bead is not None and not _is_sentence_level(f, beads)}
     return [f for f in findings if not (_is_sentence_level(f, beads) and f.bead in spans_by_bead
                                         and beads[f.bead].verdict is Verdict.CHANGED)]

@@ -20,6 +20,8 @@ from .base import AlignedPair, short, side_language, side_ranges
 
 # How much the bead's similarity must rise when a span is deleted for the span to be major.
 DIFFDEL_MAJOR = 0.04
+# A clause this long with no counterpart is a passage of its own, major whatever DiffDel says.
+LONG_CLAUSE = 10
 
 
 def _clauses(text: str, ranges: list[tuple[int, int]]) -> list[Clause]:
@@ -76,7 +78,7 @@ class ClauseDetector:
                     continue
                 o = o_clauses[oi]
                 gain = self._sim(o_text, _without(pair.rewrite.text, r_ranges, r)) - base
-                severity = Severity.MAJOR if gain >= DIFFDEL_MAJOR else Severity.MINOR
+                severity = Severity.MAJOR if gain >= DIFFDEL_MAJOR or r.words >= LONG_CLAUSE else Severity.MINOR
                 mutual = int(np.argmax(sims[:, oi])) == ri and o_cover[oi] < self.related
                 if mutual:
                     used_o.add(oi)
@@ -97,7 +99,7 @@ class ClauseDetector:
                 if oi in used_o or o_cover[oi] >= self.related:
                     continue
                 gain = self._sim(_without(pair.original.text, o_ranges, o), r_text) - base
-                severity = Severity.MAJOR if gain >= DIFFDEL_MAJOR else Severity.MINOR
+                severity = Severity.MAJOR if gain >= DIFFDEL_MAJOR or o.words >= LONG_CLAUSE else Severity.MINOR
                 findings.append(Finding(
                     "", "omission", severity, min(0.9, 0.4 + (self.related - float(o_cover[oi]))),
                     Span(o.start, o.end, o.text), None,

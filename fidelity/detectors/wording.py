@@ -18,7 +18,7 @@ from .negation import is_antonym_pair
 
 # A substitution whose two sides embed at least this close is a synonym (USE scale; scaled for others).
 SYNONYM_SIMILARITY = 0.55
-_LIST_WORDS = {"and", "or", "as", "well", "including", "и", "или", "а", "также"}
+_LIST_WORDS = {"and", "or", "и", "или"}
 
 
 def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
