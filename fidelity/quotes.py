@@ -31,6 +31,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -355,6 +356,12 @@ def _normalise_word(word: str) -> list[str]:
 
 def _tokens(text: str, parts: Sequence[tuple[int, int]]) -> tuple[list[_Token], set[int]]:
     """Normalised word tokens with exact offsets, and the token indices an ellipsis precedes."""
+    return _tokens_cached(text, tuple(tuple(p) for p in parts))
+
+
+@lru_cache(maxsize=4096)
+def _tokens_cached(text: str, parts: tuple[tuple[int, int], ...]) -> tuple[list[_Token], set[int]]:
+    # Cached: every rewrite quotation is compared with the same original candidates.
     tokens: list[_Token] = []
     elisions: set[int] = set()
     for s, e in parts:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..clauses import Clause, split_clauses
+from ..clauses import Clause
 from ..cues import ATTRIBUTION, find_cues
 from ..encoders import Encoder
 from ..types import Finding, Severity, Span
@@ -22,10 +22,6 @@ from .base import AlignedPair, short, side_language, side_ranges
 DIFFDEL_MAJOR = 0.04
 # A clause this long with no counterpart is a passage of its own, major whatever DiffDel says.
 LONG_CLAUSE = 10
-
-
-def _clauses(text: str, ranges: list[tuple[int, int]]) -> list[Clause]:
-    return [c for start, end in ranges for c in split_clauses(text, start, end)]
 
 
 def _without(text: str, ranges: list[tuple[int, int]], clause: Clause) -> str:
@@ -59,15 +55,20 @@ class ClauseDetector:
             r_ranges = side_ranges(pair.rewrite, bead.rewrite)
             o_lang = side_language(pair.original, bead.original)
             r_lang = side_language(pair.rewrite, bead.rewrite)
-            o_clauses = _clauses(pair.original.text, o_ranges)
-            r_clauses = _clauses(pair.rewrite.text, r_ranges)
+            clauses = pair.clauses(bead_index)
+            o_clauses, r_clauses, sims = clauses.original, clauses.rewrite, clauses.sims
             if len(o_clauses) < 2 and len(r_clauses) < 2:
                 continue  # a single clause each: the sentence-level verdict already says it all
-            sims = self.encoder.encode([c.text for c in r_clauses]) @ self.encoder.encode(
-                [c.text for c in o_clauses]).T
             o_text = " ".join(pair.original.text[s:e] for s, e in o_ranges)
             r_text = " ".join(pair.rewrite.text[s:e] for s, e in r_ranges)
-            base = self._sim(o_text, r_text)
+            base: list[float] = []
+
+            def gains(original_text: str, rewrite_text: str) -> bool:
+                """DiffDel: does deleting the span raise the bead's similarity enough to matter?"""
+                if not base:
+                    base.append(self._sim(o_text, r_text))
+                return self._sim(original_text, rewrite_text) - base[0] >= DIFFDEL_MAJOR
+
             best_o = sims.argmax(axis=1)
             o_cover = sims.max(axis=0)
             used_o: set[int] = set()
@@ -77,8 +78,6 @@ class ClauseDetector:
                 if s >= self.related:
                     continue
                 o = o_clauses[oi]
-                gain = self._sim(o_text, _without(pair.rewrite.text, r_ranges, r)) - base
-                severity = Severity.MAJOR if gain >= DIFFDEL_MAJOR or r.words >= LONG_CLAUSE else Severity.MINOR
                 mutual = int(np.argmax(sims[:, oi])) == ri and o_cover[oi] < self.related
                 if mutual:
                     used_o.add(oi)
@@ -92,14 +91,16 @@ class ClauseDetector:
                         f"meaning changed: '{short(o.text, 60)}' became '{short(r.text, 60)}' (similarity {s:.2f})",
                         bead_index))
                 else:
+                    major = r.words >= LONG_CLAUSE or gains(o_text, _without(pair.rewrite.text, r_ranges, r))
+                    severity = Severity.MAJOR if major else Severity.MINOR
                     findings.append(Finding(
                         "", "addition", severity, min(0.9, 0.4 + (self.related - s)), None, Span(r.start, r.end, r.text),
                         f"added inside an aligned sentence: '{short(r.text, 70)}'", bead_index))
             for oi, o in enumerate(o_clauses):
                 if oi in used_o or o_cover[oi] >= self.related:
                     continue
-                gain = self._sim(_without(pair.original.text, o_ranges, o), r_text) - base
-                severity = Severity.MAJOR if gain >= DIFFDEL_MAJOR or o.words >= LONG_CLAUSE else Severity.MINOR
+                major = o.words >= LONG_CLAUSE or gains(_without(pair.original.text, o_ranges, o), r_text)
+                severity = Severity.MAJOR if major else Severity.MINOR
                 findings.append(Finding(
                     "", "omission", severity, min(0.9, 0.4 + (self.related - float(o_cover[oi]))),
                     Span(o.start, o.end, o.text), None,
