@@ -15,7 +15,8 @@ NEGATION: dict[str, list[str]] = {
     "ru": [r"не", r"нет", r"ни", r"никогда", r"никто", r"ничего", r"ничто", r"без", r"отказал\w*", r"отказыва\w*",
            r"отрица\w*"],
     "de": [r"nicht", r"kein\w*", r"nie", r"niemals", r"nichts", r"ohne"],
-    "fr": [r"ne", r"n'", r"pas", r"jamais", r"aucun\w*", r"sans", r"rien"],
+    # "ne" alone is not counted: "ne ... que" means "only", and the explicative "ne" negates nothing.
+    "fr": [r"pas", r"jamais", r"aucun\w*", r"sans", r"rien", r"personne ne", r"nullement"],
     "es": [r"no", r"nunca", r"ningún", r"ninguna?", r"nada", r"sin"],
 }
 # Phrases that contain a negation word but do not negate the claim.

@@ -29,6 +29,10 @@ class EntityDetector:
         related = pair.encoder.thresholds.related
         findings = []
         for bead_index, bead in pair.matched_beads():
+            if not pair.same_language(bead_index):
+                # Across languages names are translated ("London"/"Londres", "Germany"/"Allemagne"):
+                # spelling says nothing; a back-translation makes the pair same-language.
+                continue
             r_side = find_entities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), vocabulary, names)
             clauses = pair.clauses(bead_index)
             used: set[tuple[int, int]] = set()
