@@ -217,33 +217,28 @@ def cue_changes(pair: AlignedPair, bead_index: int, find_original, find_rewrite)
     o_cues = [find_original(o_text, c.start, c.end) for c in clauses.original]
     r_cues = [find_rewrite(r_text, c.start, c.end) for c in clauses.rewrite]
     changes: list[CueChange] = []
-    for ri, cues in enumerate(r_cues):
-        oi, sim = clauses.best_original(ri)
-        if sim < threshold:
-            continue
-        kinds = {c.kind for c in o_cues[oi]}
-        other = clauses.original[oi]
-        for cue in cues:
-            if cue.kind not in kinds:
-                kinds.add(cue.kind)
-                changes.append(CueChange("added", cue, Span(other.start, other.end, other.text), sim))
-    for oi, cues in enumerate(o_cues):
-        ri, sim = clauses.best_rewrite(oi)
-        if sim < threshold:
-            continue
-        kinds = {c.kind for c in r_cues[ri]}
-        other = clauses.rewrite[ri]
-        for cue in cues:
-            if cue.kind not in kinds:
-                kinds.add(cue.kind)
-                changes.append(CueChange("dropped", cue, Span(other.start, other.end, other.text), sim))
+    # Each side's clauses against their best counterpart on the other side.
+    for change, cues_here, cues_there, clauses_there, best in (
+        ("added", r_cues, o_cues, clauses.original, clauses.best_original),
+        ("dropped", o_cues, r_cues, clauses.rewrite, clauses.best_rewrite),
+    ):
+        for index, cues in enumerate(cues_here):
+            other_index, sim = best(index)
+            if sim < threshold:
+                continue
+            kinds = {c.kind for c in cues_there[other_index]}
+            other = clauses_there[other_index]
+            for cue in cues:
+                if cue.kind not in kinds:
+                    kinds.add(cue.kind)
+                    changes.append(CueChange(change, cue, Span(other.start, other.end, other.text), sim))
     return changes
 
 
 @dataclass(frozen=True)
 class DiffOp:
-    """One non-equal stretch of a word diff. ``moved_*`` are words that occur elsewhere on the
-    other side (reordering, not change); ``only_*`` the words that do not."""
+    """One non-equal stretch of a word diff; ``only_*`` are its words that occur nowhere on the
+    other side (the rest only moved)."""
 
     op: str  # replace | delete | insert
     original: list  # list[Token]
