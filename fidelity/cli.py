@@ -16,8 +16,10 @@ import typer
 from . import __version__
 from .errors import FidelityError
 from .types import SEVERITY_ORDER, Severity
+from .cli_models import models_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check a rewrite or translation against its original.")
+app.add_typer(models_app, name="models")
 
 
 class OutputFormat(str, Enum):
@@ -25,10 +27,10 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-class EncoderChoice(str, Enum):
+class DeviceChoice(str, Enum):
     auto = "auto"
-    use = "use"
-    e5_small = "e5-small"
+    cpu = "cpu"
+    cuda = "cuda"
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -55,7 +57,18 @@ def check(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
     original_lang: Optional[str] = typer.Option(None, help="Language of the original (ISO 639-1); detected if omitted."),
     rewrite_lang: Optional[str] = typer.Option(None, help="Language of the rewrite (ISO 639-1); detected if omitted."),
-    encoder: EncoderChoice = typer.Option(EncoderChoice.auto, help="Sentence encoder; auto picks USE, or e5 for languages USE lacks."),
+    encoder: str = typer.Option(
+        "auto", envvar="FIDELITY_ENCODER",
+        help="Sentence encoder: auto (USE, or e5 for languages USE lacks), use, e5-small, a name from "
+             "`fidelity models list`, a hub id, or a local model directory."),
+    translator: Optional[str] = typer.Option(
+        None, envvar="FIDELITY_TRANSLATOR",
+        help="Back-translate a rewrite in another language: a model directory (transformers or "
+             "CTranslate2), a cached hub id, or 'none' (compare cross-lingually)."),
+    device: DeviceChoice = typer.Option(DeviceChoice.auto, envvar="FIDELITY_DEVICE", help="Where models run."),
+    offline: bool = typer.Option(
+        False, "--offline", envvar="FIDELITY_OFFLINE",
+        help="Never contact the model hub: use local directories and the cache only."),
     fail_on: Optional[Severity] = typer.Option(None, help="Exit 1 if any finding is at least this severe."),
     fail_under: Optional[float] = typer.Option(None, help="Exit 1 if the fidelity score (0-100) is below this."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text report (default: when stdout is a terminal)."),
@@ -69,7 +82,8 @@ def check(
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
     try:
         report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
-                           encoder=encoder.value)
+                           encoder=encoder, translator=translator, device=device.value,
+                           offline=True if offline else None)
     except FidelityError as exc:
         _fail(str(exc))
         return
@@ -95,7 +109,7 @@ def quotes(
     others: list[Path] = typer.Argument(..., help="Texts whose quotations are traced to the original."),
     format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
-    encoder: EncoderChoice = typer.Option(EncoderChoice.auto, help="Sentence encoder."),
+    encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
 ) -> None:
     """Trace every quotation in OTHERS to its source in ORIGINAL: verbatim, altered (with the diff) or not found."""
     import json
@@ -104,7 +118,7 @@ def quotes(
     from .quotes import render_quote_traces
 
     try:
-        traces = trace(original, others, encoder=encoder.value)
+        traces = trace(original, others, encoder=encoder)
     except FidelityError as exc:
         _fail(str(exc))
         return

@@ -7,11 +7,16 @@ thresholds; nothing downstream hard-codes a cosine value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import warnings
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
+
+from .errors import ModelUnavailableError
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,11 @@ class _CachedEncoder:
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def settings(self) -> dict:
+        """What a report records about this encoder (name, thresholds and, for transformers, more)."""
+        return {"name": self.name, "backend": type(self).__name__, "dim": self.dim,
+                "thresholds": asdict(self.thresholds)}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
@@ -110,6 +120,209 @@ class E5SmallEncoder(_CachedEncoder):
         return np.asarray(self._model.query(list(texts))).reshape(len(texts), -1)
 
 
+class TruncationWarning(UserWarning):
+    """A text longer than the encoder's maximum length: only its first tokens were embedded."""
+
+
+def _pick_device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def _read_json(path: Path) -> dict | list | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _pooling_from_config(model_dir: Path) -> str | None:
+    """mean | cls | max from a sentence-transformers Pooling module's config.json, if there is one."""
+    modules = _read_json(model_dir / "modules.json") or []
+    pooling_dirs = [m.get("path", "") for m in modules if str(m.get("type", "")).endswith("Pooling")]
+    for sub in pooling_dirs or ["1_Pooling"]:
+        config = _read_json(model_dir / sub / "config.json")
+        if not isinstance(config, dict):
+            continue
+        mode = config.get("pooling_mode")
+        if isinstance(mode, str):
+            return {"mean_tokens": "mean", "cls_token": "cls", "max_tokens": "max"}.get(mode, mode)
+        if config.get("pooling_mode_cls_token"):
+            return "cls"
+        if config.get("pooling_mode_mean_tokens"):
+            return "mean"
+        if config.get("pooling_mode_max_tokens"):
+            return "max"
+    return None
+
+
+def _dense_layers(model_dir: Path):
+    """The sentence-transformers Dense modules after pooling (LaBSE has one: 768→768, tanh)."""
+    import importlib
+
+    import torch
+
+    layers = []
+    for module in _read_json(model_dir / "modules.json") or []:
+        if not str(module.get("type", "")).endswith("Dense"):
+            continue
+        sub = model_dir / module["path"]
+        config = _read_json(sub / "config.json") or {}
+        linear = torch.nn.Linear(config["in_features"], config["out_features"], bias=config.get("bias", True))
+        if (sub / "model.safetensors").exists():
+            from safetensors.torch import load_file
+
+            state = load_file(str(sub / "model.safetensors"))
+        else:
+            state = torch.load(sub / "pytorch_model.bin", map_location="cpu", weights_only=True)
+        linear.load_state_dict({k.removeprefix("linear."): v for k, v in state.items()})
+        activation = torch.nn.Identity()
+        name = config.get("activation_function", "")
+        if name and not name.endswith("Identity"):
+            module_name, _, cls_name = name.rpartition(".")
+            activation = getattr(importlib.import_module(module_name), cls_name)()
+        layers.append(torch.nn.Sequential(linear, activation))
+    return layers
+
+
+class TransformersEncoder(_CachedEncoder):
+    """Any sentence encoder that transformers can load (AutoModel + AutoTokenizer), from a directory.
+
+    Pooling (mean over non-padding tokens, or the CLS token) comes from the model's
+    sentence-transformers config (``1_Pooling/config.json``), else ``pooling``; Dense layers listed
+    in ``modules.json`` are applied; outputs are L2-normalised. A text longer than ``max_length``
+    tokens is truncated with a :class:`TruncationWarning` naming it (once per text).
+    """
+
+    def __init__(
+        self,
+        model: str | Path,
+        *,
+        device: str = "auto",
+        batch_size: int = 32,
+        pooling: str | None = None,
+        max_length: int | None = None,
+        prefix: str = "",
+        name: str | None = None,
+        languages: frozenset[str] | None = None,
+        thresholds: Thresholds | None = None,
+        offline: bool | None = None,
+    ) -> None:
+        super().__init__()
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        from .models import resolve
+
+        path = Path(model)
+        if not path.is_dir():
+            resolved = resolve(str(model), role="encoder", offline=offline)
+            if resolved.path is None:
+                raise ModelUnavailableError(f"{model} is a built-in encoder; use load_encoder({str(model)!r})")
+            path = resolved.path
+        self.path = path
+        self.name = name or path.name
+        self.device = _pick_device(device)
+        self.batch_size = batch_size
+        self.prefix = prefix
+        configured = _pooling_from_config(path)
+        self.pooling_source = "1_Pooling/config.json" if configured else ("manifest" if pooling else "default")
+        self.pooling = configured or pooling or "mean"
+        if self.pooling not in ("mean", "cls", "max"):
+            raise ModelUnavailableError(f"{path}: pooling {self.pooling!r} is not supported (mean, cls or max)")
+        from transformers.utils import logging as hf_logging
+
+        bar = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on the user's terminal
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            self.model = AutoModel.from_pretrained(str(path), local_files_only=True).to(self.device).eval()
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(f"cannot load an encoder from {path}: {str(exc).splitlines()[0]}") from None
+        finally:
+            if bar:
+                hf_logging.enable_progress_bar()
+        self.dense = [layer.to(self.device).eval() for layer in _dense_layers(path)]
+        self.max_length = max_length or self._max_length_from_config()
+        self.dim = int(self.dense[-1][0].out_features if self.dense else self.model.config.hidden_size)
+        self.languages = languages if languages is not None else frozenset(E5SmallEncoder.languages)
+        self.thresholds = thresholds or UniversalSentenceEncoder.thresholds  # replaced by load_encoder
+        self.thresholds_source = "given" if thresholds else "USE (uncalibrated)"
+        self.truncated: dict[str, int] = {}  # text -> its token count, for every text that was cut
+        self._index: dict[str, int] = {}
+        self._torch = torch
+
+    def _max_length_from_config(self) -> int:
+        st = _read_json(self.path / "sentence_bert_config.json")
+        if isinstance(st, dict) and st.get("max_seq_length"):
+            return int(st["max_seq_length"])
+        candidates = [getattr(self.tokenizer, "model_max_length", None),
+                      getattr(self.model.config, "max_position_embeddings", None)]
+        sane = [int(c) for c in candidates if isinstance(c, int) and 0 < c < 100_000]
+        return min(sane) if sane else 512
+
+    def settings(self) -> dict:
+        return {
+            **super().settings(),
+            "path": str(self.path), "pooling": self.pooling, "pooling_from": self.pooling_source,
+            "device": self.device, "max_length": self.max_length, "batch_size": self.batch_size,
+            "prefix": self.prefix, "dense_layers": len(self.dense), "thresholds_from": self.thresholds_source,
+        }
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self._index = {}
+        for i, t in enumerate(texts):
+            self._index.setdefault(t, i)
+        return super().encode(texts)
+
+    def _warn_truncated(self, texts: list[str], lengths: list[int]) -> None:
+        for text, n in zip(texts, lengths):
+            if n > self.max_length and text not in self.truncated:
+                self.truncated[text] = n
+                snippet = text[:60] + ("…" if len(text) > 60 else "")
+                warnings.warn(
+                    f"encoder {self.name}: sentence {self._index.get(text, '?')} has {n} tokens, over the model's "
+                    f"maximum of {self.max_length}; only its first {self.max_length} tokens are embedded: {snippet!r}",
+                    TruncationWarning,
+                    stacklevel=5,
+                )
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        torch = self._torch
+        inputs = [self.prefix + t for t in texts]
+        lengths = [len(ids) for ids in self.tokenizer(inputs, truncation=False, verbose=False)["input_ids"]]
+        self._warn_truncated(texts, lengths)
+        order = np.argsort([-n for n in lengths], kind="stable")  # similar lengths together: less padding
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                idx = order[start : start + self.batch_size]
+                batch = self.tokenizer([inputs[i] for i in idx], padding=True, truncation=True,
+                                       max_length=self.max_length, return_tensors="pt").to(self.device)
+                hidden = self.model(**batch).last_hidden_state
+                if self.pooling == "cls":
+                    pooled = hidden[:, 0]
+                else:
+                    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                    if self.pooling == "mean":
+                        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                    else:
+                        pooled = hidden.masked_fill(mask == 0, float("-inf")).max(1).values
+                for layer in self.dense:
+                    pooled = layer(pooled)
+                pooled = torch.nn.functional.normalize(pooled.float(), dim=-1)
+                out[idx] = pooled.cpu().numpy()
+        return out
+
+
 BUILTIN_ENCODERS = {
     "use": UniversalSentenceEncoder,
     UniversalSentenceEncoder.name: UniversalSentenceEncoder,
@@ -118,22 +331,68 @@ BUILTIN_ENCODERS = {
 }
 
 
+def _languages_of(entry) -> frozenset[str] | None:
+    if entry is None:
+        return None
+    if "*" in entry.languages:
+        return frozenset(E5SmallEncoder.languages)
+    return frozenset(entry.languages)
+
+
 @lru_cache(maxsize=None)
-def load_encoder(name: str = "use") -> Encoder:
-    """Load a built-in encoder once per process (loading USE costs ~2 s)."""
-    try:
-        factory = BUILTIN_ENCODERS[name]
-    except KeyError:
-        known = ", ".join(sorted(BUILTIN_ENCODERS))
-        raise ValueError(f"unknown encoder {name!r}; known: {known}") from None
-    return factory()
+def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offline: bool | None = None) -> Encoder:
+    """Load an encoder once per process: a built-in name (``use``, ``e5-small``), a manifest name
+    (``all-minilm-l6-v2``, ``labse``...), a hub id (from the cache; downloaded only when online),
+    or a local model directory. Raises :class:`ModelUnavailableError` (one line) when it cannot.
+
+    Thresholds: the manifest's for known models, else a quantile calibration against USE
+    (``fidelity.calibrate``, cached on disk), else USE's with a warning.
+    """
+    from .models import find, resolve
+
+    key = str(name_or_path)
+    if key in BUILTIN_ENCODERS:
+        return BUILTIN_ENCODERS[key]()
+    entry = find(key) if not Path(key).expanduser().is_dir() else None
+    if entry is not None and entry.role != "encoder":
+        raise ModelUnavailableError(f"{entry.name} is a {entry.role} model, not an encoder")
+    resolved = resolve(key, role="encoder", offline=offline)
+    entry = resolved.entry or entry
+    if resolved.path is None:  # a built-in under another spelling
+        factory = BUILTIN_ENCODERS.get(entry.name) if entry else None
+        if factory is None:
+            raise ModelUnavailableError(f"encoder {key!r} has no files and is not built in")
+        return factory()
+    thresholds = Thresholds(**entry.thresholds) if entry is not None and entry.thresholds else None
+    encoder = TransformersEncoder(
+        resolved.path,
+        device=device,
+        pooling=entry.pooling or None if entry else None,
+        max_length=entry.max_length if entry else None,
+        prefix=entry.prefix if entry else "",
+        name=entry.name if entry else str(resolved.path),
+        languages=_languages_of(entry),
+        thresholds=thresholds,
+    )
+    if thresholds is not None:
+        encoder.thresholds_source = "manifest"
+    else:
+        from .calibrate import calibrated_thresholds
+
+        encoder.thresholds, encoder.thresholds_source = calibrated_thresholds(encoder)
+    return encoder
 
 
 def encoder_for_languages(languages: Sequence[str], preferred: str = "use") -> Encoder | None:
     """The preferred encoder if it covers every language, else the first built-in that does."""
     wanted = {lang.split("-")[0] for lang in languages if lang and lang != "und"}
     for name in [preferred, "use", "e5-small"]:
-        factory = BUILTIN_ENCODERS[name]
+        factory = BUILTIN_ENCODERS.get(name)
+        if factory is None:  # a transformers encoder: load it to learn its languages
+            encoder = load_encoder(name)
+            if wanted <= {l.split("-")[0] for l in encoder.languages}:
+                return encoder
+            continue
         if wanted <= {l.split("-")[0] for l in factory.languages}:
             return load_encoder(name)
     return None

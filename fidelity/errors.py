@@ -11,3 +11,11 @@ class InputError(FidelityError):
 
 class UnsupportedLanguageError(FidelityError):
     """A language that no configured encoder covers."""
+
+
+class ModelUnavailableError(FidelityError):
+    """A model that is neither on disk nor downloadable now (offline, no network, unknown name)."""
+
+
+class TranslationError(FidelityError):
+    """A translation model that cannot translate the requested language pair."""

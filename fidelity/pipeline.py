@@ -8,13 +8,16 @@ from pathlib import Path
 from . import __version__
 from .align import align
 from .clean import clean
+from .cues import base_language
 from .detectors import AlignedPair, default_detectors, judge
 from .encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
 from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
 from .load import load
+from .pivot import map_finding, needs_translation, pivot_document, with_back_translations
 from .report import Report
 from .segment import segment
+from .translate import NoTranslator, Translator, load_translator, translator_signature
 from .types import SEVERITY_ORDER, Document, Finding, Verdict
 
 Source = str | Path
@@ -47,10 +50,10 @@ def _sentence_language(text: str, document_language: str) -> str:
     return guess.language
 
 
-def _choose_encoder(name: str, *docs: Document) -> Encoder:
+def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: bool | None = None) -> Encoder:
     languages = [d.language for d in docs]
     if name != "auto":
-        encoder = load_encoder(name)
+        encoder = load_encoder(name, device=device, offline=offline)
         missing = [l for l in languages if l != "und" and l.split("-")[0] not in encoder.languages]
         if missing:
             raise UnsupportedLanguageError(
@@ -108,6 +111,25 @@ def _number(findings: list[Finding], report_beads_order: dict[int, int]) -> list
     return [replace(f, id=f"F{n:03d}") for n, f in enumerate(ordered, 1)]
 
 
+def _back_translate(original_doc: Document, rewrite_doc: Document, translator: Translator) -> tuple[Document, Document]:
+    """The rewrite with its sentences' back-translations, and the pivot document built from them."""
+    target = original_doc.language
+    wanted = [i for i, s in enumerate(rewrite_doc.sentences)
+              if needs_translation(replace(s, language=_language_of(s, rewrite_doc)), target)]
+    translated = translator.translate([rewrite_doc.sentences[i].text for i in wanted], rewrite_doc.language, target)
+    if len(translated) != len(wanted):
+        raise RuntimeError(f"translator {translator.name} returned {len(translated)} texts for {len(wanted)}")
+    translations: list[str | None] = [None] * len(rewrite_doc.sentences)
+    for i, text in zip(wanted, translated):
+        translations[i] = text
+    rewrite_doc = with_back_translations(rewrite_doc, translations)
+    return rewrite_doc, pivot_document(rewrite_doc, translations, target)
+
+
+def _language_of(sentence, doc: Document) -> str:
+    return doc.language if sentence.language in ("und", "") else sentence.language
+
+
 def check(
     original: Source,
     rewrite: Source,
@@ -115,25 +137,50 @@ def check(
     original_lang: str | None = None,
     rewrite_lang: str | None = None,
     encoder: str = "auto",
+    translator: str | Translator | None = None,
+    device: str = "auto",
+    offline: bool | None = None,
 ) -> Report:
     """Compare a rewrite with its original and report where the meaning deviates.
 
     Each of ``original`` and ``rewrite`` is the text itself (``str``) or a ``pathlib.Path``.
+    ``translator`` (a model directory, a cached hub id, a ``Translator``, or ``None``/``"none"``)
+    back-translates a rewrite in another language into the original's language; the texts are
+    then compared in that one language and every finding is mapped back onto the rewrite's
+    sentences. ``device`` (auto, cpu, cuda) is where the translation model runs.
     """
     original_doc = prepare(original, "original", original_lang)
     rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang)
-    chosen = _choose_encoder(encoder, original_doc, rewrite_doc)
+    languages = {base_language(original_doc.language), base_language(rewrite_doc.language)}
+    translatable = len(languages) == 2 and "und" not in languages
+    used: Translator | None = None
+    if translatable and translator is not None:
+        loaded = load_translator(translator, device=device, offline=offline) if isinstance(translator, (str, Path)) else translator
+        used = None if isinstance(loaded, NoTranslator) else loaded
+    compared = rewrite_doc  # what the encoder and detectors see on the rewrite side
+    if used is not None:
+        rewrite_doc, compared = _back_translate(original_doc, rewrite_doc, used)
+    # The encoder only ever sees the original's language and what it compares it with (the
+    # pivot, in the original's language, when back-translating): choose it for those.
+    chosen = _choose_encoder(encoder, original_doc, compared, device=device, offline=offline)
     beads = align(
         [s.text for s in original_doc.sentences],
-        [s.text for s in rewrite_doc.sentences],
+        [s.text for s in compared.sentences],
         chosen,
     )
     beads = judge(beads, chosen.thresholds)
-    pair = AlignedPair(original_doc, rewrite_doc, beads, chosen)
+    pair = AlignedPair(original_doc, compared, beads, chosen)
     detectors = default_detectors(chosen)
     findings = _without_redundant([f for detector in detectors for f in detector.detect(pair)], beads)
+    if used is not None:
+        findings = [map_finding(f, compared, rewrite_doc) for f in findings]
     findings = _number(findings, {})
-    cross_lingual = original_doc.language != rewrite_doc.language
+    if used is not None:
+        back_translation = f"{used.name} ({rewrite_doc.language}→{original_doc.language}), compared in {original_doc.language}"
+    elif original_doc.language != rewrite_doc.language:
+        back_translation = "none (compared cross-lingually with the multilingual encoder)"
+    else:
+        back_translation = "not needed (same language)"
     settings = {
         "version": __version__,
         "encoder": chosen.name,
@@ -143,10 +190,8 @@ def check(
             "align_min": chosen.thresholds.align_min,
             "counterpart": chosen.thresholds.counterpart,
         },
-        "translator": None,
-        "back_translation": "none (compared cross-lingually with the multilingual encoder)"
-        if cross_lingual
-        else "not needed (same language)",
+        "translator": used.settings() if used is not None else None,
+        "back_translation": back_translation,
         "language_id": DETECTOR_SETTINGS,
         "detectors": [d.name for d in detectors],
     }
@@ -169,5 +214,5 @@ def signature(settings: dict) -> str:
     t = settings["thresholds"]
     return (
         f"fidelity:{settings['version']}|enc:{settings['encoder']}|eq:{t['equivalent']}|rel:{t['related']}"
-        f"|amin:{t['align_min']}|tr:{settings['translator'] or 'none'}|det:{'+'.join(settings['detectors'])}"
+        f"|amin:{t['align_min']}|tr:{translator_signature(settings['translator'])}|det:{'+'.join(settings['detectors'])}"
     )
