@@ -28,7 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .encoders import Encoder, Thresholds, UniversalSentenceEncoder
+from .encoders import Encoder, Thresholds
 
 REFERENCE_TSV = Path(__file__).resolve().parent.parent / "scripts" / "data" / "perturbations.tsv"
 KINDS = ("control", "perturbed", "half", "halves", "same_set", "unrelated")

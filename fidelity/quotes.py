@@ -865,7 +865,6 @@ def trace_quotes(
     """Every quotation in ``others`` traced to its source in ``original`` (verbatim, altered or not found)."""
     original_quotes = document_quotations(original)
     sentence_spans = [(s.start, s.end) for s in original.sentences] or None
-    original_sentences = [s.text for s in original.sentences]
     traces: list[QuoteTrace] = []
     for doc in others:
         context_of = sentence_context(original, doc, encoder, beads=None, settings=settings)

@@ -3,12 +3,10 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 import fidelity
-from fidelity.cli import app
 
 from .conftest import CNN, DEFNET, INSIDER, read_exact
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Protocol, Sequence
 
+import numpy as np
+
 from ..cues import base_language
 from ..encoders import Encoder, Thresholds
-from ..tokens import Token, stem, tokenize
-from ..types import Bead, Document, Finding, Severity, Span, Verdict
+from ..tokens import stem, tokenize
+from ..types import Bead, Document, Finding, Span, Verdict
 
 
 # Share of words two sentences must have in common (difflib ratio) to be diffed word by word.
@@ -145,7 +147,7 @@ _QUOTED = __import__("re").compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“�
 class BeadClauses:
     original: list  # list[Clause]
     rewrite: list  # list[Clause]
-    sims: "np.ndarray"  # rewrite x original cosine similarities
+    sims: np.ndarray  # rewrite x original cosine similarities
 
     def best_original(self, r: int) -> tuple[int, float]:
         o = int(self.sims[r].argmax())
@@ -157,8 +159,6 @@ class BeadClauses:
 
 
 def _bead_clauses(pair: AlignedPair, bead: Bead) -> BeadClauses:
-    import numpy as np
-
     from ..clauses import split_clauses
 
     o = [c for s, e in side_ranges(pair.original, bead.original) for c in split_clauses(pair.original.text, s, e)]
