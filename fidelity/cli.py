@@ -65,6 +65,10 @@ def check(
         None, envvar="FIDELITY_TRANSLATOR",
         help="Back-translate a rewrite in another language: a model directory (transformers or "
              "CTranslate2), a cached hub id, or 'none' (compare cross-lingually)."),
+    nli: Optional[str] = typer.Option(
+        None, "--nli", metavar="MODEL", envvar="FIDELITY_NLI",
+        help="Also judge each aligned pair with an NLI model (contradiction, omission, addition): "
+             "mdeberta-xnli, a cached hub id, a local model directory, or 'none'."),
     device: DeviceChoice = typer.Option(DeviceChoice.auto, envvar="FIDELITY_DEVICE", help="Where models run."),
     offline: bool = typer.Option(
         False, "--offline", envvar="FIDELITY_OFFLINE",
@@ -83,7 +87,7 @@ def check(
     try:
         report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
                            encoder=encoder, translator=translator, device=device.value,
-                           offline=True if offline else None)
+                           offline=True if offline else None, nli=nli)
     except FidelityError as exc:
         _fail(str(exc))
         return

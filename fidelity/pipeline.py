@@ -10,10 +10,12 @@ from .align import align
 from .clean import clean
 from .cues import base_language
 from .detectors import AlignedPair, default_detectors, judge
+from .detectors.nli import NliDetector
 from .encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
 from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
 from .load import load
+from .nli import load_nli, nli_signature
 from .pivot import map_finding, needs_translation, pivot_document, with_back_translations
 from .report import Report
 from .segment import segment
@@ -140,6 +142,7 @@ def check(
     translator: str | Translator | None = None,
     device: str = "auto",
     offline: bool | None = None,
+    nli: str | Path | None = None,
 ) -> Report:
     """Compare a rewrite with its original and report where the meaning deviates.
 
@@ -148,9 +151,12 @@ def check(
     back-translates a rewrite in another language into the original's language; the texts are
     then compared in that one language and every finding is mapped back onto the rewrite's
     sentences. ``device`` (auto, cpu, cuda) is where the translation model runs.
+    ``nli`` (a model directory, a manifest name such as ``mdeberta-xnli``, a cached hub id, or
+    ``None``/``"none"``) adds the NLI judge: contradiction, omission and addition findings.
     """
     original_doc = prepare(original, "original", original_lang)
     rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang)
+    judge_nli = load_nli(nli, device=device, offline=offline)  # before the slow stages: fail fast
     languages = {base_language(original_doc.language), base_language(rewrite_doc.language)}
     translatable = len(languages) == 2 and "und" not in languages
     used: Translator | None = None
@@ -172,6 +178,11 @@ def check(
     pair = AlignedPair(original_doc, compared, beads, chosen)
     detectors = default_detectors(chosen)
     findings = _without_redundant([f for detector in detectors for f in detector.detect(pair)], beads)
+    if judge_nli is not None:
+        # After the others, and outside _without_redundant: a whole-sentence NLI finding is no
+        # span-level evidence that would hide the encoder's 'meaning changed' finding.
+        detectors.append(NliDetector(judge_nli))
+        findings += detectors[-1].detect(pair)
     if used is not None:
         findings = [map_finding(f, compared, rewrite_doc) for f in findings]
     findings = _number(findings, {})
@@ -194,6 +205,7 @@ def check(
         "back_translation": back_translation,
         "language_id": DETECTOR_SETTINGS,
         "detectors": [d.name for d in detectors],
+        "nli": judge_nli.settings() if judge_nli is not None else None,
     }
     settings["signature"] = signature(settings)
     return Report(original_doc, rewrite_doc, beads, findings, settings)
@@ -215,4 +227,4 @@ def signature(settings: dict) -> str:
     return (
         f"fidelity:{settings['version']}|enc:{settings['encoder']}|eq:{t['equivalent']}|rel:{t['related']}"
         f"|amin:{t['align_min']}|tr:{translator_signature(settings['translator'])}|det:{'+'.join(settings['detectors'])}"
-    )
+    ) + (f"|nli:{nli_signature(settings['nli'])}" if settings.get("nli") else "")

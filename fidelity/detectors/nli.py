@@ -1,0 +1,66 @@
+"""Optional NLI findings: each matched bead judged premise → hypothesis both ways.
+
+- contradiction either way → ``mistranslation`` (critical);
+- the original entails the rewrite but not the reverse → the rewrite lost content: ``omission``;
+- the rewrite entails the original but not the reverse → the rewrite adds content: ``addition``.
+
+Entailment both ways (a faithful rewrite) and neither way (left to the other detectors) report
+nothing. Spans are the bead's sentences on both sides.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..types import Finding, Severity
+from .base import AlignedPair, sentence_span
+
+THRESHOLD = 0.5  # probability at which a direction counts as entailed / contradicted
+
+
+class Judge(Protocol):
+    def judge(self, pairs: list[tuple[str, str]]) -> list: ...  # list[NliResult]
+
+
+def _side_text(doc, indices) -> str:
+    return " ".join(" ".join(doc.sentences[i].text.split()) for i in sorted(indices))
+
+
+class NliDetector:
+    name = "nli"
+
+    def __init__(self, judge: Judge, threshold: float = THRESHOLD) -> None:
+        self.judge = judge
+        self.threshold = threshold
+
+    def detect(self, pair: AlignedPair) -> list[Finding]:
+        beads = pair.matched_beads()
+        if not beads:
+            return []
+        texts = [(_side_text(pair.original, b.original), _side_text(pair.rewrite, b.rewrite)) for _, b in beads]
+        # Forward: original ⊨ rewrite; backward: rewrite ⊨ original. One call, one batching.
+        results = self.judge.judge([(o, r) for o, r in texts] + [(r, o) for o, r in texts])
+        if len(results) != 2 * len(texts):
+            raise RuntimeError(f"NLI judge returned {len(results)} results for {2 * len(texts)} pairs")
+        findings: list[Finding] = []
+        t = self.threshold
+        for k, (index, bead) in enumerate(beads):
+            forward, backward = results[k], results[len(texts) + k]
+            original = sentence_span(pair.original, bead.original)
+            rewrite = sentence_span(pair.rewrite, bead.rewrite)
+            contradiction = max(forward.contradiction, backward.contradiction)
+            if contradiction >= t:
+                findings.append(Finding(
+                    "", "mistranslation", Severity.CRITICAL, contradiction, original, rewrite,
+                    f"contradicts the original (NLI p={contradiction:.2f})", index))
+            elif forward.entailment >= t and backward.entailment < t:
+                p = min(forward.entailment, 1.0 - backward.entailment)
+                findings.append(Finding(
+                    "", "omission", Severity.MAJOR, p, original, rewrite,
+                    f"the rewrite says less than the original (NLI p={p:.2f})", index))
+            elif backward.entailment >= t and forward.entailment < t:
+                p = min(backward.entailment, 1.0 - forward.entailment)
+                findings.append(Finding(
+                    "", "addition", Severity.MAJOR, p, original, rewrite,
+                    f"the rewrite says more than the original (NLI p={p:.2f})", index))
+        return findings
