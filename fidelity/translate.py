@@ -247,6 +247,14 @@ class _LanguageTokens:
         raise TranslationError(f"translation model {self.model_dir.name} has no target code for '{target}'")
 
 
+def _plan(languages, texts: list[str], source: str, target: str):
+    """What both backends do first: check the pair, skip empty texts, pick language tokens."""
+    languages.check_fixed_pair(source, target)
+    out = [""] * len(texts)
+    todo = [i for i, t in enumerate(texts) if _clean(t)]
+    return out, todo, languages.source_token(source), languages.target_token(target), languages.prefix(target)
+
+
 # ----------------------------------------------------------------------------- transformers
 
 
@@ -316,14 +324,9 @@ class TransformersTranslator:
     def translate(self, texts: list[str], source: str, target: str) -> list[str]:
         import torch
 
-        self.languages.check_fixed_pair(source, target)
-        out = [""] * len(texts)
-        todo = [i for i, t in enumerate(texts) if _clean(t)]
+        out, todo, src_token, tgt_token, prefix = _plan(self.languages, texts, source, target)
         if not todo:
             return out
-        src_token = self.languages.source_token(source)
-        tgt_token = self.languages.target_token(target)
-        prefix = self.languages.prefix(target)
         cleaned = [prefix + _clean(texts[i]) for i in todo]
         generate: dict[str, Any] = {"do_sample": False, "num_beams": self.num_beams}
         if tgt_token is not None:
@@ -400,14 +403,9 @@ class CTranslate2Translator:
         }
 
     def translate(self, texts: list[str], source: str, target: str) -> list[str]:
-        self.languages.check_fixed_pair(source, target)
-        out = [""] * len(texts)
-        todo = [i for i, t in enumerate(texts) if _clean(t)]
+        out, todo, src_token, tgt_token, prefix = _plan(self.languages, texts, source, target)
         if not todo:
             return out
-        src_token = self.languages.source_token(source)
-        tgt_token = self.languages.target_token(target)
-        prefix = self.languages.prefix(target)
         with self._lock:
             if src_token is not None:
                 self.tokenizer.src_lang = source if self.languages.kind == "m2m100" else src_token
