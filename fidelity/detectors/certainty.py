@@ -78,8 +78,9 @@ class CertaintyShiftDetector:
                     strong = {before.kind, after.kind} & _STRONG_KINDS
                     findings.append(Finding(
                         "", "certainty_shift", Severity.MAJOR if strong else Severity.MINOR, 0.5,
-                        Span(before.start, before.end, before.text) if change.change == "dropped" else other,
-                        Span(after.start, after.end, after.text) if change.change == "added" else other,
+                        # Both sides' hedges are known here: point at the words themselves.
+                        Span(before.start, before.end, before.text),
+                        Span(after.start, after.end, after.text),
                         f"modality changed: '{before.text}' ({before.kind}) became '{after.text}' ({after.kind})",
                         bead_index))
                 elif change.change == "dropped":
