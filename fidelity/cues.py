@@ -90,10 +90,13 @@ HEDGES: dict[str, dict[str, list[str]]] = {
 # Words that introduce a source for a claim.
 ATTRIBUTION: dict[str, list[str]] = {
     "en": [r"report\w*", r"said", r"says", r"say", r"told", r"tells", r"stated", r"states", r"according to",
-           r"citing", r"cited", r"quoted", r"announced", r"claimed", r"wrote", r"writes", r"noted", r"added",
-           r"in a statement", r"sources?"],
+           r"citing", r"quoted", r"announced", r"claimed", r"wrote", r"writes", r"noted", r"added",
+           r"in a statement", r"sources?", r"stressed", r"emphasi[sz]ed", r"explained", r"recalled", r"insisted",
+           r"argued", r"warned", r"confirmed", r"admitted", r"declared", r"reminded"],
     "ru": [r"сообщ\w*", r"заявил\w*", r"сказал\w*", r"рассказал\w*", r"по данным", r"по словам", r"со ссылкой",
-           r"ссылаясь", r"пишет", r"написал\w*", r"отметил\w*", r"источник\w*", r"передает", r"передаёт"],
+           r"ссылаясь", r"пишет", r"написал\w*", r"отметил\w*", r"источник\w*", r"передает", r"передаёт",
+           r"подчеркнул\w*", r"добавил\w*", r"указал\w*", r"объявил\w*", r"пояснил\w*", r"уточнил\w*",
+           r"напомнил\w*", r"признал\w*", r"предупредил\w*", r"считает", r"полагает"],
 }
 # Evaluative or loaded words that a neutral report would not use of its own voice.
 LOADED: dict[str, list[str]] = {

@@ -6,7 +6,7 @@ from ..cues import ATTRIBUTION, base_language, find_cues
 from ..entities import NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary, mid_sentence_capitals
 from ..tokens import tokenize
 from ..types import Finding, Severity, Span
-from .base import AlignedPair, sentence_span, side_language, side_ranges
+from .base import AlignedPair, sentence_span, side_language, side_ranges, token_span
 from .entities import _script
 
 _WINDOW = 25  # characters between a cue and the source's name ("Nikkei Asia first reported")
@@ -39,32 +39,62 @@ class AttributionDetector:
     def detect(self, pair: AlignedPair) -> list[Finding]:
         vocabulary = lower_case_vocabulary(pair.original.text, pair.rewrite.text)
         same_script = _script(pair.original.text) == _script(pair.rewrite.text)
-        names = mid_sentence_capitals(pair.original.text, [(s.start, s.end) for s in pair.original.sentences])
-        names |= mid_sentence_capitals(pair.rewrite.text, [(s.start, s.end) for s in pair.rewrite.sentences])
+        known = mid_sentence_capitals(pair.original.text, [(s.start, s.end) for s in pair.original.sentences])
+        known |= mid_sentence_capitals(pair.rewrite.text, [(s.start, s.end) for s in pair.rewrite.sentences])
         findings = []
         for bead_index, bead in pair.matched_beads():
             o_lang = side_language(pair.original, bead.original)
             r_lang = side_language(pair.rewrite, bead.rewrite)
             if base_language(o_lang) not in ATTRIBUTION or base_language(r_lang) not in ATTRIBUTION:
                 continue
+            if pair.parallel(bead_index):
+                findings += self._parallel(pair, bead_index, o_lang)
+                continue
             r_ranges = side_ranges(pair.rewrite, bead.rewrite)
-            o_sources = [(cue, names) for cue, names in
-                         _sources(pair.original.text, side_ranges(pair.original, bead.original), o_lang, vocabulary, names)
-                         if names]
+            o_sources = [(cue, near) for cue, near in
+                         _sources(pair.original.text, side_ranges(pair.original, bead.original), o_lang, vocabulary,
+                                  known)
+                         if near]
             if not o_sources:
                 continue
-            r_sources = _sources(pair.rewrite.text, r_ranges, r_lang, vocabulary, names)
-            r_names = find_entities(pair.rewrite.text, r_ranges, vocabulary, names)
+            r_sources = _sources(pair.rewrite.text, r_ranges, r_lang, vocabulary, known)
+            r_names = find_entities(pair.rewrite.text, r_ranges, vocabulary, known)
             if not r_sources:
-                cue, names = o_sources[0]
-                who = names[0]
-                if same_script and keys_match(_keys(names), _keys(r_names)) and len(o_sources) == 1:
+                cue, near = o_sources[0]
+                who = near[0]
+                if same_script and keys_match(_keys([who]), _keys(r_names)) and len(o_sources) == 1:
                     # The source is still named in the rewrite, e.g. "in an interview with CNN".
                     continue
                 start, end = min(who.start, cue.start), max(who.end, cue.end)
-                findings.append(Finding(
-                    "", "attribution_changed", Severity.MAJOR, 0.7,
-                    Span(start, end, pair.original.text[start:end]), sentence_span(pair.rewrite, bead.rewrite),
-                    f"attribution dropped: '{pair.original.text[start:end]}' is gone; the rewrite states the "
-                    "claim without its source", bead_index))
+                findings.append(_dropped(pair, bead_index, Span(start, end, pair.original.text[start:end])))
         return findings
+
+    def _parallel(self, pair: AlignedPair, bead_index: int, language: str) -> list[Finding]:
+        """A close rewrite: a reporting phrase ("it said", "according to eyewitnesses") that the word
+        diff removed, with fewer reporting phrases left in the rewrite than in the original."""
+        bead = pair.beads[bead_index]
+
+        def cues(doc, ranges):
+            return [m for s, e in ranges for m in find_cues(ATTRIBUTION, language, doc.text, s, e)]
+
+        o_total = len(cues(pair.original, side_ranges(pair.original, bead.original)))
+        r_total = len(cues(pair.rewrite, side_ranges(pair.rewrite, bead.rewrite)))
+        if o_total <= r_total:
+            return []
+        for op in pair.word_diff(bead_index):
+            if not op.original:
+                continue
+            span = token_span(pair.original.text, op.original)
+            o_cues = cues(pair.original, [(span.start, span.end)])
+            r_cues = cues(pair.rewrite, [(op.rewrite[0].start, op.rewrite[-1].end)]) if op.rewrite else []
+            if len(o_cues) > len(r_cues):
+                return [_dropped(pair, bead_index, span)]
+        return []
+
+
+def _dropped(pair: AlignedPair, bead_index: int, source: Span) -> Finding:
+    return Finding(
+        "", "attribution_changed", Severity.MAJOR, 0.7, source,
+        sentence_span(pair.rewrite, pair.beads[bead_index].rewrite),
+        f"attribution dropped: '{source.text}' is gone; the rewrite states the claim without its source",
+        bead_index)
