@@ -9,7 +9,7 @@ from . import __version__
 from .align import align
 from .clean import clean
 from .cues import base_language
-from .detectors import AlignedPair, default_detectors, judge
+from .detectors import AlignedPair, SentenceDeviationDetector, default_detectors, judge
 from .detectors.nli import NliDetector
 from .encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
@@ -56,7 +56,7 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
     languages = [d.language for d in docs]
     if name != "auto":
         encoder = load_encoder(name, device=device, offline=offline)
-        missing = [l for l in languages if l != "und" and l.split("-")[0] not in encoder.languages]
+        missing = [l for l in languages if l != "und" and base_language(l) not in encoder.languages]
         if missing:
             raise UnsupportedLanguageError(
                 f"encoder {encoder.name} does not cover {', '.join(sorted(set(missing)))}; "
@@ -73,31 +73,23 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
     return encoder
 
 
-def _without_redundant(findings: list[Finding], beads: list) -> list[Finding]:
-    """Drop repeats, and a bead's sentence-level 'meaning changed' finding when span-level
-    findings say what changed."""
+def _without_redundant(found: list[tuple[str, list[Finding]]], beads: list) -> list[Finding]:
+    """All detectors' findings (``(detector name, findings)``) less repeats, and less a changed
+    bead's sentence-level finding when span-level findings say what changed."""
     seen: set[tuple] = set()
-    unique = []
-    for f in findings:  # two detectors paths can report the same change in the same words
-        key = (f.bead, f.category, f.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    findings = unique
-    spans_by_bead = {f.bead for f in findings if f.bead is not None and not _is_sentence_level(f, beads)}
-    return [f for f in findings if not (_is_sentence_level(f, beads) and f.bead in spans_by_bead
-                                        and beads[f.bead].verdict is Verdict.CHANGED)]
+    unique: list[tuple[bool, Finding]] = []
+    for name, findings in found:
+        for f in findings:  # two detector paths can report the same change in the same words
+            key = (f.bead, f.category, f.message)
+            if key not in seen:
+                seen.add(key)
+                unique.append((name == SentenceDeviationDetector.name, f))
+    explained = {f.bead for sentence_level, f in unique if not sentence_level and f.bead is not None}
+    return [f for sentence_level, f in unique
+            if not (sentence_level and f.bead in explained and beads[f.bead].verdict is Verdict.CHANGED)]
 
 
-def _is_sentence_level(finding: Finding, beads: list) -> bool:
-    if finding.bead is None:
-        return False
-    bead = beads[finding.bead]
-    return bool(bead.original and bead.rewrite and finding.category == "mistranslation"
-                and finding.message.startswith(("meaning changed: similarity", "meaning differs: aligned")))
-
-
-def _number(findings: list[Finding], report_beads_order: dict[int, int]) -> list[Finding]:
+def _number(findings: list[Finding]) -> list[Finding]:
     """Stable order (by position in the original, then rewrite) and ids F001, F002..."""
 
     def key(f: Finding) -> tuple:
@@ -116,8 +108,7 @@ def _number(findings: list[Finding], report_beads_order: dict[int, int]) -> list
 def _back_translate(original_doc: Document, rewrite_doc: Document, translator: Translator) -> tuple[Document, Document]:
     """The rewrite with its sentences' back-translations, and the pivot document built from them."""
     target = original_doc.language
-    wanted = [i for i, s in enumerate(rewrite_doc.sentences)
-              if needs_translation(replace(s, language=_language_of(s, rewrite_doc)), target)]
+    wanted = [i for i, s in enumerate(rewrite_doc.sentences) if needs_translation(s, target)]
     translated = translator.translate([rewrite_doc.sentences[i].text for i in wanted], rewrite_doc.language, target)
     if len(translated) != len(wanted):
         raise RuntimeError(f"translator {translator.name} returned {len(translated)} texts for {len(wanted)}")
@@ -126,10 +117,6 @@ def _back_translate(original_doc: Document, rewrite_doc: Document, translator: T
         translations[i] = text
     rewrite_doc = with_back_translations(rewrite_doc, translations)
     return rewrite_doc, pivot_document(rewrite_doc, translations, target)
-
-
-def _language_of(sentence, doc: Document) -> str:
-    return doc.language if sentence.language in ("und", "") else sentence.language
 
 
 def check(
@@ -177,7 +164,7 @@ def check(
     beads = judge(beads, chosen.thresholds)
     pair = AlignedPair(original_doc, compared, beads, chosen)
     detectors = default_detectors(chosen)
-    findings = _without_redundant([f for detector in detectors for f in detector.detect(pair)], beads)
+    findings = _without_redundant([(d.name, d.detect(pair)) for d in detectors], beads)
     if judge_nli is not None:
         # After the others, and outside _without_redundant: a whole-sentence NLI finding is no
         # span-level evidence that would hide the encoder's 'meaning changed' finding.
@@ -185,7 +172,7 @@ def check(
         findings += detectors[-1].detect(pair)
     if used is not None:
         findings = [map_finding(f, compared, rewrite_doc) for f in findings]
-    findings = _number(findings, {})
+    findings = _number(findings)
     if used is not None:
         back_translation = f"{used.name} ({rewrite_doc.language}→{original_doc.language}), compared in {original_doc.language}"
     elif original_doc.language != rewrite_doc.language:
