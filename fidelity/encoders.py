@@ -220,7 +220,7 @@ class TransformersEncoder(_CachedEncoder):
         import torch
         from transformers import AutoModel, AutoTokenizer
 
-        from .models import resolve
+        from .models import first_line, quiet_loading, resolve
 
         path = Path(model)
         if not path.is_dir():
@@ -238,18 +238,12 @@ class TransformersEncoder(_CachedEncoder):
         self.pooling = configured or pooling or "mean"
         if self.pooling not in ("mean", "cls", "max"):
             raise ModelUnavailableError(f"{path}: pooling {self.pooling!r} is not supported (mean, cls or max)")
-        from transformers.utils import logging as hf_logging
-
-        bar = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()  # no "Loading weights" bar on the user's terminal
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-            self.model = AutoModel.from_pretrained(str(path), local_files_only=True).to(self.device).eval()
+            with quiet_loading():
+                self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+                self.model = AutoModel.from_pretrained(str(path), local_files_only=True).to(self.device).eval()
         except (OSError, ValueError) as exc:
-            raise ModelUnavailableError(f"cannot load an encoder from {path}: {str(exc).splitlines()[0]}") from None
-        finally:
-            if bar:
-                hf_logging.enable_progress_bar()
+            raise ModelUnavailableError(f"cannot load an encoder from {path}: {first_line(exc)}") from None
         self.dense = [layer.to(self.device).eval() for layer in _dense_layers(path)]
         self.max_length = max_length or self._max_length_from_config()
         self.dim = int(self.dense[-1][0].out_features if self.dense else self.model.config.hidden_size)

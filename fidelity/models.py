@@ -11,6 +11,7 @@ Offline mode: ``is_offline(flag)`` is on when the flag says so, or ``FIDELITY_OF
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import socket
@@ -29,6 +30,8 @@ ROLES = ("encoder", "translator", "nli")
 POOLINGS = ("mean", "cls")
 THRESHOLD_KEYS = ("equivalent", "related", "align_min", "counterpart")
 _TRUE = {"1", "true", "yes", "on"}
+# Seconds to wait for the hub before giving up (a reachability probe, then each request).
+HUB_TIMEOUT = float(os.environ.get("FIDELITY_HUB_TIMEOUT", "10"))
 # Files `fetch` skips: weights for other frameworks (TensorFlow, Rust, Flax, ONNX, OpenVINO).
 _IGNORE = ["*.h5", "*.ot", "*.msgpack", "*.onnx", "onnx/*", "openvino/*", "tf_model*", "rust_model*", "flax_model*"]
 
@@ -245,7 +248,7 @@ def resolve(name_or_path: str | Path, role: str | None = None, offline: bool | N
     if _looks_like_hub_id(raw):
         return _from_hub(raw, raw, None, offline)
     if "/" in raw or raw.startswith((".", "~")):
-        raise ModelUnavailableError(f"no model directory at {raw}")
+        raise ModelUnavailableError(f"no model directory at {raw}: no such directory, and not a hub model id")
     known = ", ".join(e.name for e in load_manifest() if role is None or e.role == role)
     raise ModelUnavailableError(f"unknown model {raw!r}; known: {known} (or a hub id or a local directory)")
 
@@ -254,13 +257,14 @@ def _from_hub(name: str, hub_id: str, entry: ModelEntry | None, offline: bool | 
     path = cached_path(hub_id)
     if path is not None:
         return ResolvedModel(name, path, "cache", entry, hub_id)
-    short = entry.name if entry else hub_id
+    what_to_do = f"run `fidelity models fetch {name}` with internet, or pass a local model directory"
     if is_offline(offline):
         raise ModelUnavailableError(
-            f"model {short} ({hub_id}) is not in the cache {cache_dir()} and offline mode is on: run "
-            f"`fidelity models fetch {short}` where there is internet, or pass a local model directory"
-        )
-    return ResolvedModel(name, fetch(short), "cache", entry, hub_id)
+            f"model {name} is not in the local cache and offline mode is on (cache: {cache_dir()}): {what_to_do}")
+    if not hub_reachable(HUB_TIMEOUT):
+        raise ModelUnavailableError(
+            f"model {name} is not in the local cache and the hub cannot be reached ({_hub_host()[0]}): {what_to_do}")
+    return ResolvedModel(name, _download(hub_id, HUB_TIMEOUT), "cache", entry, hub_id)
 
 
 def _hub_host() -> tuple[str, int]:
@@ -287,7 +291,7 @@ def hub_reachable(timeout: float = 5.0) -> bool:
     return bool(result and result[0])
 
 
-def fetch(name: str, *, timeout: float = 10.0, offline: bool | None = None) -> Path:
+def fetch(name: str, *, timeout: float = HUB_TIMEOUT, offline: bool | None = None) -> Path:
     """Download a hub model (manifest name or hub id) into :func:`cache_dir`; return its directory.
 
     Fails fast with :class:`ModelUnavailableError`: offline mode, hub unreachable (probed with a
@@ -314,6 +318,11 @@ def fetch(name: str, *, timeout: float = 10.0, offline: bool | None = None) -> P
             f"`fidelity models fetch {entry.name if entry else hub_id}` or `hf download {hub_id}`, "
             f"then copy the cache ({cache_dir()}) or the model directory here"
         )
+    return _download(hub_id, timeout)
+
+
+def _download(hub_id: str, timeout: float) -> Path:
+    """``snapshot_download`` into :func:`cache_dir` with short timeouts; any error in one line."""
     from huggingface_hub import constants, snapshot_download
 
     saved = constants.HF_HUB_DOWNLOAD_TIMEOUT, constants.HF_HUB_ETAG_TIMEOUT
@@ -321,8 +330,27 @@ def fetch(name: str, *, timeout: float = 10.0, offline: bool | None = None) -> P
     try:
         path = snapshot_download(hub_id, cache_dir=str(cache_dir()), etag_timeout=timeout, ignore_patterns=_IGNORE)
     except Exception as exc:  # connection, HTTP, disk errors: one line for the user
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelUnavailableError(f"cannot fetch {hub_id}: {detail}") from None
+        raise ModelUnavailableError(f"cannot fetch {hub_id}: {first_line(exc)}") from None
     finally:
         constants.HF_HUB_DOWNLOAD_TIMEOUT, constants.HF_HUB_ETAG_TIMEOUT = saved
     return Path(path)
+
+
+def first_line(error: BaseException) -> str:
+    """An exception as one line for the user: its first line of text, else its type."""
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+@contextlib.contextmanager
+def quiet_loading():
+    """No "Loading weights" progress bar on stderr while a model loads (restored afterwards)."""
+    from transformers.utils import logging as hf_logging
+
+    enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if enabled:
+            hf_logging.enable_progress_bar()

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ModelUnavailableError
+from .models import first_line, quiet_loading, resolve
 from .translate import (
     DEFAULT_BATCH_SIZE,
     _batches,
-    _first_line,
-    _quiet_loading,
     _resolve_device,
 )
 
@@ -78,7 +77,6 @@ class NliJudge:
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        from .models import resolve
 
         if batch_size < 1:
             raise ModelUnavailableError("NLI batch size must be at least 1")
@@ -94,11 +92,11 @@ class NliJudge:
         self.batch_size = batch_size
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
-            with _quiet_loading():
+            with quiet_loading():
                 self.model = AutoModelForSequenceClassification.from_pretrained(
                     self.model_dir, local_files_only=True, dtype=torch.float32)
         except (OSError, ValueError, KeyError) as error:
-            raise ModelUnavailableError(f"cannot load NLI model from {self.model_dir}: {_first_line(error)}") from None
+            raise ModelUnavailableError(f"cannot load NLI model from {self.model_dir}: {first_line(error)}") from None
         self.labels = label_indices(dict(self.model.config.id2label or {}))
         self.model.to(self.device).eval()
         limits = [MAX_LENGTH, getattr(self.tokenizer, "model_max_length", None) or MAX_LENGTH]

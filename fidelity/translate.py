@@ -13,24 +13,21 @@ Backends:
 - ``NoTranslator``: no translation (``--translator none``).
 
 Translation is deterministic: greedy or a fixed beam, never sampling. Nothing is downloaded
-when offline (``offline=True``, ``HF_HUB_OFFLINE=1`` or ``FIDELITY_OFFLINE=1``); a hub id that
-is not cached and cannot be fetched fails at once with ``ModelUnavailableError``.
+when offline (``offline=True``, ``HF_HUB_OFFLINE=1`` or ``FIDELITY_OFFLINE=1``); model names are
+resolved by ``models.resolve`` (a directory, a manifest name, or a hub id: cache first), and one
+that is not on disk and cannot be fetched fails at once with ``ModelUnavailableError``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
 import threading
 import warnings
 from pathlib import Path
 from typing import Any, Protocol, Sequence, runtime_checkable
 
 from .errors import ModelUnavailableError, TranslationError
+from .models import first_line, quiet_loading, resolve
 
-# Seconds to wait for the hub before deciding it cannot be reached (connect/read).
-HUB_TIMEOUT = float(os.environ.get("FIDELITY_HUB_TIMEOUT", "10"))
 DEFAULT_BATCH_SIZE = 16
 DEFAULT_BEAMS = 1  # greedy: deterministic and fast; pass num_beams for a fixed beam search
 MAX_NEW_TOKENS = 512
@@ -49,8 +46,6 @@ NLLB_CODES = {
     "uz": "uzn_Latn", "vi": "vie_Latn", "zh": "zho_Hans", "zh-cn": "zho_Hans", "zh-tw": "zho_Hant",
 }
 
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
-_TRUE = {"1", "true", "yes", "on"}
 
 
 @runtime_checkable
@@ -77,13 +72,6 @@ class NoTranslator:
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def is_offline(offline: bool | None = None) -> bool:
-    """The argument when given, else ``HF_HUB_OFFLINE`` or ``FIDELITY_OFFLINE`` set to a true value."""
-    if offline is not None:
-        return bool(offline)
-    return any(os.environ.get(v, "").strip().lower() in _TRUE for v in ("HF_HUB_OFFLINE", "FIDELITY_OFFLINE"))
 
 
 def nllb_code(language: str) -> str:
@@ -115,76 +103,9 @@ def _resolve_device(device: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
-
-
-def _unavailable(spec: str, why: str) -> ModelUnavailableError:
-    return ModelUnavailableError(
-        f"model {spec} is not in the local cache and {why}; run `fidelity models fetch {spec}` "
-        f"with internet, or pass a local directory"
-    )
-
-
-def resolve_model_dir(spec: str | Path, *, offline: bool | None = None) -> tuple[Path, str | None]:
-    """A local directory for ``spec`` (a directory, or a hub id) and the hub revision, if any.
-
-    Order: an existing directory; the local hub cache; the hub itself only when not offline,
-    probed first with a short timeout so that no network fails in seconds, never hangs.
-    """
-    path = Path(spec).expanduser()
-    if path.is_dir():
-        return path.resolve(), None
-    name = str(spec)
-    if not _HUB_ID.match(name):
-        raise ModelUnavailableError(f"model {name}: no such directory, and not a hub model id")
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError
-
-    try:
-        local = snapshot_download(name, local_files_only=True)
-        return Path(local), Path(local).name
-    except (LocalEntryNotFoundError, FileNotFoundError, OSError, ValueError):
-        pass
-    if is_offline(offline):
-        raise _unavailable(name, "offline mode is on (HF_HUB_OFFLINE / FIDELITY_OFFLINE)")
-    from huggingface_hub import HfApi
-
-    try:
-        info = HfApi().model_info(name, timeout=HUB_TIMEOUT)
-    except Exception as error:  # noqa: BLE001 - connection, DNS, timeout, 404: all one answer
-        status = getattr(getattr(error, "response", None), "status_code", None)
-        if status in (401, 404):
-            raise ModelUnavailableError(f"model {name} is not in the local cache and not on the hub ({status})") from None
-        raise _unavailable(name, f"the hub cannot be reached ({type(error).__name__})") from None
-    patterns = ["*.json", "*.safetensors", "*.model", "*.spm", "*.txt"]
-    if not any(s.rfilename.endswith(".safetensors") for s in info.siblings or []):
-        patterns.append("*.bin")  # older repos have PyTorch weights only
-    try:
-        local = snapshot_download(name, revision=info.sha, etag_timeout=HUB_TIMEOUT, allow_patterns=patterns)
-    except Exception as error:  # noqa: BLE001
-        raise _unavailable(name, f"downloading it failed ({_first_line(error)})") from None
-    return Path(local), info.sha
-
-
 def is_ctranslate2_dir(path: Path) -> bool:
     """A ``ct2-transformers-converter`` output: ``model.bin`` beside a ``config.json``."""
     return (path / "model.bin").is_file() and (path / "config.json").is_file()
-
-
-@contextlib.contextmanager
-def _quiet_loading():
-    """No "Loading weights" progress bar on stderr while a model loads (restored afterwards)."""
-    from transformers.utils import logging as hf_logging
-
-    enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if enabled:
-            hf_logging.enable_progress_bar()
 
 
 def _batches(texts: Sequence[str], size: int) -> list[list[int]]:
@@ -277,7 +198,9 @@ class TransformersTranslator:
         if batch_size < 1:
             raise TranslationError("batch size must be at least 1")
         self.spec = str(model)
-        self.model_dir, self.revision = resolve_model_dir(model, offline=offline)
+        resolved = resolve(self.spec, role="translator", offline=offline)
+        self.model_dir = resolved.path
+        self.revision = resolved.path.name if resolved.source == "cache" else None
         self.device = _resolve_device(device)
         if dtype == "auto":
             if self.device.startswith("cuda"):
@@ -291,12 +214,12 @@ class TransformersTranslator:
             with warnings.catch_warnings():  # MarianTokenizer's "Recommended: pip install sacremoses."
                 warnings.filterwarnings("ignore", message=".*sacremoses")
                 self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
-            with _quiet_loading():
+            with quiet_loading():
                 self.model = AutoModelForSeq2SeqLM.from_pretrained(
                     self.model_dir, local_files_only=True, dtype=getattr(torch, dtype)
                 )
         except (OSError, ValueError, KeyError) as error:
-            raise ModelUnavailableError(f"cannot load translation model from {self.model_dir}: {_first_line(error)}") from None
+            raise ModelUnavailableError(f"cannot load translation model from {self.model_dir}: {first_line(error)}") from None
         self.model.to(self.device).eval()
         # Longest output: the model's own limits (positions, generation_config.max_length) and ours.
         positions = getattr(self.model.config, "max_position_embeddings", None) or MAX_NEW_TOKENS + 1
@@ -385,7 +308,7 @@ class CTranslate2Translator:
                 warnings.filterwarnings("ignore", message=".*sacremoses")
                 self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
         except (OSError, ValueError, RuntimeError) as error:
-            raise ModelUnavailableError(f"cannot load CTranslate2 model from {self.model_dir}: {_first_line(error)}") from None
+            raise ModelUnavailableError(f"cannot load CTranslate2 model from {self.model_dir}: {first_line(error)}") from None
         self.languages = _LanguageTokens(self.tokenizer, self.model_dir)
         self.name = self.model_dir.name
         self._lock = threading.Lock()

@@ -17,13 +17,13 @@ import pytest
 
 import fidelity
 from fidelity.errors import FidelityError, ModelUnavailableError, TranslationError
+from fidelity.models import is_offline
 from fidelity.pivot import map_finding, map_span, pivot_document, with_back_translations
 from fidelity.translate import (
     CTranslate2Translator,
     NoTranslator,
     TransformersTranslator,
     Translator,
-    is_offline,
     load_translator,
     nllb_code,
     translator_signature,
