@@ -165,7 +165,7 @@ class Quotation:
 
     @property
     def span(self) -> Span:
-        return Span(self.start, self.end, self.text)
+        return Span.of(self)
 
     @property
     def word_count(self) -> int:

@@ -111,6 +111,11 @@ class Span:
     end: int
     text: str
 
+    @classmethod
+    def of(cls, item: Any) -> "Span":
+        """The span of anything with ``start``, ``end`` and ``text`` (a token, cue, clause, quantity...)."""
+        return cls(item.start, item.end, item.text)
+
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
 

@@ -231,7 +231,7 @@ def cue_changes(pair: AlignedPair, bead_index: int, find_original, find_rewrite)
             for cue in cues:
                 if cue.kind not in kinds:
                     kinds.add(cue.kind)
-                    changes.append(CueChange(change, cue, Span(other.start, other.end, other.text), sim))
+                    changes.append(CueChange(change, cue, Span.of(other), sim))
     return changes
 
 

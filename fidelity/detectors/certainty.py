@@ -64,7 +64,7 @@ class CertaintyShiftDetector:
             changes = (diff_changes(pair, bead_index, r_find) if pair.parallel(bead_index)
                        else cue_changes(pair, bead_index, o_find, r_find))
             for change in changes:
-                cue = Span(change.cue.start, change.cue.end, change.cue.text)
+                cue = Span.of(change.cue)
                 other = change.counterpart
                 if (other.start, other.end) in reported or (cue.start, cue.end) in reported:
                     continue
@@ -79,8 +79,8 @@ class CertaintyShiftDetector:
                     findings.append(Finding(
                         "", "certainty_shift", Severity.MAJOR if strong else Severity.MINOR, 0.5,
                         # Both sides' hedges are known here: point at the words themselves.
-                        Span(before.start, before.end, before.text),
-                        Span(after.start, after.end, after.text),
+                        Span.of(before),
+                        Span.of(after),
                         f"modality changed: '{before.text}' ({before.kind}) became '{after.text}' ({after.kind})",
                         bead_index))
                 elif change.change == "dropped":

@@ -87,14 +87,14 @@ class ClauseDetector:
                     severity = Severity.MINOR if frames else Severity.MAJOR
                     findings.append(Finding(
                         "", "mistranslation", severity, min(0.95, 0.5 + (self.related - s)),
-                        Span(o.start, o.end, o.text), Span(r.start, r.end, r.text),
+                        Span.of(o), Span.of(r),
                         f"meaning changed: '{short(o.text, 60)}' became '{short(r.text, 60)}' (similarity {s:.2f})",
                         bead_index))
                 else:
                     major = r.words >= LONG_CLAUSE or gains(o_text, _without(pair.rewrite.text, r_ranges, r))
                     severity = Severity.MAJOR if major else Severity.MINOR
                     findings.append(Finding(
-                        "", "addition", severity, min(0.9, 0.4 + (self.related - s)), None, Span(r.start, r.end, r.text),
+                        "", "addition", severity, min(0.9, 0.4 + (self.related - s)), None, Span.of(r),
                         f"added inside an aligned sentence: '{short(r.text, 70)}'", bead_index))
             for oi, o in enumerate(o_clauses):
                 if oi in used_o or o_cover[oi] >= self.related:
@@ -103,6 +103,6 @@ class ClauseDetector:
                 severity = Severity.MAJOR if major else Severity.MINOR
                 findings.append(Finding(
                     "", "omission", severity, min(0.9, 0.4 + (self.related - float(o_cover[oi]))),
-                    Span(o.start, o.end, o.text), None,
+                    Span.of(o), None,
                     f"dropped from an aligned sentence: '{short(o.text, 70)}'", bead_index))
         return findings

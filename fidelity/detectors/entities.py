@@ -60,8 +60,8 @@ class EntityDetector:
                 for o, r in zip(dropped, new):
                     used.add((o.start, o.end))
                     findings.append(Finding(
-                        "", "entity_changed", Severity.MAJOR, 0.7, Span(o.start, o.end, o.text),
-                        Span(r.start, r.end, r.text), f"entity changed: '{o.text}' became '{r.text}'", bead_index))
+                        "", "entity_changed", Severity.MAJOR, 0.7, Span.of(o),
+                        Span.of(r), f"entity changed: '{o.text}' became '{r.text}'", bead_index))
         return findings
 
 

@@ -63,14 +63,14 @@ class NegationDetector:
                     context = token_span(pair.original.text, op.original) if op.original else sentence_span(
                         pair.original, bead.original)
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.8, context, Span(cue.start, cue.end, cue.text),
+                        "", "negation", Severity.CRITICAL, 0.8, context, Span.of(cue),
                         f"negation added: '{cue.text}' in the rewrite has no counterpart in the original", bead_index))
                 else:
                     cue = o_cues[0]
                     context = token_span(pair.rewrite.text, op.rewrite) if op.rewrite else sentence_span(
                         pair.rewrite, bead.rewrite)
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.8, Span(cue.start, cue.end, cue.text), context,
+                        "", "negation", Severity.CRITICAL, 0.8, Span.of(cue), context,
                         f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
                 continue
             swap = op.op == "replace" and len(op.original) <= 2 and len(op.rewrite) <= 2
@@ -80,7 +80,7 @@ class NegationDetector:
                 b = next((b for b in r_words if is_antonym_pair(a.norm, b.norm, language)), None)
                 if b is not None:
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.7, Span(a.start, a.end, a.text), Span(b.start, b.end, b.text),
+                        "", "negation", Severity.CRITICAL, 0.7, Span.of(a), Span.of(b),
                         f"meaning reversed: '{a.text}' became its opposite '{b.text}'", bead_index))
                     break
         return findings
@@ -95,7 +95,7 @@ class NegationDetector:
                 continue
             changes = cue_changes(pair, bead_index, negation_cues(o_lang), negation_cues(r_lang))
             for change in changes:
-                cue = Span(change.cue.start, change.cue.end, change.cue.text)
+                cue = Span.of(change.cue)
                 if change.change == "added":
                     findings.append(Finding(
                         "", "negation", Severity.CRITICAL, 0.75, change.counterpart, cue,

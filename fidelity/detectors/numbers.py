@@ -37,15 +37,15 @@ class NumberDetector:
             # Pair what changed in order; leftovers are numbers dropped or added.
             for o, r in zip(missing, extra):
                 findings.append(Finding(
-                    "", "number_changed", Severity.MAJOR, 0.8, Span(o.start, o.end, o.text), Span(r.start, r.end, r.text),
+                    "", "number_changed", Severity.MAJOR, 0.8, Span.of(o), Span.of(r),
                     f"number changed: '{o.text}' became '{r.text}'", bead_index))
             for o in missing[len(extra):]:
                 findings.append(Finding(
-                    "", "number_changed", Severity.MINOR, 0.6, Span(o.start, o.end, o.text),
+                    "", "number_changed", Severity.MINOR, 0.6, Span.of(o),
                     sentence_span(pair.rewrite, bead.rewrite),
                     f"number dropped: '{o.text}' is not in the rewrite", bead_index))
             for r in extra[len(missing):]:
                 findings.append(Finding(
                     "", "number_changed", Severity.MINOR, 0.6, sentence_span(pair.original, bead.original),
-                    Span(r.start, r.end, r.text), f"number added: '{r.text}' is not in the original", bead_index))
+                    Span.of(r), f"number added: '{r.text}' is not in the original", bead_index))
         return findings

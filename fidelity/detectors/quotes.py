@@ -71,7 +71,7 @@ class QuoteDetector:
         findings: list[Finding] = []
         for m, bead_index in self.matches(pair):
             q = m.quotation
-            rewrite_span = Span(q.start, q.end, q.text)
+            rewrite_span = Span.of(q)
             if m.status == "verbatim":
                 continue
             if m.status == "not_found":
