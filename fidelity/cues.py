@@ -11,17 +11,19 @@ from functools import lru_cache
 
 NEGATION: dict[str, list[str]] = {
     "en": [r"not", r"\w+n't", r"\w+n’t", r"no", r"never", r"none", r"nobody", r"nothing", r"neither",
-           r"without", r"cannot", r"refused?", r"refuses", r"denied", r"denies", r"deny"],
+           r"without", r"cannot", r"refused?", r"refuses", r"denied", r"denies", r"deny", r"non-\w+", r"hardly",
+           r"barely", r"scarcely", r"nor"],
     "ru": [r"не", r"нет", r"ни", r"никогда", r"никто", r"ничего", r"ничто", r"без", r"отказал\w*", r"отказыва\w*",
            r"отрица\w*"],
     "de": [r"nicht", r"kein\w*", r"nie", r"niemals", r"nichts", r"ohne"],
     # "ne" alone is not counted: "ne ... que" means "only", and the explicative "ne" negates nothing.
-    "fr": [r"pas", r"jamais", r"aucun\w*", r"sans", r"rien", r"personne ne", r"nullement"],
+    "fr": [r"pas", r"jamais", r"aucun\w*", r"sans", r"rien", r"personne ne", r"nullement", r"non", r"ni", r"guère"],
     "es": [r"no", r"nunca", r"ningún", r"ninguna?", r"nada", r"sin"],
 }
 # Phrases that contain a negation word but do not negate the claim.
 NEGATION_EXCEPTIONS: dict[str, list[str]] = {
     "en": [r"not only", r"no longer only", r"no doubt", r"nothing but", r"not just"],
+    "fr": [r"non seulement", r"pas seulement"],
     "ru": [r"не только", r"не раз", r"не менее", r"тем не менее", r"не смотря", r"несмотря"],
 }
 # Antonym pairs: a change from one to the other flips the claim.

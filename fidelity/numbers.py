@@ -6,13 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Month names by language, January first. Russian entries are stems (their case endings vary).
+_MONTH_NAMES = {
+    "en": "january february march april may june july august september october november december",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "ru": "январ феврал март апрел ма июн июл август сентябр октябр ноябр декабр",
+}
 _MONTHS = {
-    **{m: i for i, m in enumerate(
-        "january february march april may june july august september october november december".split(), 1)},
+    **{name: i for names in _MONTH_NAMES.values() for i, name in enumerate(names.split(), 1)},
     **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
-    "sept": 9,
-    **{m: i for i, m in enumerate(
-        "январ феврал март апрел ма июн июл август сентябр октябр ноябр декабр".split(), 1)},
+    "sept": 9, "févr": 2, "fevrier": 2, "aout": 8, "decembre": 12, "juil": 7, "janv": 1, "avr": 4, "déc": 12,
+    "mär": 3, "maerz": 3, "okt": 10, "dez": 12,
 }
 _EN_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -26,19 +32,24 @@ _EN_WORDS = {
     "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000, "млн": 1_000_000,
     "миллиард": 1_000_000_000, "млрд": 1_000_000_000, "вдвое": 2, "дважды": 2, "втрое": 3,
 }
-_MONTH_NAME = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
-              r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|" \
-              r"июл[ьяе]|август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAME})\b\.?", re.I)
+_RU_MONTH = r"январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?|сентябр[ьяе]|" \
+            r"октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]"
+_MONTH_NAME = "(?:" + "|".join(
+    sorted((re.escape(m) for m in _MONTHS if not re.match("[а-я]", m)), key=len, reverse=True)) + "|" + _RU_MONTH + ")"
+# Ordinal suffixes after a digit: English 1st/2nd/3rd/4th, French 1er/2e/2ème, German "1.", Spanish 1º.
+_ORD_SUFFIX = r"(?:st|nd|rd|th|er|re|e|ème|eme|º|ª)"
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:{_ORD_SUFFIX}|\.)?\s+(?:of\s+|de\s+)?({_MONTH_NAME})(?!\w)\.?", re.I)
 _MONTH_DAY = re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent))", re.I)
 _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
-                     r"(?:st|nd|rd|th)?(?![\w])", re.I)
+                     rf"(?:{_ORD_SUFFIX}|[a-zµ°]{{1,3}}(?=\W|$))?(?![\w])", re.I)
 _WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 _WEEKDAYS.update({d: i for i, d in enumerate(
     "понедельник вторник сред четверг пятниц суббот воскресенье".split())})
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                       r"понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресенье)\b", re.I)
 # A month named alone ("in January"); "May" only capitalised and not at a sentence start (else modal).
+# Month names outside English are not everyday words, so lower case is fine for them ("en juin").
+_LOWERCASE_MONTHS = {m for lang in ("fr", "es") for m in _MONTH_NAMES[lang].split()} - {"mars", "mai", "mayo"}
 _MONTH_ALONE = re.compile(rf"(?<![.!?]\s)(?<!^)\b({_MONTH_NAME})\b", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4, "пят": 5,
@@ -50,6 +61,7 @@ _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|
 _RELATIVE = re.compile(r"\b(last|next|this|previous|past|coming|прошл\w*|следующ\w*|эт\w+)\s+"
                        r"(week|month|year|decade|weekend|summer|winter|spring|autumn|fall|"
                        r"недел\w*|месяц\w*|год\w*|лет\w*)\b", re.I)
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|процент\w*)", re.I)
 _WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
 
@@ -59,6 +71,12 @@ class Quantity:
     end: int
     text: str
     value: str  # normalised: "1400", "50%", "date:05-03"
+
+    @property
+    def kind(self) -> str:
+        """What is counted: "time" (dates, months, weekdays, relative periods), "ord" or "number"."""
+        prefix = self.value.split(":", 1)[0] if ":" in self.value else "number"
+        return "time" if prefix in ("date", "month", "weekday", "relative") else prefix
 
 
 def _month(name: str) -> int:
@@ -120,7 +138,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             taken.append((m.start(), m.end()))
     for m in _MONTH_ALONE.finditer(text, start, end):
         name = m.group(1)
-        if not free(m.start(), m.end()) or not (name[:1].isupper() or name[:1] > "\u0400") or len(name) < 3:
+        if not free(m.start(), m.end()) or len(name) < 3 or not (
+                name[:1].isupper() or name[:1] > "\u0400" or name.lower() in _LOWERCASE_MONTHS):
             continue
         if name.lower() == "may" and not re.match(r"\s+(\d|of\b|this\b|last\b|next\b)", text[m.end() : m.end() + 6]) \
                 and not re.search(r"\b(in|since|until|by|of|from|to|early|late|mid-?)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
@@ -134,7 +153,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             taken.append((m.start(), m.end()))
     for m in _WORD.finditer(text, start, end):
         if free(m.start(), m.end()):
-            value = _EN_WORDS[m.group(1).lower()]
-            found.append(Quantity(m.start(), m.end(), m.group(0), str(value)))
-            taken.append((m.start(), m.end()))
+            value, stop = str(_EN_WORDS[m.group(1).lower()]), m.end()
+            percent = _PERCENT_AFTER.match(text, stop, end)
+            if percent:  # "fifty percent" is "50 %"
+                value, stop = value + "%", percent.end()
+            found.append(Quantity(m.start(), stop, text[m.start():stop], value))
+            taken.append((m.start(), stop))
     return sorted(found, key=lambda q: q.start)

@@ -75,7 +75,7 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
 
 def _without_redundant(found: list[tuple[str, list[Finding]]], beads: list) -> list[Finding]:
     """All detectors' findings (``(detector name, findings)``) less repeats, and less a changed
-    bead's sentence-level finding when span-level findings say what changed."""
+    bead's sentence-level finding when span-level findings at least as severe say what changed."""
     seen: set[tuple] = set()
     unique: list[tuple[bool, Finding]] = []
     for name, findings in found:
@@ -84,9 +84,16 @@ def _without_redundant(found: list[tuple[str, list[Finding]]], beads: list) -> l
             if key not in seen:
                 seen.add(key)
                 unique.append((name == SentenceDeviationDetector.name, f))
-    explained = {f.bead for sentence_level, f in unique if not sentence_level and f.bead is not None}
-    return [f for sentence_level, f in unique
-            if not (sentence_level and f.bead in explained and beads[f.bead].verdict is Verdict.CHANGED)]
+    worst_span: dict[int, int] = {}  # bead -> most severe span-level finding (SEVERITY_ORDER rank)
+    for sentence_level, f in unique:
+        if not sentence_level and f.bead is not None:
+            worst_span[f.bead] = min(worst_span.get(f.bead, 99), SEVERITY_ORDER[f.severity])
+
+    def explained(f: Finding) -> bool:
+        return (f.bead in worst_span and beads[f.bead].verdict is Verdict.CHANGED
+                and worst_span[f.bead] <= SEVERITY_ORDER[f.severity])
+
+    return [f for sentence_level, f in unique if not (sentence_level and explained(f))]
 
 
 def _number(findings: list[Finding]) -> list[Finding]:

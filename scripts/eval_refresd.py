@@ -20,7 +20,8 @@ Token level: gold tokens are those tagged >= 2 (a majority of annotators); predi
 tokens are those whose character span overlaps a finding's span on that side (the
 ``original`` span for English, the ``rewrite`` span for French). Micro precision/recall/F1
 per side and combined, over all pairs and over the divergent pairs only, for findings of
-any severity and for major/critical findings.
+any severity, for major/critical findings, and for major/critical findings less those
+that cover both whole sentences ("maj/crit spans": how well the words are localised).
 
 Usage::
 
@@ -93,6 +94,9 @@ class Outcome:
     fr_any: set[int] = field(default_factory=set)
     en_major: set[int] = field(default_factory=set)
     fr_major: set[int] = field(default_factory=set)
+    # major/critical findings that point at words, not at the whole sentence
+    en_spans: set[int] = field(default_factory=set)
+    fr_spans: set[int] = field(default_factory=set)
     cosine: float | None = None
 
 
@@ -161,16 +165,17 @@ def run(pairs: list[Pair], encoder: str) -> tuple[list[Outcome], float]:
                     major = _severity(f) in FLAG_SEVERITIES
                     out.any_finding = True
                     out.major = out.major or major
-                    if f.original is not None:
-                        hit = _overlapping(en_off, f.original.start, f.original.end)
-                        out.en_any |= hit
+                    whole = f.original is not None and f.rewrite is not None and (
+                        f.original.end - f.original.start, f.rewrite.end - f.rewrite.start) == (len(pair.en), len(pair.fr))
+                    for span, offsets, side in ((f.original, en_off, "en"), (f.rewrite, fr_off, "fr")):
+                        if span is None:
+                            continue
+                        hit = _overlapping(offsets, span.start, span.end)
+                        getattr(out, f"{side}_any").update(hit)
                         if major:
-                            out.en_major |= hit
-                    if f.rewrite is not None:
-                        hit = _overlapping(fr_off, f.rewrite.start, f.rewrite.end)
-                        out.fr_any |= hit
-                        if major:
-                            out.fr_major |= hit
+                            getattr(out, f"{side}_major").update(hit)
+                            if not whole:
+                                getattr(out, f"{side}_spans").update(hit)
             except Exception as exc:
                 out.error = f"{type(exc).__name__}: {exc}"
         outcomes.append(out)
@@ -275,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     print(head)
     print("-" * len(head))
     for scope, group in (("all", ok), ("divergent", [o for o in ok if o.pair.divergent])):
-        for variant, vname in (("any", "any severity"), ("major", "major/critical")):
+        for variant, vname in (("any", "any severity"), ("major", "major/critical"), ("spans", "maj/crit spans")):
             total = [0, 0, 0]
             for side in ("en", "fr"):
                 tp, fp, fn = token_counts(group, side, variant)

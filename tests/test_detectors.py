@@ -116,3 +116,74 @@ def test_cross_language_negation_without_translation():
                             original_lang="en", rewrite_lang="ru")
     assert [f for f in report.findings if f.category == "negation"], [
         (f.category, f.message) for f in report.findings]
+
+
+# Real English-French pairs from REFreSD (Briakou & Carpuat 2020, MIT licence), as tokenised there.
+SIMFEROPOL = ("On 13 November 1920 , the Red Army captured the city and on 18 October 1921 , Simferopol became the "
+              "capital of the Crimean Autonomous Soviet Socialist Republic .",
+              "Le 13 novembre 1920 , l' Armée rouge s' empara de la ville et le 18 octobre 1921 , Simféropol devint "
+              "la capitale de la république socialiste soviétique autonome de Crimée .")
+BANKS = ("On July 9 , 1863 , he surrendered the post and its garrison to the Federal Army of the Gulf and its "
+         "commander , Maj. Gen. Nathaniel P. Banks .",
+         "Le 19 juillet 1863 , il se rendit , avec sa garnison , à l' armée fédérale du Golfe et à son commandant , "
+         "le major-général Nathaniel Prentice Banks .")
+RIVER = ("The river is frequently interrupted by rapids and so has never been an important long-distance transport "
+         "route .",
+         "Le fleuve est fréquemment interrompu de rapides et , de ce fait , n' a jamais constitué une importante "
+         "route de transport sur longue distance .")
+STORES = ("The stores also offer class sessions as well as individual appointments .",
+          "Les magasins offrent également des séances en classe ainsi que des formations , .")
+
+
+def _en_fr(pair: tuple[str, str]):
+    report = fidelity.check(pair[0], pair[1], original_lang="en", rewrite_lang="fr")
+    for f in report.findings:
+        if f.original:
+            assert pair[0][f.original.start : f.original.end] == f.original.text
+        if f.rewrite:
+            assert pair[1][f.rewrite.start : f.rewrite.end] == f.rewrite.text
+    return report
+
+
+def test_french_dates_match_english_dates():
+    report = _en_fr(SIMFEROPOL)
+    assert not [f for f in report.findings if f.category == "number_changed"], [f.message for f in report.findings]
+
+
+def test_french_date_change_is_found():
+    found = _serious(_en_fr(BANKS), "number_changed")
+    assert [(f.original.text, f.rewrite.text) for f in found] == [("July 9", "19 juillet")]
+
+
+def test_same_number_of_negations_across_languages_is_no_flip():
+    report = _en_fr(RIVER)
+    assert not [f for f in report.findings if f.category == "negation"], [f.message for f in report.findings]
+
+
+def test_changed_sentence_is_major_even_without_span_evidence():
+    # Nothing in either bead says which words changed, but the encoder puts both below the
+    # equivalence threshold: 'individual appointments' became 'training courses'.
+    for report in (_en_fr(STORES), _check("The stores also offer class sessions as well as individual appointments.",
+                                          "The shops also offer classroom sessions and training courses.")):
+        assert report.alignment[0].verdict.value == "changed"
+        assert [f for f in report.findings if f.severity in SERIOUS], [f.message for f in report.findings]
+
+
+def test_a_relative_period_is_not_paired_with_an_ordinal():
+    report = _check("Nikkei reported the plan last week.", "Nikkei was the first to report the plan.")
+    assert not [f for f in report.findings if f.category == "number_changed" and "became" in f.message], [
+        f.message for f in report.findings]
+
+
+@pytest.mark.parametrize("text, values", [
+    ("Le 13 novembre 1920 et le 1er juin", ["date:11-13", "1920", "date:06-01"]),
+    ("between forty and fifty percent", ["40", "50%"]),
+    ("el 5 de mayo de 2010", ["date:05-05", "2010"]),
+    ("am 3. Mai 2001", ["date:05-03", "2001"]),
+    ("6,900K", ["6900"]),
+    ("Fujiwara no Hirotsugu", []),
+])
+def test_quantities_in_several_languages(text, values):
+    from fidelity.numbers import find_quantities
+
+    assert [q.value for q in find_quantities(text)] == values

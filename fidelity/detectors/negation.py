@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..cues import ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, base_language, compile_cues, find_cues
-from ..types import Finding, Severity, Span
+from ..types import Finding, Severity, Span, Verdict
 from .base import AlignedPair, Cue, cue_changes, sentence_span, side_language, side_ranges, token_span
 
 _EN_SUFFIXES = {"", "s", "es", "ed", "d", "ing", "ied", "ies", "ion", "ions", "ment", "ly", "er"}
@@ -18,9 +20,19 @@ def negation_cues(language: str):
             if exceptions else []
         return [Cue(m.start(), m.end(), m.group(0), "negation")
                 for m in find_cues(NEGATION, language, text, start, end)
-                if not any(s <= m.start() < e for s, e in skip)]
+                if not any(s <= m.start() < e for s, e in skip) and not _inside_name(text, m.start(), m.end())]
 
     return find
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """'no' in "Fujiwara no Hirotsugu" or "Teatro di Nō": a particle between two capitalised words."""
+    word = text[start:end]
+    if word.lower() == "no" and re.match(r"\.?\s*\d", text[end:end + 4]):
+        return True  # "No. 3": a number sign
+    before = text[max(0, start - 30):start].split()
+    after = text[end:end + 30].split()
+    return bool(before and after and before[-1][:1].isupper() and after[0][:1].isupper() and len(word) <= 3)
 
 
 def _is_form(token: str, word: str, language: str) -> bool:
@@ -93,16 +105,29 @@ class NegationDetector:
             if pair.parallel(bead_index):
                 findings += self._same_language(pair, bead_index, o_lang)
                 continue
-            changes = cue_changes(pair, bead_index, negation_cues(o_lang), negation_cues(r_lang))
-            for change in changes:
+            find_o, find_r = negation_cues(o_lang), negation_cues(r_lang)
+            o_total = sum(len(find_o(pair.original.text, s, e)) for s, e in side_ranges(pair.original, bead.original))
+            r_total = sum(len(find_r(pair.rewrite.text, s, e)) for s, e in side_ranges(pair.rewrite, bead.rewrite))
+            if o_total == r_total:
+                # Across languages (or loose paraphrase) clauses split differently, so a cue is
+                # easily paired with the wrong clause; as many negations on both sides is no flip.
+                continue
+            # Across languages a negation is often lexicalised on one side only ("seedless" / "sans
+            # pépins", "uncertain" / "ne ... pas certain"), so a cue count alone is weak evidence:
+            # critical only when the encoder also sees the sentences differ, else a minor check.
+            corroborated = pair.same_language(bead_index) or bead.verdict is not Verdict.EQUIVALENT
+            severity, confidence = (Severity.CRITICAL, 0.75) if corroborated else (Severity.MINOR, 0.3)
+            hedge = "" if corroborated else " (check: the sentences are otherwise equivalent)"
+            for change in cue_changes(pair, bead_index, find_o, find_r):
                 cue = Span.of(change.cue)
                 if change.change == "added":
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.75, change.counterpart, cue,
-                        f"negation added: '{cue.text}' in the rewrite has no counterpart in the original",
+                        "", "negation", severity, confidence, change.counterpart, cue,
+                        f"negation added: '{cue.text}' in the rewrite has no counterpart in the original{hedge}",
                         bead_index))
                 else:
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.75, cue, change.counterpart,
-                        f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
+                        "", "negation", severity, confidence, cue, change.counterpart,
+                        f"negation dropped: the original's '{cue.text}' is missing in the rewrite{hedge}",
+                        bead_index))
         return findings

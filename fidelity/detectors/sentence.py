@@ -44,8 +44,11 @@ class SentenceDeviationDetector:
                             bead_index)
                 )
             elif bead.verdict is Verdict.CHANGED:
+                # Major: below the equivalence threshold the meaning changed (REFreSD: cosine alone
+                # beats cross-lingual cue rules). The pipeline drops this finding where span
+                # findings at least as severe say what changed.
                 findings.append(
-                    Finding("", "mistranslation", Severity.MINOR, self._confidence_changed(bead.score),
+                    Finding("", "mistranslation", Severity.MAJOR, self._confidence_changed(bead.score),
                             original, rewrite,
                             f"meaning changed: similarity {bead.score:.2f} is below the "
                             f"{self.thresholds.equivalent:.2f} equivalence threshold", bead_index)
