@@ -49,6 +49,17 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _iso_date(value: Optional[str], option: str):
+    if value is None:
+        return None
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2023-05-10")
+
+
 @app.command()
 def check(
     original: Path = typer.Argument(..., help="The original text file ('-' for stdin)."),
@@ -57,6 +68,12 @@ def check(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
     original_lang: Optional[str] = typer.Option(None, help="Language of the original (ISO 639-1); detected if omitted."),
     rewrite_lang: Optional[str] = typer.Option(None, help="Language of the rewrite (ISO 639-1); detected if omitted."),
+    original_date: Optional[str] = typer.Option(
+        None, metavar="YYYY-MM-DD",
+        help="Publication date of the original: relative times ('last Wednesday') are read from it. "
+             "Default: its date line, if any."),
+    rewrite_date: Optional[str] = typer.Option(
+        None, metavar="YYYY-MM-DD", help="Publication date of the rewrite (default: its date line, else the original's)."),
     encoder: str = typer.Option(
         "auto", envvar="FIDELITY_ENCODER",
         help="Sentence encoder: auto (USE, or e5 for languages USE lacks), use, e5-small, a name from "
@@ -84,10 +101,13 @@ def check(
 
     if str(original) == "-" and str(rewrite) == "-":
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
+    dates = {name: _iso_date(value, name) for name, value in
+             (("--original-date", original_date), ("--rewrite-date", rewrite_date))}
     try:
         report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
                            encoder=encoder, translator=translator, device=device.value,
-                           offline=True if offline else None, nli=nli)
+                           offline=True if offline else None, nli=nli,
+                           original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"])
     except FidelityError as exc:
         _fail(str(exc))
         return

@@ -45,7 +45,8 @@ _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|perce
 _WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 _WEEKDAYS.update({d: i for i, d in enumerate(
     "понедельник вторник сред четверг пятниц суббот воскресенье".split())})
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+_WEEKDAY = re.compile(r"\b(?:(last|next|this|previous|past|coming|прошл\w*|следующ\w*|эт\w+)\s+)?"
+                      r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                       r"понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресенье)\b", re.I)
 # A month named alone ("in January"); "May" only capitalised and not at a sentence start (else modal).
 # Month names outside English are not everyday words, so lower case is fine for them ("en juin").
@@ -74,9 +75,21 @@ class Quantity:
 
     @property
     def kind(self) -> str:
-        """What is counted: "time" (dates, months, weekdays, relative periods), "ord" or "number"."""
+        """What is counted: "time" (dates, months, weekdays, relative periods, years), "ord" or "number"."""
         prefix = self.value.split(":", 1)[0] if ":" in self.value else "number"
+        if prefix == "number" and re.fullmatch(r"1[89]\d\d|20\d\d", self.value):
+            return "time"  # a year: "last year" may be "2022"
         return "time" if prefix in ("date", "month", "weekday", "relative") else prefix
+
+
+def _relative_word(word: str) -> str:
+    """'last', 'next' or 'this' for the words that place a time before, after or at the present."""
+    word = word.lower()
+    if word.startswith(("прошл", "previous", "past")):
+        return "last"
+    if word.startswith(("следующ", "coming")):
+        return "next"
+    return "this" if word.startswith("эт") else word
 
 
 def _month(name: str) -> int:
@@ -118,9 +131,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 taken.append((m.start(), m.end()))
     for m in _RELATIVE.finditer(text, start, end):
         if free(m.start(), m.end()):
-            when = m.group(1).lower()
-            when = "last" if when.startswith(("прошл", "previous", "past")) else "next" if when.startswith(
-                ("следующ", "coming")) else "this" if when.startswith("эт") else when
+            when = _relative_word(m.group(1))
             unit = m.group(2).lower()
             unit = {"нед": "week", "мес": "month", "год": "year", "лет": "year"}.get(unit[:3], unit)
             found.append(Quantity(m.start(), m.end(), m.group(0), f"relative:{when}-{unit}"))
@@ -132,9 +143,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             taken.append((m.start(), m.end()))
     for m in _WEEKDAY.finditer(text, start, end):
         if free(m.start(), m.end()):
-            key = m.group(1).lower()
+            key = m.group(2).lower()
             day = next(v for k, v in _WEEKDAYS.items() if key.startswith(k))
-            found.append(Quantity(m.start(), m.end(), m.group(0), f"weekday:{day}"))
+            modifier = f"{_relative_word(m.group(1))}-" if m.group(1) else ""
+            found.append(Quantity(m.start(), m.end(), m.group(0), f"weekday:{modifier}{day}"))
             taken.append((m.start(), m.end()))
     for m in _MONTH_ALONE.finditer(text, start, end):
         name = m.group(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from . import __version__
@@ -20,13 +21,15 @@ from .pivot import map_finding, needs_translation, pivot_document, with_back_tra
 from .report import Report
 from .segment import segment
 from .translate import NoTranslator, Translator, load_translator, translator_signature
-from .types import SEVERITY_ORDER, Document, Finding, Verdict
+from .types import SEVERITY_ORDER, ArticleDate, Document, Finding, Verdict
+from .when import parse_date_line
 
 Source = str | Path
 
 
-def prepare(source: Source, side: str, language: str | None = None) -> Document:
-    """Load, clean, identify the language of and segment one input."""
+def prepare(source: Source, side: str, language: str | None = None, day: date | None = None) -> Document:
+    """Load, clean, identify the language of and segment one input; ``day`` is its date, if
+    the user knows it (else the date line, if any, gives it)."""
     loaded = load(source)
     cleaned = clean(loaded.text, side)
     block_texts = [loaded.text[s:e] for s, e in cleaned.blocks]
@@ -41,7 +44,17 @@ def prepare(source: Source, side: str, language: str | None = None) -> Document:
         language=doc_language,
         sentences=sentences,
         set_aside=cleaned.set_aside,
+        date=ArticleDate(day, "given") if day else _date_from_date_line(cleaned.set_aside, doc_language),
     )
+
+
+def _date_from_date_line(set_aside: list, language: str) -> ArticleDate | None:
+    for item in set_aside:
+        if item.reason == "date line":
+            day = parse_date_line(item.text, language)
+            if day is not None:
+                return ArticleDate(day, "date line")
+    return None
 
 
 def _sentence_language(text: str, document_language: str) -> str:
@@ -137,6 +150,8 @@ def check(
     device: str = "auto",
     offline: bool | None = None,
     nli: str | Path | None = None,
+    original_date: date | None = None,
+    rewrite_date: date | None = None,
 ) -> Report:
     """Compare a rewrite with its original and report where the meaning deviates.
 
@@ -147,9 +162,11 @@ def check(
     sentences. ``device`` (auto, cpu, cuda) is where the translation model runs.
     ``nli`` (a model directory, a manifest name such as ``mdeberta-xnli``, a cached hub id, or
     ``None``/``"none"``) adds the NLI judge: contradiction, omission and addition findings.
+    ``original_date`` and ``rewrite_date`` are the days the texts were published: relative
+    times ("last Wednesday") are read from them. A document's date line is used when not given.
     """
-    original_doc = prepare(original, "original", original_lang)
-    rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang)
+    original_doc = prepare(original, "original", original_lang, original_date)
+    rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang, rewrite_date)
     judge_nli = load_nli(nli, device=device, offline=offline)  # before the slow stages: fail fast
     languages = {base_language(original_doc.language), base_language(rewrite_doc.language)}
     translatable = len(languages) == 2 and "und" not in languages

@@ -57,7 +57,8 @@ def pivot_document(rewrite: Document, translations: Sequence[str | None], langua
             language=sentence.language if kept else language,
         ))
         position += len(text)
-    return Document(text="".join(parts), path=rewrite.path, language=language, sentences=sentences, set_aside=[])
+    return Document(text="".join(parts), path=rewrite.path, language=language, sentences=sentences, set_aside=[],
+                    date=rewrite.date)
 
 
 def with_back_translations(rewrite: Document, translations: Sequence[str | None]) -> Document:

@@ -7,6 +7,7 @@ user gave it, so that ``text == source_text[start:end]`` always holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -46,6 +47,18 @@ class SetAside:
         return {"side": self.side, "start": self.start, "end": self.end, "text": self.text, "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class ArticleDate:
+    """The day an article speaks from ("last Wednesday" is read from it), and where that came
+    from: "given" by the user or the document's "date line"."""
+
+    day: date
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat(), "source": self.source}
+
+
 @dataclass
 class Document:
     """A loaded, cleaned and segmented input."""
@@ -55,13 +68,17 @@ class Document:
     language: str = "und"
     sentences: list[Sentence] = field(default_factory=list)
     set_aside: list[SetAside] = field(default_factory=list)
+    date: ArticleDate | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "path": self.path,
             "language": self.language,
             "sentences": [s.to_dict() for s in self.sentences],
         }
+        if self.date is not None:
+            out["date"] = self.date.to_dict()
+        return out
 
 
 class Verdict(str, Enum):

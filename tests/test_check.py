@@ -193,3 +193,16 @@ def test_cli_unsupported_language_names_covered_languages():
     result = _cli("check", str(CNN), str(DEFNET), "--rewrite-lang", "xx")
     err = result.stderr.decode()
     assert result.returncode == 2 and "Traceback" not in err and "en" in err
+
+
+def test_cli_article_date_reads_relative_times(tmp_path):
+    # CNN was published on Wednesday 10 May 2023: its "last Wednesday" is The Insider's "May 3".
+    result = _cli("check", str(CNN), str(INSIDER), "--format", "json", "--original-date", "2023-05-10")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["original"]["date"] == {"day": "2023-05-10", "source": "given"}
+    messages = [f["message"] for f in data["findings"] if f["category"] == "number_changed"]
+    assert not [m for m in messages if "last Wednesday" in m], messages
+    bad = _cli("check", str(CNN), str(INSIDER), "--original-date", "10/05/2023")
+    err = bad.stderr.decode()
+    assert bad.returncode == 2 and "YYYY-MM-DD" in err and "Traceback" not in err

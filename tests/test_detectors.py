@@ -187,3 +187,43 @@ def test_quantities_in_several_languages(text, values):
     from fidelity.numbers import find_quantities
 
     assert [q.value for q in find_quantities(text)] == values
+
+
+# From the seeds: CNN (published Wednesday 10 May 2023) and The Insider's retelling.
+NIKKEI_CNN = ("The Nikkei Asia first reported plans to open the office in Japan last Wednesday, citing unnamed "
+              "Japanese and NATO officials.")
+NIKKEI_INSIDER = ("The possible opening of a NATO office in Japan was first reported by the Nikkei Asia on May 3, "
+                  "citing unnamed Japanese and NATO officials.")
+
+
+def test_relative_date_is_read_from_the_article_date():
+    from datetime import date
+
+    same = fidelity.check(NIKKEI_CNN, NIKKEI_INSIDER, original_lang="en", rewrite_lang="en",
+                          original_date=date(2023, 5, 10))
+    assert not [f for f in same.findings if f.category == "number_changed"], [f.message for f in same.findings]
+    moved = fidelity.check(NIKKEI_CNN, NIKKEI_INSIDER.replace("May 3", "May 4"), original_lang="en",
+                           rewrite_lang="en", original_date=date(2023, 5, 10))
+    changed = _serious(moved, "number_changed")
+    assert [(f.original.text, f.rewrite.text) for f in changed] == [("last Wednesday", "May 4")]
+    assert "2023-05-03" in changed[0].message
+
+
+def test_relative_date_without_article_date_is_only_a_hint():
+    report = _check(NIKKEI_CNN, NIKKEI_INSIDER)
+    hints = [f for f in report.findings if f.category == "number_changed"]
+    assert hints and all(f.severity is Severity.MINOR for f in hints)
+    assert "--original-date" in hints[0].message
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("May 10, 2023", "2023-05-10"),
+    ("Updated 3:14 AM EDT, Wed May 10, 2023", "2023-05-10"),
+    ("25/05/2023", "2023-05-25"),
+    ("11/05/2023", None),  # 11 May or 5 November: not guessed
+])
+def test_date_lines(line, expected):
+    from fidelity.when import parse_date_line
+
+    day = parse_date_line(line, "en")
+    assert (day.isoformat() if day else None) == expected

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from ..numbers import Quantity, find_quantities
 from ..types import Finding, Severity, Span
+from ..when import agree, interval, is_relative
 from .base import AlignedPair, sentence_span, side_ranges
 
 
@@ -24,16 +26,48 @@ def _unmatched(ours: list[Quantity], theirs: list[Quantity]) -> list[Quantity]:
     return out
 
 
+def _shown(q: Quantity, reference: date | None) -> str:
+    """'last Wednesday' (2023-05-03): a relative time with the day it names, when known."""
+    days = interval(q, reference) if is_relative(q) else None
+    if days is None:
+        return f"'{q.text}'"
+    first, last = days
+    return f"'{q.text}' ({first.isoformat()}{'' if first == last else ' to ' + last.isoformat()})"
+
+
+# Two relative times in texts of unknown date are read from one common day: "last month" and
+# "last year" differ whatever that day is.
+_ANY_DAY = date(2001, 6, 13)  # mid-year, mid-month, mid-week
+
+
 class NumberDetector:
     name = "numbers"
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
+        # Each side's relative times ("last Wednesday") are read from its own date, or from
+        # the other side's when it has none.
+        o_ref = (pair.original.date or pair.rewrite.date)
+        r_ref = (pair.rewrite.date or pair.original.date)
+        o_day = o_ref.day if o_ref else None
+        r_day = r_ref.day if r_ref else None
+
+        def same_time(o: Quantity, r: Quantity) -> bool | None:
+            if o_day is None and is_relative(o) and is_relative(r):
+                return agree(o, r, _ANY_DAY, _ANY_DAY)
+            return agree(o, r, o_day, r_day)
+
         findings = []
         for bead_index, bead in pair.matched_beads():
             o_q = _quantities(pair.original.text, side_ranges(pair.original, bead.original))
             r_q = _quantities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite))
             missing = _unmatched(o_q, r_q)
             extra = _unmatched(r_q, o_q)
+            # Times written differently that name the same days ("last month" / "April 4").
+            for o in list(missing):
+                r = next((r for r in extra if r.kind == o.kind == "time" and same_time(o, r)), None)
+                if r is not None:
+                    missing.remove(o)
+                    extra.remove(r)
             # Pair what changed in order within a kind (a date with a date, never 'last week'
             # with 'first'); leftovers are numbers dropped or added.
             changed = []
@@ -44,9 +78,16 @@ class NumberDetector:
                     changed.append((o, r))
             missing = [o for o in missing if all(o is not c for c, _ in changed)]
             for o, r in changed:
-                findings.append(Finding(
-                    "", "number_changed", Severity.MAJOR, 0.8, Span.of(o), Span.of(r),
-                    f"number changed: '{o.text}' became '{r.text}'", bead_index))
+                unplaced = (is_relative(o) or is_relative(r)) and same_time(o, r) is None
+                if unplaced:
+                    findings.append(Finding(
+                        "", "number_changed", Severity.MINOR, 0.4, Span.of(o), Span.of(r),
+                        f"time changed?: '{o.text}' became '{r.text}'; without the article's date this "
+                        f"cannot be checked (give --original-date)", bead_index))
+                else:
+                    findings.append(Finding(
+                        "", "number_changed", Severity.MAJOR, 0.8, Span.of(o), Span.of(r),
+                        f"number changed: {_shown(o, o_day)} became {_shown(r, r_day)}", bead_index))
             for o in missing:
                 findings.append(Finding(
                     "", "number_changed", Severity.MINOR, 0.6, Span.of(o),

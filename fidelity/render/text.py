@@ -39,8 +39,10 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 160, force_terminal=color, no_color=not color, highlight=False)
     o, r = report.original, report.rewrite
-    console.print(Text(f"original: {o.path or '<text>'} ({o.language}, {len(o.sentences)} sentences)", style="bold"))
-    console.print(Text(f"rewrite:  {r.path or '<text>'} ({r.language}, {len(r.sentences)} sentences)", style="bold"))
+    for label, doc in (("original:", o), ("rewrite: ", r)):
+        dated = f", dated {doc.date.day.isoformat()} ({doc.date.source})" if doc.date else ""
+        console.print(Text(f"{label} {doc.path or '<text>'} ({doc.language}, {len(doc.sentences)} sentences{dated})",
+                           style="bold"))
     console.print(Text(report.settings.get("signature", ""), style="dim"))
 
     table = Table(show_lines=True, expand=True)
