@@ -12,12 +12,12 @@ from functools import lru_cache
 NEGATION: dict[str, list[str]] = {
     "en": [r"not", r"\w+n't", r"\w+n’t", r"no", r"never", r"none", r"nobody", r"nothing", r"neither",
            r"without", r"cannot", r"refused?", r"refuses", r"denied", r"denies", r"deny", r"non-\w+", r"hardly",
-           r"barely", r"scarcely", r"nor"],
+           r"barely", r"scarcely"],
     "ru": [r"не", r"нет", r"ни", r"никогда", r"никто", r"ничего", r"ничто", r"без", r"отказал\w*", r"отказыва\w*",
            r"отрица\w*"],
     "de": [r"nicht", r"kein\w*", r"nie", r"niemals", r"nichts", r"ohne"],
     # "ne" alone is not counted: "ne ... que" means "only", and the explicative "ne" negates nothing.
-    "fr": [r"pas", r"jamais", r"aucun\w*", r"sans", r"rien", r"personne ne", r"nullement", r"non", r"ni", r"guère"],
+    "fr": [r"pas", r"jamais", r"aucun\w*", r"sans", r"rien", r"personne ne", r"nullement", r"non", r"guère"],
     "es": [r"no", r"nunca", r"ningún", r"ninguna?", r"nada", r"sin"],
 }
 # Phrases that contain a negation word but do not negate the claim.
