@@ -41,7 +41,6 @@ from the documents themselves.
 from __future__ import annotations
 
 import bisect
-import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -55,6 +54,9 @@ __all__ = ["align", "bead_types"]
 _NEG = -1e18
 _BLOCK = 256  # rows per similarity block: memory stays linear in document length
 _MOVE_REACH = 16  # sentences either side of a moved pair that its block DP may take in
+# A mutually-best pair out of order breaks up an in-order bead that scores this much lower:
+# a strong moved match must not be hidden by a weak positional one.
+_MOVE_MARGIN = 0.2
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -528,7 +530,8 @@ def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None
     """Re-match sentences out of order: moved paragraphs.
 
     Candidates are leftover sentences, sentences held by weak in-order beads (cosine
-    below ``related``: a weak positional match must not hide a strong moved one) and
+    below ``related``, or ``_MOVE_MARGIN`` below a pair of sentences that are each
+    other's best match: a weak positional match must not hide a strong moved one) and
     dead-weight edge sentences of merged beads (the bead scores as well without them).
     Each candidate pair at or above ``move_min``, most similar first, frees its two
     sentences (dissolving the weak bead / trimming the merged one), then the runs of
@@ -537,14 +540,14 @@ def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None
     """
     src, tgt = state.src, state.tgt
 
-    def free_action(side: str, k: int, cos: float):
+    def free_action(side: str, k: int, cos: float, mutual: bool = False):
         """How to free sentence k for a pair of cosine ``cos``: None if it cannot be."""
         owner = state.owner_s if side == "s" else state.owner_t
         key = owner.get(k)
         if key is None:
             return ("left", None)
         s_side, t_side, score, _in_order = state.found[key]
-        if score < related and cos > score:
+        if (score < related and cos > score) or (mutual and cos >= score + _MOVE_MARGIN):
             return ("dissolve", key)
         mine = s_side if side == "s" else t_side
         if len(mine) > 1 and k in (mine[0], mine[-1]):
@@ -554,19 +557,25 @@ def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None
                 return ("trim", key)
         return None
 
-    avail_s = [i for i in range(len(src)) if free_action("s", i, math.inf) is not None]
-    avail_t = [j for j in range(len(tgt)) if free_action("t", j, math.inf) is not None]
-    if not avail_s or not avail_t:
+    n, m = len(src), len(tgt)
+    if not n or not m:
         return
-    es, et = src.singles(avail_s), tgt.singles(avail_t)
+    es, et = src.singles(list(range(n))), tgt.singles(list(range(m)))
+    row_best, col_best = np.full(n, -1), np.full(m, -1)
+    col_max = np.full(m, -np.inf)
     seeds: list[tuple[float, int, int]] = []
-    for start in range(0, len(avail_s), _BLOCK):
+    for start in range(0, n, _BLOCK):
         block = es[start : start + _BLOCK] @ et.T
+        row_best[start : start + len(block)] = block.argmax(axis=1)
+        better = block.max(axis=0) > col_max
+        col_best[better] = start + block.argmax(axis=0)[better]
+        col_max = np.maximum(col_max, block.max(axis=0))
         for r, c in zip(*np.nonzero(block >= move_min)):
-            seeds.append((-float(block[r, c]), avail_s[start + r], avail_t[c]))
+            seeds.append((-float(block[r, c]), start + r, int(c)))
     for neg, i, j in sorted(seeds):
         cos = -neg
-        act_s, act_t = free_action("s", i, cos), free_action("t", j, cos)
+        mutual = row_best[i] == j and col_best[j] == i
+        act_s, act_t = free_action("s", i, cos, mutual), free_action("t", j, cos, mutual)
         if act_s is None or act_t is None:
             continue
         if act_s[1] is not None and act_s[1] == act_t[1]:

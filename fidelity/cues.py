@@ -21,10 +21,12 @@ NEGATION: dict[str, list[str]] = {
     "es": [r"no", r"nunca", r"ningún", r"ninguna?", r"nada", r"sin"],
 }
 # Phrases that contain a negation word but do not negate the claim.
+# "not only" negates nothing in "not only X but also Y", but does in "is not only confined to X".
+_BUT = r"(?=[^.;:!?]*\bbut\b)"
 NEGATION_EXCEPTIONS: dict[str, list[str]] = {
-    "en": [r"not only", r"no longer only", r"no doubt", r"nothing but", r"not just"],
-    "fr": [r"non seulement", r"pas seulement"],
-    "ru": [r"не только", r"не раз", r"не менее", r"тем не менее", r"не смотря", r"несмотря"],
+    "en": [r"not only" + _BUT, r"no longer only", r"no doubt", r"nothing but", r"not just" + _BUT],
+    "fr": [r"non seulement(?=[^.;:!?]*\bmais\b)", r"pas seulement(?=[^.;:!?]*\bmais\b)"],
+    "ru": [r"не только(?=[^.;:!?]*\bно\b)", r"не раз", r"не менее", r"тем не менее", r"не смотря", r"несмотря"],
 }
 # Antonym pairs: a change from one to the other flips the claim.
 ANTONYMS: dict[str, list[tuple[str, str]]] = {

@@ -96,6 +96,17 @@ def test_added_passages_are_additions(defnet_json, needle):
                for f in defnet_json["findings"])
 
 
+def test_moved_paraphrase_is_found_out_of_order(defnet_json):
+    # DEFNET paraphrases CNN's "Something happening in East Europe..." quotation nine
+    # paragraphs later; the in-order pass had merged it into the Mao Ning bead instead.
+    o = _sentence_with(defnet_json["original"], "Something happening in East Europe")
+    r = _sentence_with(defnet_json["rewrite"], "What is happening now in Eastern Europe")
+    bead = _bead_of(defnet_json, "original", o)
+    assert bead["rewrite"] == [r] and bead["moved"] and bead["score"] >= 0.8, bead
+    mao = _sentence_with(defnet_json["original"], "Asia is a promising land for cooperation")
+    assert _bead_of(defnet_json, "original", mao)["verdict"] == "omitted"
+
+
 def test_boilerplate_is_set_aside(defnet_json):
     by_side = {(p["side"], p["reason"]): p["text"] for p in defnet_json["set_aside"]}
     assert by_side[("rewrite", "date line")] == "11/05/2023"
