@@ -21,7 +21,7 @@ from .pivot import map_finding, needs_translation, pivot_document, with_back_tra
 from .report import Report
 from .segment import segment
 from .translate import NoTranslator, Translator, load_translator, translator_signature
-from .types import SEVERITY_ORDER, ArticleDate, Document, Finding, Verdict
+from .types import SEVERITY_ORDER, ArticleDate, Document, Finding, Severity, Verdict
 from .when import parse_date_line
 
 Source = str | Path
@@ -84,6 +84,23 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
             f"no available encoder covers {', '.join(sorted(set(missing)))}; covered languages: {', '.join(covered)}"
         )
     return encoder
+
+
+# Cue lists differ in coverage between languages ("talks" is no hedge, "переговоры" is; "sans
+# pépins" negates, "seedless" has no cue), so across languages a cue finding on a sentence the
+# encoder calls equivalent is a hint to check, not a finding.
+_CUE_DETECTORS = {"negation", "certainty", "attribution", "loaded_language"}
+
+
+def _cues_as_hints_across_languages(found: list[tuple[str, list[Finding]]], pair: AlignedPair):
+    def hint(f: Finding) -> Finding:
+        if (f.bead is None or f.severity is Severity.MINOR or pair.same_language(f.bead)
+                or pair.beads[f.bead].verdict is not Verdict.EQUIVALENT):
+            return f
+        return replace(f, severity=Severity.MINOR, confidence=round(f.confidence / 2, 2),
+                       message=f"{f.message} (check: a cue across languages; the sentences are otherwise equivalent)")
+
+    return [(name, [hint(f) for f in findings] if name in _CUE_DETECTORS else findings) for name, findings in found]
 
 
 def _without_redundant(found: list[tuple[str, list[Finding]]], beads: list) -> list[Finding]:
@@ -188,7 +205,8 @@ def check(
     beads = judge(beads, chosen.thresholds)
     pair = AlignedPair(original_doc, compared, beads, chosen)
     detectors = default_detectors(chosen)
-    findings = _without_redundant([(d.name, d.detect(pair)) for d in detectors], beads)
+    found = _cues_as_hints_across_languages([(d.name, d.detect(pair)) for d in detectors], pair)
+    findings = _without_redundant(found, beads)
     if judge_nli is not None:
         # After the others, and outside _without_redundant: a whole-sentence NLI finding is no
         # span-level evidence that would hide the encoder's 'meaning changed' finding.

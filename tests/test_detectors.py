@@ -227,3 +227,16 @@ def test_date_lines(line, expected):
 
     day = parse_date_line(line, "en")
     assert (day.isoformat() if day else None) == expected
+
+
+def test_cue_across_languages_on_an_equivalent_sentence_is_a_hint():
+    # "took part in the talks": 'переговоры' is a negotiating hedge in the Russian list,
+    # 'talks' alone is none in the English one. The sentences are equivalent: only a hint.
+    report = fidelity.check("Representatives of three ministries took part in the talks.",
+                            "В переговорах участвовали представители трёх министерств.",
+                            original_lang="en", rewrite_lang="ru")
+    assert report.alignment[0].verdict.value == "equivalent"
+    assert not [f for f in report.findings if f.severity in SERIOUS], [f.message for f in report.findings]
+    # Within one language the same cue rule stays a finding.
+    same = _check("Japan is in talks to open a NATO office.", "Japan will open a NATO office.")
+    assert _serious(same, "certainty_shift")

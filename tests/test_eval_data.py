@@ -118,3 +118,14 @@ def test_controls_keep_quotations_verbatim(pairs):
         for quoted in _quotes(ctrl["original"]):
             words = quoted.strip().rstrip(",.;:").strip()
             assert words in ctrl["rewrite"], f"{ctrl['id']}: quotation “{words}” not kept verbatim"
+
+
+def test_every_russian_original_has_its_english(rows):
+    english = Path(DATA.parent / "ru_originals_en.tsv")
+    with english.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        assert next(reader) == ["ru", "en"]
+        pairs = dict(reader)
+    russian = {r["original"] for r in rows if r["lang"] == "ru"}
+    assert russian == set(pairs)
+    assert all(re.search(r"[A-Za-z]", en) and not re.search(r"[А-Яа-я]", en) for en in pairs.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..cues import ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, base_language, compile_cues, find_cues
-from ..types import Finding, Severity, Span, Verdict
+from ..types import Finding, Severity, Span
 from .base import AlignedPair, Cue, cue_changes, sentence_span, side_language, side_ranges, token_span
 
 _EN_SUFFIXES = {"", "s", "es", "ed", "d", "ing", "ied", "ies", "ion", "ions", "ment", "ly", "er"}
@@ -112,22 +112,15 @@ class NegationDetector:
                 # Across languages (or loose paraphrase) clauses split differently, so a cue is
                 # easily paired with the wrong clause; as many negations on both sides is no flip.
                 continue
-            # Across languages a negation is often lexicalised on one side only ("seedless" / "sans
-            # pépins", "uncertain" / "ne ... pas certain"), so a cue count alone is weak evidence:
-            # critical only when the encoder also sees the sentences differ, else a minor check.
-            corroborated = pair.same_language(bead_index) or bead.verdict is not Verdict.EQUIVALENT
-            severity, confidence = (Severity.CRITICAL, 0.75) if corroborated else (Severity.MINOR, 0.3)
-            hedge = "" if corroborated else " (check: the sentences are otherwise equivalent)"
             for change in cue_changes(pair, bead_index, find_o, find_r):
                 cue = Span.of(change.cue)
                 if change.change == "added":
                     findings.append(Finding(
-                        "", "negation", severity, confidence, change.counterpart, cue,
-                        f"negation added: '{cue.text}' in the rewrite has no counterpart in the original{hedge}",
+                        "", "negation", Severity.CRITICAL, 0.75, change.counterpart, cue,
+                        f"negation added: '{cue.text}' in the rewrite has no counterpart in the original",
                         bead_index))
                 else:
                     findings.append(Finding(
-                        "", "negation", severity, confidence, cue, change.counterpart,
-                        f"negation dropped: the original's '{cue.text}' is missing in the rewrite{hedge}",
-                        bead_index))
+                        "", "negation", Severity.CRITICAL, 0.75, cue, change.counterpart,
+                        f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
         return findings
