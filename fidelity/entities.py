@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
 
 from .tokens import Token, stem, tokenize
 
@@ -109,3 +111,100 @@ def is_acronym_of(short: str, long: str) -> bool:
 def same_entity(a: Entity, b: Entity) -> bool:
     return (keys_match(entity_keys(a), entity_keys(b)) or is_acronym_of(a.text, b.text)
             or is_acronym_of(b.text, a.text))
+
+
+# --- Names across languages and scripts -------------------------------------------------
+# "Вене" is "Vienna", "Японию" is "Japan", "Хаяси" is "Hayashi", but "Австрии" is not
+# "Vienna" and "Осаке" is not "Tokyo". Three tests, in order: country names through the
+# ISO 3166 names and their translations (pycountry), a transliteration skeleton (unidecode,
+# then the consonants), and the encoder's similarity of the two names.
+
+# Spellings that transliteration swaps: Russian has no h (г or х: 'Томагавк' for 'Tomahawk'),
+# writes w as в and ends 'Ning' as 'Нин'.
+_DIGRAPHS = (("kh", "h"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
+             ("ph", "f"), ("ck", "k"), ("qu", "k"), ("w", "v"), ("x", "ks"), ("j", "i"), ("y", "i"), ("h", "g"))
+
+
+@lru_cache(maxsize=4096)
+def skeleton(word: str) -> str:
+    """A spelling key that survives transliteration: 'Hayashi' and 'Хаяси' are both 'hs'."""
+    from unidecode import unidecode
+
+    latin = re.sub(r"[^a-z]", "", unidecode(stem(word)).lower())
+    for digraph, single in _DIGRAPHS:
+        latin = latin.replace(digraph, single)
+    latin = re.sub(r"ng$", "n", latin)
+    if not latin:
+        return ""
+    rest = re.sub(r"[aeiou]", "", latin[1:])
+    return re.sub(r"(.)\1+", r"\1", latin[0] + rest)
+
+
+def _skeletons_match(a: str, b: str) -> bool:
+    return _skeletons_match_keys(skeleton(a), skeleton(b))
+
+
+def _skeletons_match_keys(x: str, y: str) -> bool:
+    if not x or not y:
+        return False
+    return x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
+
+
+@lru_cache(maxsize=16)
+def _country_names(language: str) -> dict[tuple[str, ...], str]:
+    """Stemmed country names (English, and ``language`` where pycountry has it) -> ISO code."""
+    import gettext
+
+    import pycountry
+
+    try:
+        translate = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
+    except OSError:
+        translate = None
+    names: dict[tuple[str, ...], str] = {}
+    for country in pycountry.countries:
+        spellings = {getattr(country, f, None) for f in ("name", "common_name", "official_name")} - {None}
+        if translate is not None:
+            spellings |= {translate(s) for s in spellings}
+        for spelling in spellings:
+            names[tuple(stem(w) for w in re.split(r"[\s,\-]+", spelling) if w)] = country.alpha_2
+    return names
+
+
+def country_code(name: str, language: str) -> str | None:
+    return _country_names(language).get(tuple(stem(w) for w in re.split(r"[\s,\-]+", name) if w))
+
+
+class NameMatcher:
+    """Is a name in one language the same entity as a name in another?"""
+
+    def __init__(self, encoder, original_language: str, rewrite_language: str) -> None:
+        self.encoder = encoder
+        self.languages = (original_language, rewrite_language)
+        self._similar: dict[tuple[str, str], float] = {}
+
+    @staticmethod
+    def mentioned(name: Entity, words: Iterable[str]) -> bool:
+        """Is one of the name's words among ``words`` in any spelling ('Japanese' ~ 'японское')?"""
+        keys = [skeleton(w) for w in name.text.split()]
+        keys = [k for k in keys if len(k) >= 2]
+        return any(_skeletons_match_keys(k, skeleton(w)) for w in words for k in keys)
+
+    def same(self, original: Entity, rewrite: Entity) -> bool:
+        codes = country_code(original.text, self.languages[0]), country_code(rewrite.text, self.languages[1])
+        if codes[0] and codes[1]:
+            return codes[0] == codes[1]  # 'Austria' is never 'Австралия', however alike they look
+        o_words, r_words = original.text.split(), rewrite.text.split()
+        if any(_skeletons_match(a, b) for a in o_words for b in r_words) or is_acronym_of(original.text, rewrite.text):
+            return True
+        # The encoder knows 'Geneva' is 'Женева', but also finds 'Tokyo' close to 'Японии': a
+        # country against a name that is none must be as close as an equivalent sentence.
+        thresholds = self.encoder.thresholds
+        return self._similarity(original.text, rewrite.text) >= (
+            thresholds.equivalent if codes[0] or codes[1] else thresholds.counterpart)
+
+    def _similarity(self, a: str, b: str) -> float:
+        if (a, b) not in self._similar:
+            va, vb = self.encoder.encode([a, b])
+            self._similar[(a, b)] = float(va @ vb)
+        return self._similar[(a, b)]

@@ -37,6 +37,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from .encoders import Encoder, Thresholds
+from .tokens import script_of
 from .types import Bead, Document, Severity, Span
 
 __all__ = [
@@ -396,16 +397,6 @@ def _same_stem(a: str, b: str) -> bool:
     return n >= 4 and n >= 0.6 * min(len(a), len(b))
 
 
-def _script(text: str) -> str:
-    counts: dict[str, int] = {}
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            key = name.split(" ")[0] if name else "OTHER"
-            counts[key] = counts.get(key, 0) + 1
-    return max(counts, key=counts.get) if counts else "NONE"
-
-
 # =============================================================================== diff
 
 
@@ -640,7 +631,7 @@ def match_quotation(
         else:
             b_tokens, elisions = _tokens(q.text, [(0, len(q.text))])
         if cross_lingual is None:
-            cross_lingual = _script(words) != _script(original_text)
+            cross_lingual = script_of(words) != script_of(original_text)
     b_core = [t for t in b_tokens if not t.editorial] or b_tokens
     if not b_core:
         return base

@@ -31,6 +31,19 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text, start, end)]
 
 
+def script_of(text: str) -> str:
+    """The script most of the letters are in ("LATIN", "CYRILLIC", "CJK"...)."""
+    import unicodedata
+
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            key = name.split(" ")[0] if name else "OTHER"
+            counts[key] = counts.get(key, 0) + 1
+    return max(counts, key=counts.get) if counts else "NONE"
+
+
 @lru_cache(maxsize=None)
 def _stemmer(language: str):
     import snowballstemmer

@@ -240,3 +240,29 @@ def test_cue_across_languages_on_an_equivalent_sentence_is_a_hint():
     # Within one language the same cue rule stays a finding.
     same = _check("Japan is in talks to open a NATO office.", "Japan will open a NATO office.")
     assert _serious(same, "certainty_shift")
+
+
+@pytest.mark.parametrize("rewrite, changed", [
+    ("Министр обороны Японии обсудил сотрудничество с делегацией НАТО в Осаке.", ("Tokyo", "Осаке")),
+    ("Министр обороны Японии обсудил сотрудничество с делегацией НАТО в Токио.", None),
+    ("Делегация НАТО обсудила сотрудничество с министром обороны Японии в Токио.", None),
+])
+def test_names_across_scripts(rewrite, changed):
+    # English original, Russian rewrite, no translation model: 'Токио' is 'Tokyo', 'Японии' is 'Japan's'.
+    original = "Japan's defence minister discussed cooperation with a NATO delegation in Tokyo."
+    report = fidelity.check(original, rewrite, original_lang="en", rewrite_lang="ru")
+    found = [(f.original.text, f.rewrite.text) for f in report.findings if f.category == "entity_changed"]
+    assert found == ([changed] if changed else []), [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize("english, russian, same", [
+    ("Vienna", "Вене", True), ("Vienna", "Австрии", False), ("Japan", "Японию", True),
+    ("Austria", "Австралии", False), ("Hayashi", "Хаяси", True), ("Tomahawk", "Томагавк", True),
+    ("Sweden", "Швеции", True), ("Tokyo", "Японии", False), ("Fumio Kishida", "Синдзо Абэ", False),
+])
+def test_name_matcher_across_scripts(english, russian, same):
+    from fidelity.encoders import load_encoder
+    from fidelity.entities import Entity, NameMatcher
+
+    matcher = NameMatcher(load_encoder("use"), "en", "ru")
+    assert matcher.same(Entity(0, len(english), english), Entity(0, len(russian), russian)) is same

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..cues import ATTRIBUTION, base_language, find_cues
-from ..entities import NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary, mid_sentence_capitals
+from ..entities import (NOT_NAMES, Entity, NameMatcher, entity_keys, find_entities, keys_match, lower_case_vocabulary,
+                        mid_sentence_capitals)
 from ..tokens import tokenize
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, sentence_span, side_language, side_ranges, token_span
-from .entities import _script
 
 _WINDOW = 25  # characters between a cue and the source's name ("Nikkei Asia first reported")
 
@@ -36,9 +36,19 @@ def _keys(entities: list[Entity]) -> set[str]:
 class AttributionDetector:
     name = "attribution"
 
+    @staticmethod
+    def _still_named(pair: AlignedPair, bead_index: int, who: Entity, names: list[Entity]) -> bool:
+        if pair.same_language(bead_index):
+            return keys_match(_keys([who]), _keys(names))
+        if pair.encoder is None:
+            return False
+        bead = pair.beads[bead_index]
+        matcher = NameMatcher(pair.encoder, side_language(pair.original, bead.original),
+                              side_language(pair.rewrite, bead.rewrite))
+        return any(matcher.same(who, name) for name in names)
+
     def detect(self, pair: AlignedPair) -> list[Finding]:
         vocabulary = lower_case_vocabulary(pair.original.text, pair.rewrite.text)
-        same_script = _script(pair.original.text) == _script(pair.rewrite.text)
         known = mid_sentence_capitals(pair.original.text, [(s.start, s.end) for s in pair.original.sentences])
         known |= mid_sentence_capitals(pair.rewrite.text, [(s.start, s.end) for s in pair.rewrite.sentences])
         findings = []
@@ -62,7 +72,7 @@ class AttributionDetector:
             if not r_sources:
                 cue, near = o_sources[0]
                 who = near[0]
-                if same_script and keys_match(_keys([who]), _keys(r_names)) and len(o_sources) == 1:
+                if len(o_sources) == 1 and self._still_named(pair, bead_index, who, r_names):
                     # The source is still named in the rewrite, e.g. "in an interview with CNN".
                     continue
                 start, end = min(who.start, cue.start), max(who.end, cue.end)

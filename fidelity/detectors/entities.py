@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from ..entities import entity_keys, is_acronym_of, keys_match, find_entities, lower_case_vocabulary, mid_sentence_capitals, same_entity
+from ..entities import (NameMatcher, entity_keys, find_entities, is_acronym_of, keys_match, lower_case_vocabulary,
+                        mid_sentence_capitals, same_entity)
+from ..numbers import find_quantities
+from ..tokens import script_of, tokenize
 from ..types import Finding, Severity, Span
-from .base import AlignedPair, side_ranges
+from .base import AlignedPair, side_language, side_ranges
 
 
 _keys = entity_keys
@@ -17,8 +20,7 @@ class EntityDetector:
     name = "entities"
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
-        # Same script only: without transliteration "Вена" and "Vienna" cannot be compared by spelling.
-        if _script(pair.original.text) != _script(pair.rewrite.text) or pair.encoder is None:
+        if pair.encoder is None:
             return []
         vocabulary = lower_case_vocabulary(pair.original.text, pair.rewrite.text)
         o_all = [(s.start, s.end) for s in pair.original.sentences]
@@ -28,10 +30,20 @@ class EntityDetector:
         original_keys = {k for e in original_entities for k in _keys(e)}
         related = pair.encoder.thresholds.related
         findings = []
+        matchers: dict[tuple[str, str], NameMatcher] = {}
+        cross_script = script_of(pair.original.text) != script_of(pair.rewrite.text)
         for bead_index, bead in pair.matched_beads():
             if not pair.same_language(bead_index):
-                # Across languages names are translated ("London"/"Londres", "Germany"/"Allemagne"):
-                # spelling says nothing; a back-translation makes the pair same-language.
+                if not cross_script:
+                    # English and French both capitalise, but not the same words ('Murder' /
+                    # 'Meurtre' in a title, 'Chambre'): on REFreSD this rule raised only false
+                    # alarms. Across scripts only proper names keep their capitals.
+                    continue
+                languages = (side_language(pair.original, bead.original), side_language(pair.rewrite, bead.rewrite))
+                if languages not in matchers:
+                    matchers[languages] = NameMatcher(pair.encoder, *languages)
+                findings += _across_languages(pair, bead_index, matchers[languages], original_entities,
+                                              vocabulary, names)
                 continue
             r_side = find_entities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), vocabulary, names)
             clauses = pair.clauses(bead_index)
@@ -65,7 +77,21 @@ class EntityDetector:
         return findings
 
 
-def _script(text: str) -> str:
-    latin = sum(1 for c in text if "a" <= c.lower() <= "z")
-    cyrillic = sum(1 for c in text if "\u0400" <= c <= "\u04ff")
-    return "cyrillic" if cyrillic > latin else "latin"
+def _across_languages(pair: AlignedPair, bead_index: int, matcher: NameMatcher, original_entities: list,
+                      vocabulary: set[str], names: set[str]) -> list[Finding]:
+    """Names are translated and transliterated ("Вене" is "Vienna"): a rewrite name that is
+    none of the original's names, where a name of this bead's original has no counterpart."""
+    bead = pair.beads[bead_index]
+    # A capitalised number is no name ("Второй мировой войны": the Second World War).
+    o_side = [e for e in find_entities(pair.original.text, side_ranges(pair.original, bead.original), vocabulary, names)
+              if not find_quantities(e.text)]
+    r_side = [e for e in find_entities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), vocabulary, names)
+              if not find_quantities(e.text)]
+    o_words = [t.text for s, e in side_ranges(pair.original, bead.original) for t in tokenize(pair.original.text, s, e)]
+    r_words = [t.text for s, e in side_ranges(pair.rewrite, bead.rewrite) for t in tokenize(pair.rewrite.text, s, e)]
+    # A name also survives as an ordinary word: English capitalises 'Japanese', Russian does not.
+    new = [r for r in r_side if not any(matcher.same(o, r) for o in original_entities)
+           and not matcher.mentioned(r, o_words)]
+    dropped = [o for o in o_side if not any(matcher.same(o, r) for r in r_side) and not matcher.mentioned(o, r_words)]
+    return [Finding("", "entity_changed", Severity.MAJOR, 0.6, Span.of(o), Span.of(r),
+                    f"entity changed: '{o.text}' became '{r.text}'", bead_index) for o, r in zip(dropped, new)]
