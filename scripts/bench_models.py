@@ -75,11 +75,6 @@ def main() -> None:
         bench_encoder(name, sentences, args.repeat, args.device, args.batch_size)
 
     translators = [e.name for e in load_manifest() if e.role == "translator" and local_status(e)[0]]
-    try:
-        import fidelity.translate  # noqa: F401  (the translation layer, once it exists)
-    except ImportError:
-        print("translators: skipped (fidelity.translate is not there yet)")
-        return
     if not translators:
         print("translators: skipped (no translation model on disk; `fidelity models fetch opus-mt-ru-en`)")
         return
