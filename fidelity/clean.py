@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .numbers import MONTH_NAME
 from .types import SetAside
 
 _LINE = re.compile(r"[^\r\n\u2028\u2029]*(?:\r\n|[\r\n\u2028\u2029])?")
-_TERMINAL = tuple(".!?:;\"”»’)…'")
+_TERMINAL = tuple(".!?:;\"”»’)…'。！？；：」』）")
+# Scripts written without spaces between words: a line's length, not its spaces, says how long it is.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f]")
 
 # (reason, pattern) tried in order against each stripped line; the first match wins.
 _LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -29,8 +32,9 @@ _LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         "date line",
         re.compile(
             r"^(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
-            r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
-            r"|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4})"
+            rf"|{MONTH_NAME}\.?\s+\d{{1,2}},?\s+\d{{4}}"
+            rf"|\d{{1,2}}\.?\s+(?:de\s+)?{MONTH_NAME}\.?\s+(?:de\s+)?\d{{4}}(?:\s*(?:г\.|года))?"
+            r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
             r"([,\s]+\d{1,2}:\d{2}(:\d{2})?(\s*[A-Z]{2,4})?)?$",
             re.I,
         ),
@@ -88,8 +92,8 @@ def _classify(line: str, *, page_rules: bool, seen: set[str], in_source_list: bo
         return None
     if line in seen:
         return "duplicate line"
-    words = line.split()
-    if len(words) <= 2 and not line.endswith(_TERMINAL) and not any(c.isdigit() for c in line):
+    words = len(line.split()) + len(_UNSPACED.findall(line)) // 2  # about two characters a word in Chinese
+    if words <= 2 and not line.endswith(_TERMINAL) and not any(c.isdigit() for c in line):
         return "short label line"
     return None
 

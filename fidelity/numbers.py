@@ -34,12 +34,13 @@ _EN_WORDS = {
 }
 _RU_MONTH = r"январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?|сентябр[ьяе]|" \
             r"октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]"
-_MONTH_NAME = "(?:" + "|".join(
+# A month name in English, French, German, Spanish or Russian (any case ending), as a regex.
+MONTH_NAME = "(?:" + "|".join(
     sorted((re.escape(m) for m in _MONTHS if not re.match("[а-я]", m)), key=len, reverse=True)) + "|" + _RU_MONTH + ")"
 # Ordinal suffixes after a digit: English 1st/2nd/3rd/4th, French 1er/2e/2ème, German "1.", Spanish 1º.
 _ORD_SUFFIX = r"(?:st|nd|rd|th|er|re|e|ème|eme|º|ª)"
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:{_ORD_SUFFIX}|\.)?\s+(?:of\s+|de\s+)?({_MONTH_NAME})(?!\w)\.?", re.I)
-_MONTH_DAY = re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent))", re.I)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:{_ORD_SUFFIX}|\.)?\s+(?:of\s+|de\s+)?({MONTH_NAME})(?!\w)\.?", re.I)
+_MONTH_DAY = re.compile(rf"\b({MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent))", re.I)
 _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
                      rf"(?:{_ORD_SUFFIX}|[a-zµ°]{{1,3}}(?=\W|$))?(?![\w])", re.I)
 _WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
@@ -51,7 +52,7 @@ _WEEKDAY = re.compile(r"\b(?:(last|next|this|previous|past|coming|прошл\w*|
 # A month named alone ("in January"); "May" only capitalised and not at a sentence start (else modal).
 # Month names outside English are not everyday words, so lower case is fine for them ("en juin").
 _LOWERCASE_MONTHS = {m for lang in ("fr", "es") for m in _MONTH_NAMES[lang].split()} - {"mars", "mai", "mayo"}
-_MONTH_ALONE = re.compile(rf"(?<![.!?]\s)(?<!^)\b({_MONTH_NAME})\b", re.I)
+_MONTH_ALONE = re.compile(rf"(?<![.!?]\s)(?<!^)\b({MONTH_NAME})\b", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
              "ninth": 9, "tenth": 10, "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4, "пят": 5,
              "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10}

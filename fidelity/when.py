@@ -24,6 +24,7 @@ Interval = tuple[date, date]
 # May 2023 unless it is at most this many days after the article date (an announced event).
 _FUTURE_SLACK = timedelta(days=31)
 # Numeric dates whose day and month could be swapped ("11/05/2023") are not used.
+_DATE_LINE_LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "ru", "uk", "zh", "ja"]
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 
 
@@ -114,7 +115,9 @@ def parse_date_line(text: str, language: str) -> date | None:
         return None
     from dateparser.search import search_dates  # imported here: it is only needed for date lines
 
-    languages = [language] if language and language != "und" else None
+    # The document's language first; a date line may be in another (an English translation of a
+    # German page keeps "10. Mai 2023"). Not all of dateparser's languages: that takes seconds.
+    languages = list(dict.fromkeys(([language] if language and language != "und" else []) + _DATE_LINE_LANGUAGES))
     try:
         found = search_dates(text, languages=languages, settings={
             "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False,

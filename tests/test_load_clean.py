@@ -107,3 +107,28 @@ def test_html_is_reduced_to_article_text(tmp_path):
     assert loaded.from_html
     assert paragraph in loaded.text
     assert "Home" not in loaded.text.split()
+
+
+CHINESE = "2023年5月10日\n\n日本正在就在东京开设北约办事处进行谈判，外长周三表示。\n\n这将是亚洲第一个此类办事处。\n\n谈判上周开始。\n"
+
+
+def test_chinese_lines_are_content_not_labels():
+    # No spaces between words: a line's length says it is a sentence, not a two-word label.
+    cleaned = clean(CHINESE, "rewrite")
+    assert [a.reason for a in cleaned.set_aside] == ["date line"]
+    assert "这将是亚洲第一个此类办事处。" in "".join(CHINESE[s:e] for s, e in cleaned.blocks)
+
+
+@pytest.mark.parametrize("line, language, day", [
+    ("2023年5月10日", "zh", "2023-05-10"),
+    ("10. Mai 2023", "de", "2023-05-10"),
+    ("10 мая 2023 г.", "ru", "2023-05-10"),
+    ("May 10, 2023 14:05 EDT", "en", "2023-05-10"),
+])
+def test_date_lines_in_several_languages_give_the_article_date(line, language, day):
+    import fidelity
+
+    body = "Japan is in talks to open a NATO office.\n\nIt would be the first in Asia.\n\nTalks began last week.\n"
+    report = fidelity.check(body, f"{line}\n\n{body}", original_lang="en", rewrite_lang="en")
+    assert report.rewrite.date is not None and report.rewrite.date.day.isoformat() == day
+    assert report.rewrite.date.source == "date line"
