@@ -19,6 +19,8 @@ test:
 eval:
 	$(BIN)/python scripts/eval_alignment.py
 	$(BIN)/python scripts/eval_langid.py
+	$(BIN)/python scripts/eval_perturbations.py
+	$(BIN)/python scripts/eval_refresd.py
 
 bench:
 	$(BIN)/python scripts/bench_check.py
