@@ -75,11 +75,16 @@ class Quantity:
     value: str  # normalised: "1400", "50%", "date:05-03"
 
     @property
+    def year(self) -> int | None:
+        """The year a plain number from 1800 to 2099 most likely is ("last year" may be "2022")."""
+        return int(self.value) if re.fullmatch(r"1[89]\d\d|20\d\d", self.value) else None
+
+    @property
     def kind(self) -> str:
         """What is counted: "time" (dates, months, weekdays, relative periods, years), "ord" or "number"."""
+        if self.year is not None:
+            return "time"
         prefix = self.value.split(":", 1)[0] if ":" in self.value else "number"
-        if prefix == "number" and re.fullmatch(r"1[89]\d\d|20\d\d", self.value):
-            return "time"  # a year: "last year" may be "2022"
         return "time" if prefix in ("date", "month", "weekday", "relative") else prefix
 
 

@@ -52,10 +52,9 @@ def _shift_months(day: date, months: int) -> tuple[int, int]:
 
 def interval(q: Quantity, reference: date | None) -> Interval | None:
     """The days ``q`` speaks of, seen from ``reference``; None if it cannot be placed."""
+    if q.year is not None:  # a year is a time even without an article date
+        return date(q.year, 1, 1), date(q.year, 12, 31)
     kind, _, rest = q.value.partition(":")
-    if not rest and re.fullmatch(r"1[89]\d\d|20\d\d", q.value):
-        year = int(q.value)  # a year is a time even without an article date
-        return date(year, 1, 1), date(year, 12, 31)
     if reference is None:
         return None
     if kind == "date":
