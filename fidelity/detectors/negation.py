@@ -56,6 +56,13 @@ def is_antonym_pair(a: str, b: str, language: str) -> bool:
     return False
 
 
+def _counts(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> tuple[int, int]:
+    """How many negations each side of the bead holds."""
+    bead = pair.beads[bead_index]
+    return (sum(len(find_original(pair.original.text, s, e)) for s, e in side_ranges(pair.original, bead.original)),
+            sum(len(find_rewrite(pair.rewrite.text, s, e)) for s, e in side_ranges(pair.rewrite, bead.rewrite)))
+
+
 class NegationDetector:
     name = "negation"
 
@@ -63,8 +70,7 @@ class NegationDetector:
         """Minimal edits show in the word diff: a negation or an antonym inside a changed stretch."""
         bead = pair.beads[bead_index]
         find = negation_cues(language)
-        o_total = sum(len(find(pair.original.text, s, e)) for s, e in side_ranges(pair.original, bead.original))
-        r_total = sum(len(find(pair.rewrite.text, s, e)) for s, e in side_ranges(pair.rewrite, bead.rewrite))
+        o_total, r_total = _counts(pair, bead_index, find, find)
         findings = []
         for op in pair.word_diff(bead_index):
             o_cues = find(pair.original.text, op.original[0].start, op.original[-1].end) if op.original else []
@@ -106,8 +112,7 @@ class NegationDetector:
                 findings += self._same_language(pair, bead_index, o_lang)
                 continue
             find_o, find_r = negation_cues(o_lang), negation_cues(r_lang)
-            o_total = sum(len(find_o(pair.original.text, s, e)) for s, e in side_ranges(pair.original, bead.original))
-            r_total = sum(len(find_r(pair.rewrite.text, s, e)) for s, e in side_ranges(pair.rewrite, bead.rewrite))
+            o_total, r_total = _counts(pair, bead_index, find_o, find_r)
             if o_total == r_total:
                 # Across languages (or loose paraphrase) clauses split differently, so a cue is
                 # easily paired with the wrong clause; as many negations on both sides is no flip.
