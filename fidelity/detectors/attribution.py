@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..cues import ATTRIBUTION, base_language, find_cues
-from ..entities import (NOT_NAMES, Entity, NameMatcher, entity_keys, find_entities, keys_match, lower_case_vocabulary,
+from ..entities import (NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary,
                         mid_sentence_capitals)
 from ..tokens import tokenize
 from ..types import Finding, Severity, Span
@@ -42,9 +42,7 @@ class AttributionDetector:
             return keys_match(_keys([who]), _keys(names))
         if pair.encoder is None:
             return False
-        bead = pair.beads[bead_index]
-        matcher = NameMatcher(pair.encoder, side_language(pair.original, bead.original),
-                              side_language(pair.rewrite, bead.rewrite))
+        matcher = pair.name_matcher(bead_index)
         return any(matcher.same(who, name) for name in names)
 
     def detect(self, pair: AlignedPair) -> list[Finding]:

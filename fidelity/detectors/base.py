@@ -7,7 +7,7 @@ Each detector gets the aligned document pair and returns ``Finding``s with exact
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
@@ -15,6 +15,9 @@ from ..cues import base_language
 from ..encoders import Encoder, Thresholds
 from ..tokens import stem, tokenize
 from ..types import Bead, Document, Finding, Span, Verdict
+
+if TYPE_CHECKING:
+    from ..entities import NameMatcher
 
 
 # Share of words two sentences must have in common (difflib ratio) to be diffed word by word.
@@ -65,6 +68,17 @@ class AlignedPair:
         if bead_index not in self._clause_cache:
             self._clause_cache[bead_index] = _bead_clauses(self, self.beads[bead_index])
         return self._clause_cache[bead_index]
+
+    def name_matcher(self, bead_index: int) -> "NameMatcher":
+        """Matches names across this bead's two languages (one per language pair, its
+        similarities cached, shared by the detectors)."""
+        from ..entities import NameMatcher
+
+        bead = self.beads[bead_index]
+        key = ("names", side_language(self.original, bead.original), side_language(self.rewrite, bead.rewrite))
+        if key not in self._clause_cache:
+            self._clause_cache[key] = NameMatcher(self.encoder, key[1], key[2])
+        return self._clause_cache[key]
 
     def matched_beads(self) -> list[tuple[int, Bead]]:
         """(index, bead) for beads with sentences on both sides."""

@@ -7,7 +7,7 @@ from ..entities import (NameMatcher, entity_keys, find_entities, is_acronym_of, 
 from ..numbers import find_quantities
 from ..tokens import script_of, tokenize
 from ..types import Finding, Severity, Span
-from .base import AlignedPair, side_language, side_ranges
+from .base import AlignedPair, side_ranges
 
 
 _keys = entity_keys
@@ -30,7 +30,6 @@ class EntityDetector:
         original_keys = {k for e in original_entities for k in _keys(e)}
         related = pair.encoder.thresholds.related
         findings = []
-        matchers: dict[tuple[str, str], NameMatcher] = {}
         cross_script = script_of(pair.original.text) != script_of(pair.rewrite.text)
         for bead_index, bead in pair.matched_beads():
             if not pair.same_language(bead_index):
@@ -39,10 +38,7 @@ class EntityDetector:
                     # 'Meurtre' in a title, 'Chambre'): on REFreSD this rule raised only false
                     # alarms. Across scripts only proper names keep their capitals.
                     continue
-                languages = (side_language(pair.original, bead.original), side_language(pair.rewrite, bead.rewrite))
-                if languages not in matchers:
-                    matchers[languages] = NameMatcher(pair.encoder, *languages)
-                findings += _across_languages(pair, bead_index, matchers[languages], original_entities,
+                findings += _across_languages(pair, bead_index, pair.name_matcher(bead_index), original_entities,
                                               vocabulary, names)
                 continue
             r_side = find_entities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), vocabulary, names)
