@@ -27,9 +27,8 @@ from .when import parse_date_line
 Source = str | Path
 
 
-def prepare(source: Source, side: str, language: str | None = None, day: date | None = None) -> Document:
-    """Load, clean, identify the language of and segment one input; ``day`` is its date, if
-    the user knows it (else the date line, if any, gives it)."""
+def prepare(source: Source, side: str, language: str | None = None) -> Document:
+    """Load, clean, identify the language of and segment one input."""
     loaded = load(source)
     cleaned = clean(loaded.text, side)
     block_texts = [loaded.text[s:e] for s, e in cleaned.blocks]
@@ -44,14 +43,17 @@ def prepare(source: Source, side: str, language: str | None = None, day: date | 
         language=doc_language,
         sentences=sentences,
         set_aside=cleaned.set_aside,
-        date=ArticleDate(day, "given") if day else _date_from_date_line(cleaned.set_aside, doc_language),
     )
 
 
-def _date_from_date_line(set_aside: list, language: str) -> ArticleDate | None:
-    for item in set_aside:
+def _article_date(doc: Document, given: date | None) -> ArticleDate | None:
+    """The day ``doc`` speaks from: as the user gave it, else from its date line (only ``check``
+    needs it, so dateparser is not loaded for ``fidelity quotes``)."""
+    if given is not None:
+        return ArticleDate(given, "given")
+    for item in doc.set_aside:
         if item.reason == "date line":
-            day = parse_date_line(item.text, language)
+            day = parse_date_line(item.text, doc.language)
             if day is not None:
                 return ArticleDate(day, "date line")
     return None
@@ -182,8 +184,10 @@ def check(
     ``original_date`` and ``rewrite_date`` are the days the texts were published: relative
     times ("last Wednesday") are read from them. A document's date line is used when not given.
     """
-    original_doc = prepare(original, "original", original_lang, original_date)
-    rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang, rewrite_date)
+    original_doc = prepare(original, "original", original_lang)
+    rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang)
+    original_doc.date = _article_date(original_doc, original_date)
+    rewrite_doc.date = _article_date(rewrite_doc, rewrite_date)
     judge_nli = load_nli(nli, device=device, offline=offline)  # before the slow stages: fail fast
     languages = {base_language(original_doc.language), base_language(rewrite_doc.language)}
     translatable = len(languages) == 2 and "und" not in languages
