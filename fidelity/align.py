@@ -41,7 +41,7 @@ from the documents themselves.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -49,14 +49,32 @@ import numpy as np
 from .encoders import Encoder, Thresholds
 from .types import Bead, Verdict
 
-__all__ = ["align", "bead_types"]
+__all__ = ["AlignOptions", "align", "bead_types"]
 
 _NEG = -1e18
 _BLOCK = 256  # rows per similarity block: memory stays linear in document length
-_MOVE_REACH = 16  # sentences either side of a moved pair that its block DP may take in
-# A mutually-best pair out of order breaks up an in-order bead that scores this much lower:
-# a strong moved match must not be hidden by a weak positional one.
-_MOVE_MARGIN = 0.2
+
+
+@dataclass(frozen=True)
+class AlignOptions:
+    """The aligner's options (see ``align``); a check's config carries one."""
+
+    max_merge: int = 3
+    max_total: int | None = None
+    top_k: int = 3
+    window: int = 5
+    bias: float = -0.2
+    skip: float = 0.15
+    length_weight: float = 0.8
+    match_min: float | None = None  # default: thresholds.align_min
+    move_min: float | None = None  # default: halfway between thresholds.related and .equivalent
+    reorder: bool = True
+    keep_in_place: bool = True
+    calibrate: bool = True
+    move_reach: int = 16  # sentences either side of a moved pair that its block DP may take in
+    # A mutually-best pair out of order breaks up an in-order bead that scores this much lower:
+    # a strong moved match must not be hidden by a weak positional one.
+    move_margin: float = 0.2
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -81,6 +99,8 @@ class _Params:
     bias: float
     skip: float
     length_weight: float
+    move_reach: int
+    move_margin: float
     thresholds: Thresholds
     zero: float  # cosine worth 0 in the DP
     unit: float  # cosine distance from ``zero`` worth 1
@@ -338,9 +358,9 @@ def _run_around(left: set[int], k: int) -> tuple[int, int]:
     return a, b - a + 1
 
 
-def _clip_run(start: int, length: int, k: int) -> tuple[int, int]:
-    """At most ``_MOVE_REACH`` sentences either side of k: bounds the work per seed."""
-    lo, hi = max(start, k - _MOVE_REACH), min(start + length, k + _MOVE_REACH + 1)
+def _clip_run(start: int, length: int, k: int, reach: int) -> tuple[int, int]:
+    """At most ``reach`` sentences either side of k: bounds the work per seed."""
+    lo, hi = max(start, k - reach), min(start + length, k + reach + 1)
     return lo, hi - lo
 
 
@@ -351,23 +371,12 @@ def align(
     original: Sequence[str],
     rewrite: Sequence[str],
     encoder: Encoder,
-    *,
-    max_merge: int = 3,
-    max_total: int | None = None,
-    top_k: int = 3,
-    window: int = 5,
-    bias: float = -0.2,
-    skip: float = 0.15,
-    length_weight: float = 0.8,
-    match_min: float | None = None,
-    move_min: float | None = None,
-    reorder: bool = True,
-    keep_in_place: bool = True,
-    calibrate: bool = True,
+    options: AlignOptions | None = None,
+    **overrides,
 ) -> list[Bead]:
     """Align ``original`` sentences with ``rewrite`` sentences (see the module docstring).
 
-    Options:
+    Options (``AlignOptions``, or any of its fields as keywords):
 
     - ``max_merge``: most sentences on one side of a bead; ``max_total``: most on both
       sides together (default ``max_merge + 1``; for 3: 1-1, 1-2, 2-1, 1-3, 2-2, 3-1).
@@ -380,16 +389,19 @@ def align(
     - ``match_min``: in-order beads with a lower cosine are not kept (default
       ``thresholds.align_min``); ``keep_in_place`` keeps wedged weak 1-1 beads anyway.
     - ``move_min``: cosine a pair needs to be re-matched out of order; ``reorder=False``
-      skips that pass.
+      skips that pass; ``move_reach``, ``move_margin``: see ``AlignOptions``.
     """
+    o = replace(options or AlignOptions(), **overrides)
     th = encoder.thresholds
-    match_min = th.align_min if match_min is None else match_min
-    move_min = (th.related + th.equivalent) / 2.0 if move_min is None else move_min
+    match_min = th.align_min if o.match_min is None else o.match_min
+    move_min = (th.related + th.equivalent) / 2.0 if o.move_min is None else o.move_min
+    keep_in_place = o.keep_in_place
     src, tgt = _Side(original, encoder), _Side(rewrite, encoder)
-    zero, unit = _calibrate(src, tgt, th, calibrate)
+    zero, unit = _calibrate(src, tgt, th, o.calibrate)
     p = _Params(
-        types=tuple(bead_types(max_merge, max_total)), top_k=top_k, window=window, bias=bias,
-        skip=skip, length_weight=length_weight, thresholds=th, zero=zero, unit=unit,
+        types=tuple(bead_types(o.max_merge, o.max_total)), top_k=o.top_k, window=o.window, bias=o.bias,
+        skip=o.skip, length_weight=o.length_weight, move_reach=o.move_reach, move_margin=o.move_margin,
+        thresholds=th, zero=zero, unit=unit,
     )
     n, m = len(src), len(tgt)
 
@@ -411,7 +423,7 @@ def align(
                 continue
         state.release(s_side, t_side)
 
-    if reorder:
+    if o.reorder:
         _reorder(state, p, move_min, th.related)
     return state.beads()
 
@@ -530,7 +542,7 @@ def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None
     """Re-match sentences out of order: moved paragraphs.
 
     Candidates are leftover sentences, sentences held by weak in-order beads (cosine
-    below ``related``, or ``_MOVE_MARGIN`` below a pair of sentences that are each
+    below ``related``, or ``move_margin`` below a pair of sentences that are each
     other's best match: a weak positional match must not hide a strong moved one) and
     dead-weight edge sentences of merged beads (the bead scores as well without them).
     Each candidate pair at or above ``move_min``, most similar first, frees its two
@@ -547,7 +559,7 @@ def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None
         if key is None:
             return ("left", None)
         s_side, t_side, score, _in_order = state.found[key]
-        if (score < related and cos > score) or (mutual and cos >= score + _MOVE_MARGIN):
+        if (score < related and cos > score) or (mutual and cos >= score + p.move_margin):
             return ("dissolve", key)
         mine = s_side if side == "s" else t_side
         if len(mine) > 1 and k in (mine[0], mine[-1]):
@@ -586,8 +598,8 @@ def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None
             elif kind == "trim" and key in state.found:
                 state.trim(key, side, k)
         (a, na), (b, nb) = _run_around(state.left_s, i), _run_around(state.left_t, j)
-        a, na = _clip_run(a, na, i)
-        b, nb = _clip_run(b, nb, j)
+        a, na = _clip_run(a, na, i, p.move_reach)
+        b, nb = _clip_run(b, nb, j, p.move_reach)
         pairs = _monotone(src, tgt, a, na, b, nb, p)
         for s_side, t_side in (q for pair in pairs for q in _trim(state, pair, 0.0)):
             if s_side and t_side and state.cos(s_side, t_side) >= related:

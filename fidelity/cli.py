@@ -94,6 +94,13 @@ def check(
     fail_under: Optional[float] = typer.Option(None, help="Exit 1 if the fidelity score (0-100) is below this."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text report (default: when stdout is a terminal)."),
     width: Optional[int] = typer.Option(None, help="Width of the text report (default: terminal width or 160)."),
+    detectors: Optional[str] = typer.Option(
+        None, "--detectors", metavar="NAME,NAME...",
+        help="Run only these detectors (default: all; `fidelity detectors` lists them)."),
+    config: Optional[Path] = typer.Option(
+        None, "--config", metavar="FILE.toml",
+        help="Settings: detector selection and cut-offs, thresholds, aligner options (any subset; "
+             "`fidelity detectors --toml` prints them all)."),
 ) -> None:
     """Compare REWRITE with ORIGINAL and report the deviations."""
     from .pipeline import check as run_check
@@ -104,10 +111,12 @@ def check(
     dates = {name: _iso_date(value, name) for name, value in
              (("--original-date", original_date), ("--rewrite-date", rewrite_date))}
     try:
+        check_config = _check_config(config, detectors)
         report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
                            encoder=encoder, translator=translator, device=device.value,
                            offline=True if offline else None, nli=nli,
-                           original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"])
+                           original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
+                           config=check_config)
     except FidelityError as exc:
         _fail(str(exc))
         return
@@ -125,6 +134,67 @@ def check(
         raise typer.Exit(1)
     if fail_under is not None and report.score < fail_under:
         raise typer.Exit(1)
+
+
+def _check_config(path: Optional[Path], detectors: Optional[str]):
+    """The check's config: the TOML file's, then ``--detectors`` over it."""
+    from dataclasses import replace
+
+    from .config import CheckConfig
+
+    config = CheckConfig.from_toml(path) if path is not None else CheckConfig()
+    if detectors is not None:
+        names = tuple(d.strip() for d in detectors.split(",") if d.strip())
+        if not names:
+            _fail("--detectors needs at least one name; `fidelity detectors` lists them")
+        config = replace(config, detectors=names)
+    return config
+
+
+@app.command("detectors")
+def list_detectors(
+    toml: bool = typer.Option(False, "--toml", help="Print every default setting as a --config TOML file."),
+) -> None:
+    """List the registered detectors, their traits and default configs."""
+    from .config import CheckConfig
+    from .detectors import REGISTRY
+
+    defaults = CheckConfig().to_dict()
+    if toml:
+        typer.echo(_as_toml(defaults), nl=False)
+        return
+    for name, registration in REGISTRY.items():
+        t = registration.traits
+        traits = [t.level.value + " level", t.scope.value] + (["cue lists"] if t.cue else []) + (
+            [f"needs --{t.needs}"] if t.needs else [])
+        typer.echo(f"{name}: {registration.summary}")
+        typer.echo(f"    traits: {', '.join(traits)}")
+        typer.echo(f"    config: {registration.config.__name__}")
+        for key, value in defaults[name].items():
+            typer.echo(f"      {key} = {_toml_value(value)}")
+
+
+def _toml_value(value) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
+
+
+def _as_toml(settings: dict) -> str:
+    """``CheckConfig.to_dict()`` as TOML (unset optional values are left out: TOML has no null)."""
+    lines = [f"{k} = {_toml_value(v)}" for k, v in settings.items() if not isinstance(v, dict) and v is not None]
+    for table, values in settings.items():
+        if isinstance(values, dict):
+            lines += ["", f"[{table}]"]
+            lines += [f"{k} = {_toml_value(v)}" if v is not None else f"# {k}: unset (its default is derived from the encoder or other options)"
+                      for k, v in values.items()]
+    return "\n".join(lines) + "\n"
 
 
 @app.command()

@@ -45,6 +45,21 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+class WithThresholds:
+    """An encoder with some thresholds overridden (a check's config): the loaded encoder is
+    shared and cached, so it is wrapped, never changed."""
+
+    def __init__(self, encoder: Encoder, thresholds: Thresholds) -> None:
+        self.inner = encoder
+        self.thresholds = thresholds
+
+    def __getattr__(self, name: str):  # name, languages, dim, encode...
+        return getattr(self.inner, name)
+
+    def settings(self) -> dict:
+        return {**self.inner.settings(), "thresholds": asdict(self.thresholds)}
+
+
 class _CachedEncoder:
     """Caches embeddings per text: alignment re-embeds the same joined spans often."""
 

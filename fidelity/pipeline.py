@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -9,10 +11,11 @@ from pathlib import Path
 from . import __version__
 from .align import align
 from .clean import clean
+from .config import CheckConfig
 from .cues import base_language
-from .detectors import AlignedPair, SentenceDeviationDetector, default_detectors, judge
-from .detectors.nli import NliDetector
-from .encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
+from .detectors import AlignedPair, Level, Resources, build_detectors, judge
+from .detectors.registry import plain
+from .encoders import BUILTIN_ENCODERS, Encoder, WithThresholds, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
 from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
 from .load import load
@@ -88,13 +91,11 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
     return encoder
 
 
-# Cue lists differ in coverage between languages ("talks" is no hedge, "переговоры" is; "sans
-# pépins" negates, "seedless" has no cue), so across languages a cue finding on a sentence the
-# encoder calls equivalent is a hint to check, not a finding.
-_CUE_DETECTORS = {"negation", "certainty", "attribution", "loaded_language"}
+def _cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
+    """Cue lists differ in coverage between languages ("talks" is no hedge, "переговоры" is;
+    "sans pépins" negates, "seedless" has no cue), so across languages a cue detector's finding
+    on a sentence the encoder calls equivalent is a hint to check, not a finding."""
 
-
-def _cues_as_hints_across_languages(found: list[tuple[str, list[Finding]]], pair: AlignedPair):
     def hint(f: Finding) -> Finding:
         if (f.bead is None or f.severity is Severity.MINOR or pair.same_language(f.bead)
                 or pair.beads[f.bead].verdict is not Verdict.EQUIVALENT):
@@ -102,30 +103,31 @@ def _cues_as_hints_across_languages(found: list[tuple[str, list[Finding]]], pair
         return replace(f, severity=Severity.MINOR, confidence=round(f.confidence / 2, 2),
                        message=f"{f.message} (check: a cue across languages; the sentences are otherwise equivalent)")
 
-    return [(name, [hint(f) for f in findings] if name in _CUE_DETECTORS else findings) for name, findings in found]
+    return [(d, [hint(f) for f in findings] if d.traits.cue else findings) for d, findings in found]
 
 
-def _without_redundant(found: list[tuple[str, list[Finding]]], beads: list) -> list[Finding]:
-    """All detectors' findings (``(detector name, findings)``) less repeats, and less a changed
-    bead's sentence-level finding when span-level findings at least as severe say what changed."""
+def _without_redundant(found: list[tuple[object, list[Finding]]], beads: list) -> list[Finding]:
+    """All detectors' findings (``(detector, findings)``) less repeats, and less a changed bead's
+    verdict finding when span-level findings at least as severe say what changed (a whole-sentence
+    model judgement, such as NLI's, is no such evidence and is never dropped)."""
     seen: set[tuple] = set()
-    unique: list[tuple[bool, Finding]] = []
-    for name, findings in found:
+    unique: list[tuple[Level, Finding]] = []
+    for detector, findings in found:
         for f in findings:  # two detector paths can report the same change in the same words
             key = (f.bead, f.category, f.message)
             if key not in seen:
                 seen.add(key)
-                unique.append((name == SentenceDeviationDetector.name, f))
+                unique.append((detector.traits.level, replace(f, detector=detector.name)))
     worst_span: dict[int, int] = {}  # bead -> most severe span-level finding (SEVERITY_ORDER rank)
-    for sentence_level, f in unique:
-        if not sentence_level and f.bead is not None:
+    for level, f in unique:
+        if level is Level.SPAN and f.bead is not None:
             worst_span[f.bead] = min(worst_span.get(f.bead, 99), SEVERITY_ORDER[f.severity])
 
     def explained(f: Finding) -> bool:
         return (f.bead in worst_span and beads[f.bead].verdict is Verdict.CHANGED
                 and worst_span[f.bead] <= SEVERITY_ORDER[f.severity])
 
-    return [f for sentence_level, f in unique if not (sentence_level and explained(f))]
+    return [f for level, f in unique if not (level is Level.VERDICT and explained(f))]
 
 
 def _number(findings: list[Finding]) -> list[Finding]:
@@ -171,6 +173,7 @@ def check(
     nli: str | Path | None = None,
     original_date: date | None = None,
     rewrite_date: date | None = None,
+    config: CheckConfig | None = None,
 ) -> Report:
     """Compare a rewrite with its original and report where the meaning deviates.
 
@@ -183,7 +186,10 @@ def check(
     ``None``/``"none"``) adds the NLI judge: contradiction, omission and addition findings.
     ``original_date`` and ``rewrite_date`` are the days the texts were published: relative
     times ("last Wednesday") are read from them. A document's date line is used when not given.
+    ``config`` (a ``CheckConfig``) selects and configures the detectors, overrides thresholds and
+    sets the aligner's options; the report's ``settings`` record all of it.
     """
+    config = config or CheckConfig()
     original_doc = prepare(original, "original", original_lang)
     rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang)
     original_doc.date = _article_date(original_doc, original_date)
@@ -201,21 +207,19 @@ def check(
     # The encoder only ever sees the original's language and what it compares it with (the
     # pivot, in the original's language, when back-translating): choose it for those.
     chosen = _choose_encoder(encoder, original_doc, compared, device=device, offline=offline)
+    if config.thresholds.any():
+        chosen = WithThresholds(chosen, config.thresholds.apply(chosen.thresholds))
     beads = align(
         [s.text for s in original_doc.sentences],
         [s.text for s in compared.sentences],
         chosen,
+        config.align,
     )
     beads = judge(beads, chosen.thresholds)
-    pair = AlignedPair(original_doc, compared, beads, chosen)
-    detectors = default_detectors(chosen)
-    found = _cues_as_hints_across_languages([(d.name, d.detect(pair)) for d in detectors], pair)
+    pair = AlignedPair(original_doc, compared, beads, chosen, config.parallel_word_overlap)
+    detectors = build_detectors(config, Resources(nli=judge_nli))
+    found = _cues_as_hints_across_languages([(d, d.detect(pair)) for d in detectors], pair)
     findings = _without_redundant(found, beads)
-    if judge_nli is not None:
-        # After the others, and outside _without_redundant: a whole-sentence NLI finding is no
-        # span-level evidence that would hide the encoder's 'meaning changed' finding.
-        detectors.append(NliDetector(judge_nli))
-        findings += detectors[-1].detect(pair)
     if used is not None:
         findings = [map_finding(f, compared, rewrite_doc) for f in findings]
     findings = _number(findings)
@@ -237,7 +241,9 @@ def check(
         "translator": used.settings() if used is not None else None,
         "back_translation": back_translation,
         "language_id": DETECTOR_SETTINGS,
-        "detectors": [d.name for d in detectors],
+        "align": plain(config.align),
+        "parallel_word_overlap": config.parallel_word_overlap,
+        "detectors": {d.name: d.settings() for d in detectors},
         "nli": judge_nli.settings() if judge_nli is not None else None,
     }
     settings["signature"] = signature(settings)
@@ -255,9 +261,21 @@ def trace(original: Source, others: list[Source], *, encoder: str = "auto") -> l
 
 
 def signature(settings: dict) -> str:
-    """One line that records every setting, sacrebleu-style, so a result can be reproduced."""
+    """One line that records every setting, sacrebleu-style, so a result can be reproduced.
+
+    The main settings are spelled out; ``cfg:`` is a digest of all of ``settings`` (every
+    detector's config, the aligner's options...), so no setting can be left out: two reports
+    with the same signature were made with the same settings, which ``settings`` lists in full.
+    """
     t = settings["thresholds"]
-    return (
-        f"fidelity:{settings['version']}|enc:{settings['encoder']}|eq:{t['equivalent']}|rel:{t['related']}"
-        f"|amin:{t['align_min']}|tr:{translator_signature(settings['translator'])}|det:{'+'.join(settings['detectors'])}"
-    ) + (f"|nli:{nli_signature(settings['nli'])}" if settings.get("nli") else "")
+    parts = [
+        f"fidelity:{settings['version']}", f"enc:{settings['encoder']}", f"eq:{t['equivalent']}",
+        f"rel:{t['related']}", f"amin:{t['align_min']}", f"cp:{t['counterpart']}",
+        f"tr:{translator_signature(settings['translator'])}", f"det:{'+'.join(settings['detectors'])}",
+    ]
+    if settings.get("nli"):
+        parts.append(f"nli:{nli_signature(settings['nli'])}")
+    everything = {k: v for k, v in settings.items() if k != "signature"}
+    digest = hashlib.sha256(json.dumps(everything, sort_keys=True, ensure_ascii=False, default=str).encode())
+    parts.append(f"cfg:{digest.hexdigest()[:10]}")
+    return "|".join(parts)

@@ -149,10 +149,12 @@ class Finding:
     rewrite: Span | None
     message: str
     bead: int | None = None  # index into Report.alignment
+    detector: str = ""  # the registered name of the detector that found it
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "detector": self.detector,
             "category": self.category,
             "severity": self.severity.value,
             "confidence": round(float(self.confidence), 3),

@@ -1,8 +1,13 @@
-"""Deviation detectors, one module per kind of deviation."""
+"""Deviation detectors, one module per kind of deviation, each registered by name (registry.py).
+
+Importing a module registers its detector; the import order below is the reporting order.
+"""
 
 from __future__ import annotations
 
-from ..encoders import Encoder
+from typing import TYPE_CHECKING, Any
+
+from . import sentence, quotes, clauses, negation, wording, certainty, numbers, entities, attribution, loaded, nli  # noqa: F401
 from .attribution import AttributionDetector
 from .base import AlignedPair, Detector, judge, sentence_span, short
 from .certainty import CertaintyShiftDetector
@@ -10,26 +15,27 @@ from .clauses import ClauseDetector
 from .entities import EntityDetector
 from .loaded import LoadedLanguageDetector
 from .negation import NegationDetector
+from .nli import NliDetector
 from .numbers import NumberDetector
 from .quotes import QuoteDetector
+from .registry import REGISTRY, Level, Resources, Scope, Traits, resolve
 from .sentence import SentenceDeviationDetector
 from .wording import WordingDetector
 
-
-def default_detectors(encoder: Encoder) -> list[Detector]:
-    """The detectors a check runs, in reporting order."""
-    detectors: list[Detector] = [
-        SentenceDeviationDetector(encoder.thresholds),
-        ClauseDetector(encoder),
-        WordingDetector(),
-        NegationDetector(),
-        CertaintyShiftDetector(),
-        NumberDetector(),
-        EntityDetector(),
-        AttributionDetector(),
-        LoadedLanguageDetector(),
-    ]
-    return detectors[:1] + [QuoteDetector(encoder)] + detectors[1:]
+if TYPE_CHECKING:
+    from ..config import CheckConfig
 
 
-__all__ = ["AlignedPair", "Detector", "default_detectors", "judge", "sentence_span", "short"]
+def build_detectors(config: "CheckConfig", resources: Resources = Resources()) -> list[Any]:
+    """The detectors a check runs: those the config selects whose models are available, in
+    reporting order, each with its config."""
+    return [r.create(config.detector_config(r.name), resources)
+            for r in resolve(config.detectors) if r.available(resources)]
+
+
+__all__ = [
+    "AlignedPair", "AttributionDetector", "CertaintyShiftDetector", "ClauseDetector", "Detector", "EntityDetector",
+    "Level", "LoadedLanguageDetector", "NegationDetector", "NliDetector", "NumberDetector", "QuoteDetector",
+    "REGISTRY", "Resources", "Scope", "SentenceDeviationDetector", "Traits", "WordingDetector", "build_detectors",
+    "judge", "resolve", "sentence_span", "short",
+]

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..cues import ATTRIBUTION, base_language, find_cues
 from ..entities import (NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary,
                         mid_sentence_capitals)
 from ..tokens import tokenize
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, sentence_span, side_language, side_ranges, token_span
+from .registry import Configured, Traits, register
 
-_WINDOW = 25  # characters between a cue and the source's name ("Nikkei Asia first reported")
+
+@dataclass(frozen=True)
+class AttributionConfig:
+    window: int = 25  # characters between a cue and the source's name ("Nikkei Asia first reported")
+    severity: Severity = Severity.MAJOR
+    confidence: float = 0.7
 
 
-def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[str]) -> list[tuple[Span, list[Entity]]]:
+def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[str],
+             window: int) -> list[tuple[Span, list[Entity]]]:
     """Attribution cues with the names near them, per sentence."""
     out = []
     for start, end in ranges:
@@ -23,7 +32,7 @@ def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[
             if before and before[-1].text[:1].isupper() and not text[before[-1].end : cue.start()].strip() \
                     and before[-1].norm not in NOT_NAMES and not any(e.start <= before[-1].start < e.end for e in entities):
                 entities = entities + [Entity(before[-1].start, before[-1].end, before[-1].text)]
-            near = sorted((e for e in entities if e.end >= cue.start() - _WINDOW and e.start <= cue.end() + _WINDOW),
+            near = sorted((e for e in entities if e.end >= cue.start() - window and e.start <= cue.end() + window),
                           key=lambda e: min(abs(e.end - cue.start()), abs(e.start - cue.end())))
             out.append((Span(cue.start(), cue.end(), cue.group(0)), near))
     return out
@@ -33,8 +42,11 @@ def _keys(entities: list[Entity]) -> set[str]:
     return {k for e in entities for k in entity_keys(e)}
 
 
-class AttributionDetector:
-    name = "attribution"
+@register("attribution", config=AttributionConfig, traits=Traits(cue=True))
+class AttributionDetector(Configured):
+    """A claim's source ("Nikkei reported", "according to X") dropped."""
+
+    config: AttributionConfig
 
     @staticmethod
     def _still_named(pair: AlignedPair, bead_index: int, who: Entity, names: list[Entity]) -> bool:
@@ -61,11 +73,11 @@ class AttributionDetector:
             r_ranges = side_ranges(pair.rewrite, bead.rewrite)
             o_sources = [(cue, near) for cue, near in
                          _sources(pair.original.text, side_ranges(pair.original, bead.original), o_lang, vocabulary,
-                                  known)
+                                  known, self.config.window)
                          if near]
             if not o_sources:
                 continue
-            r_sources = _sources(pair.rewrite.text, r_ranges, r_lang, vocabulary, known)
+            r_sources = _sources(pair.rewrite.text, r_ranges, r_lang, vocabulary, known, self.config.window)
             r_names = find_entities(pair.rewrite.text, r_ranges, vocabulary, known)
             if not r_sources:
                 cue, near = o_sources[0]
@@ -74,7 +86,8 @@ class AttributionDetector:
                     # The source is still named in the rewrite, e.g. "in an interview with CNN".
                     continue
                 start, end = min(who.start, cue.start), max(who.end, cue.end)
-                findings.append(_dropped(pair, bead_index, Span(start, end, pair.original.text[start:end])))
+                findings.append(_dropped(pair, bead_index, Span(start, end, pair.original.text[start:end]),
+                                         self.config))
         return findings
 
     def _parallel(self, pair: AlignedPair, bead_index: int, language: str) -> list[Finding]:
@@ -96,13 +109,13 @@ class AttributionDetector:
             o_cues = cues(pair.original, [(span.start, span.end)])
             r_cues = cues(pair.rewrite, [(op.rewrite[0].start, op.rewrite[-1].end)]) if op.rewrite else []
             if len(o_cues) > len(r_cues):
-                return [_dropped(pair, bead_index, span)]
+                return [_dropped(pair, bead_index, span, self.config)]
         return []
 
 
-def _dropped(pair: AlignedPair, bead_index: int, source: Span) -> Finding:
+def _dropped(pair: AlignedPair, bead_index: int, source: Span, config: AttributionConfig) -> Finding:
     return Finding(
-        "", "attribution_changed", Severity.MAJOR, 0.7, source,
+        "", "attribution_changed", config.severity, config.confidence, source,
         sentence_span(pair.rewrite, pair.beads[bead_index].rewrite),
         f"attribution dropped: '{source.text}' is gone; the rewrite states the claim without its source",
         bead_index)

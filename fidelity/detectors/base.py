@@ -18,10 +18,7 @@ from ..types import Bead, Document, Finding, Span, Verdict
 
 if TYPE_CHECKING:
     from ..entities import NameMatcher
-
-
-# Share of words two sentences must have in common (difflib ratio) to be diffed word by word.
-PARALLEL_WORD_OVERLAP = 0.5
+    from .registry import Traits
 
 
 @dataclass(frozen=True)
@@ -32,6 +29,8 @@ class AlignedPair:
     rewrite: Document
     beads: list[Bead]
     encoder: Encoder | None = None  # for detectors that measure how much a span moves similarity
+    # Share of words two sentences must have in common (difflib ratio) to be diffed word by word.
+    parallel_word_overlap: float = 0.5
     _clause_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def word_diff(self, bead_index: int) -> list["DiffOp"]:
@@ -54,7 +53,7 @@ class AlignedPair:
             if ok:
                 o = [t.norm for s, e in side_ranges(self.original, bead.original) for t in tokenize(self.original.text, s, e)]
                 r = [t.norm for s, e in side_ranges(self.rewrite, bead.rewrite) for t in tokenize(self.rewrite.text, s, e)]
-                ok = difflib.SequenceMatcher(a=o, b=r, autojunk=False).ratio() >= PARALLEL_WORD_OVERLAP
+                ok = difflib.SequenceMatcher(a=o, b=r, autojunk=False).ratio() >= self.parallel_word_overlap
             self._clause_cache[key] = ok
         return self._clause_cache[key]
 
@@ -87,8 +86,11 @@ class AlignedPair:
 
 class Detector(Protocol):
     name: str
+    traits: "Traits"
 
     def detect(self, pair: AlignedPair) -> list[Finding]: ...
+
+    def settings(self) -> dict: ...
 
 
 def sentence_span(doc: Document, indices: Sequence[int]) -> Span | None:

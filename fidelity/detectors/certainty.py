@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..cues import HEDGES, base_language, compile_cues
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, Cue, CueChange, cue_changes, sentence_span, side_language, side_ranges, token_span
+from .registry import Configured, Traits, register
 
 
 def hedge_cues(language: str):
@@ -19,8 +22,6 @@ def hedge_cues(language: str):
     return find
 
 
-# Changing to or from these kinds changes what the reader is told happened; the others are nuance.
-_STRONG_KINDS = {"negotiating", "reported", "wanting"}
 
 
 def diff_changes(pair: AlignedPair, bead_index: int, find) -> list[CueChange]:
@@ -49,10 +50,26 @@ def diff_changes(pair: AlignedPair, bead_index: int, find) -> list[CueChange]:
     return changes
 
 
-class CertaintyShiftDetector:
-    name = "certainty"
+@dataclass(frozen=True)
+class CertaintyConfig:
+    # Changing to or from these kinds of hedge changes what the reader is told happened; the
+    # others are nuance.
+    strong_kinds: frozenset[str] = frozenset({"negotiating", "reported", "wanting"})
+    severity: Severity = Severity.MAJOR  # a hedge removed or added, a strong modality changed
+    modality_severity: Severity = Severity.MINOR  # one hedge of a weak kind became another
+    removed_confidence: float = 0.7
+    added_confidence: float = 0.6
+    modality_confidence: float = 0.5
+
+
+@register("certainty", config=CertaintyConfig, traits=Traits(cue=True))
+class CertaintyShiftDetector(Configured):
+    """Hedging or modality added, removed or changed ("in talks to open" → "to open")."""
+
+    config: CertaintyConfig
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
+        c = self.config
         findings = []
         for bead_index, bead in pair.matched_beads():
             o_lang = side_language(pair.original, bead.original)
@@ -75,9 +92,9 @@ class CertaintyShiftDetector:
                     (pair.original if change.change == "added" else pair.rewrite).text, other.start, other.end)
                 if other_side:
                     before, after = (other_side[0], change.cue) if change.change == "added" else (change.cue, other_side[0])
-                    strong = {before.kind, after.kind} & _STRONG_KINDS
+                    strong = {before.kind, after.kind} & c.strong_kinds
                     findings.append(Finding(
-                        "", "certainty_shift", Severity.MAJOR if strong else Severity.MINOR, 0.5,
+                        "", "certainty_shift", c.severity if strong else c.modality_severity, c.modality_confidence,
                         # Both sides' hedges are known here: point at the words themselves.
                         Span.of(before),
                         Span.of(after),
@@ -85,12 +102,12 @@ class CertaintyShiftDetector:
                         bead_index))
                 elif change.change == "dropped":
                     findings.append(Finding(
-                        "", "certainty_shift", Severity.MAJOR, 0.7, cue, other,
+                        "", "certainty_shift", c.severity, c.removed_confidence, cue, other,
                         f"hedge removed: the original says '{cue.text}' ({change.cue.kind}); the rewrite states it "
                         "as certain", bead_index))
                 else:
                     findings.append(Finding(
-                        "", "certainty_shift", Severity.MAJOR, 0.6, other, cue,
+                        "", "certainty_shift", c.severity, c.added_confidence, other, cue,
                         f"hedge added: the rewrite says '{cue.text}' ({change.cue.kind}) where the original is "
                         "certain", bead_index))
         return findings

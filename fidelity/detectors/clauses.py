@@ -12,16 +12,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from ..clauses import Clause
 from ..cues import ATTRIBUTION, find_cues
-from ..encoders import Encoder
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, short, side_language, side_ranges
+from .registry import Configured, Traits, register
 
-# How much the bead's similarity must rise when a span is deleted for the span to be major.
-DIFFDEL_MAJOR = 0.04
-# A clause this long with no counterpart is a passage of its own, major whatever DiffDel says.
-LONG_CLAUSE = 10
+
+@dataclass(frozen=True)
+class ClauseConfig:
+    # How much the bead's similarity must rise when a span is deleted for the span to be major,
+    # as a share of the encoder's related→equivalent width (0.04 on USE's 0.45..0.80).
+    diffdel_major: float = 0.04 / (0.80 - 0.45)
+    # A clause this long (in words) with no counterpart is a passage of its own, major whatever
+    # DiffDel says.
+    long_clause: int = 10
+    # A clause of at most this many words holding a reporting verb only says who said something.
+    frame_words: int = 8
 
 
 def _without(text: str, ranges: list[tuple[int, int]], clause: Clause) -> str:
@@ -29,27 +38,30 @@ def _without(text: str, ranges: list[tuple[int, int]], clause: Clause) -> str:
     return " ".join(joined.replace(clause.text, " ").split())
 
 
-def _is_frame(text: str, clause: Clause, language: str) -> bool:
+def _is_frame(text: str, clause: Clause, language: str, frame_words: int) -> bool:
     """A short clause that only says who said something."""
-    return clause.words <= 8 and bool(find_cues(ATTRIBUTION, language, text, clause.start, clause.end))
+    return clause.words <= frame_words and bool(find_cues(ATTRIBUTION, language, text, clause.start, clause.end))
 
 
-class ClauseDetector:
-    name = "clauses"
+@register("clauses", config=ClauseConfig)
+class ClauseDetector(Configured):
+    """Clauses changed, added or dropped inside aligned sentences (clause alignment + DiffDel)."""
 
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
-        self.related = encoder.thresholds.related
-        self.equivalent = encoder.thresholds.equivalent
-
-    def _sim(self, a: str, b: str) -> float:
-        va, vb = self.encoder.encode([a, b])
-        return float(va @ vb)
+    config: ClauseConfig
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
+        c = self.config
+        encoder = pair.encoder
+        related, equivalent = encoder.thresholds.related, encoder.thresholds.equivalent
+        diffdel_major = c.diffdel_major * (equivalent - related)
+
+        def similarity(a: str, b: str) -> float:
+            va, vb = encoder.encode([a, b])
+            return float(va @ vb)
+
         findings: list[Finding] = []
         for bead_index, bead in pair.matched_beads():
-            if bead.score >= self.equivalent:
+            if bead.score >= equivalent:
                 continue  # equivalent sentences: clause noise would only add false alarms
             o_ranges = side_ranges(pair.original, bead.original)
             r_ranges = side_ranges(pair.rewrite, bead.rewrite)
@@ -66,8 +78,8 @@ class ClauseDetector:
             def gains(original_text: str, rewrite_text: str) -> bool:
                 """DiffDel: does deleting the span raise the bead's similarity enough to matter?"""
                 if not base:
-                    base.append(self._sim(o_text, r_text))
-                return self._sim(original_text, rewrite_text) - base[0] >= DIFFDEL_MAJOR
+                    base.append(similarity(o_text, r_text))
+                return similarity(original_text, rewrite_text) - base[0] >= diffdel_major
 
             best_o = sims.argmax(axis=1)
             o_cover = sims.max(axis=0)
@@ -75,34 +87,35 @@ class ClauseDetector:
             for ri, r in enumerate(r_clauses):
                 oi = int(best_o[ri])
                 s = float(sims[ri, oi])
-                if s >= self.related:
+                if s >= related:
                     continue
                 o = o_clauses[oi]
-                mutual = int(np.argmax(sims[:, oi])) == ri and o_cover[oi] < self.related
+                mutual = int(np.argmax(sims[:, oi])) == ri and o_cover[oi] < related
                 if mutual:
                     used_o.add(oi)
                     # Two clauses in the same place that say different things: a changed meaning,
                     # unless one is only a reporting frame ("Hayashi told CNN"), which is nuance.
-                    frames = _is_frame(pair.original.text, o, o_lang) or _is_frame(pair.rewrite.text, r, r_lang)
+                    frames = (_is_frame(pair.original.text, o, o_lang, c.frame_words)
+                              or _is_frame(pair.rewrite.text, r, r_lang, c.frame_words))
                     severity = Severity.MINOR if frames else Severity.MAJOR
                     findings.append(Finding(
-                        "", "mistranslation", severity, min(0.95, 0.5 + (self.related - s)),
+                        "", "mistranslation", severity, min(0.95, 0.5 + (related - s)),
                         Span.of(o), Span.of(r),
                         f"meaning changed: '{short(o.text, 60)}' became '{short(r.text, 60)}' (similarity {s:.2f})",
                         bead_index))
                 else:
-                    major = r.words >= LONG_CLAUSE or gains(o_text, _without(pair.rewrite.text, r_ranges, r))
+                    major = r.words >= c.long_clause or gains(o_text, _without(pair.rewrite.text, r_ranges, r))
                     severity = Severity.MAJOR if major else Severity.MINOR
                     findings.append(Finding(
-                        "", "addition", severity, min(0.9, 0.4 + (self.related - s)), None, Span.of(r),
+                        "", "addition", severity, min(0.9, 0.4 + (related - s)), None, Span.of(r),
                         f"added inside an aligned sentence: '{short(r.text, 70)}'", bead_index))
             for oi, o in enumerate(o_clauses):
-                if oi in used_o or o_cover[oi] >= self.related:
+                if oi in used_o or o_cover[oi] >= related:
                     continue
-                major = o.words >= LONG_CLAUSE or gains(_without(pair.original.text, o_ranges, o), r_text)
+                major = o.words >= c.long_clause or gains(_without(pair.original.text, o_ranges, o), r_text)
                 severity = Severity.MAJOR if major else Severity.MINOR
                 findings.append(Finding(
-                    "", "omission", severity, min(0.9, 0.4 + (self.related - float(o_cover[oi]))),
+                    "", "omission", severity, min(0.9, 0.4 + (related - float(o_cover[oi]))),
                     Span.of(o), None,
                     f"dropped from an aligned sentence: '{short(o.text, 70)}'", bead_index))
         return findings

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..entities import (NameMatcher, entity_keys, find_entities, is_acronym_of, keys_match, lower_case_vocabulary,
                         mid_sentence_capitals, same_entity)
 from ..numbers import find_quantities
 from ..tokens import script_of, tokenize
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, side_ranges
+from .registry import Configured, Traits, register
 
 
 _keys = entity_keys
 
 
-class EntityDetector:
-    """A new name in a rewrite clause (one the original never mentions) where the most similar
-    original clause has a name that the rewrite dropped: "Ukraine and Vienna" → "Ukraine and Austria"."""
+@dataclass(frozen=True)
+class EntityConfig:
+    severity: Severity = Severity.MAJOR
+    confidence: float = 0.7
+    cross_lingual_confidence: float = 0.6  # names matched across scripts (transliteration, encoder)
 
-    name = "entities"
+
+@register("entities", config=EntityConfig)
+class EntityDetector(Configured):
+    """A name in the original replaced by another: "Ukraine and Vienna" → "Ukraine and Austria".
+
+    A new name in a rewrite clause (one the original never mentions) where the most similar
+    original clause has a name that the rewrite dropped."""
+
+    config: EntityConfig
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
         if pair.encoder is None:
@@ -39,7 +52,7 @@ class EntityDetector:
                     # alarms. Across scripts only proper names keep their capitals.
                     continue
                 findings += _across_languages(pair, bead_index, pair.name_matcher(bead_index), original_entities,
-                                              vocabulary, names)
+                                              vocabulary, names, self.config)
                 continue
             r_side = find_entities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), vocabulary, names)
             clauses = pair.clauses(bead_index)
@@ -68,13 +81,13 @@ class EntityDetector:
                 for o, r in zip(dropped, new):
                     used.add((o.start, o.end))
                     findings.append(Finding(
-                        "", "entity_changed", Severity.MAJOR, 0.7, Span.of(o),
+                        "", "entity_changed", self.config.severity, self.config.confidence, Span.of(o),
                         Span.of(r), f"entity changed: '{o.text}' became '{r.text}'", bead_index))
         return findings
 
 
 def _across_languages(pair: AlignedPair, bead_index: int, matcher: NameMatcher, original_entities: list,
-                      vocabulary: set[str], names: set[str]) -> list[Finding]:
+                      vocabulary: set[str], names: set[str], config: EntityConfig) -> list[Finding]:
     """Names are translated and transliterated ("Вене" is "Vienna"): a rewrite name that is
     none of the original's names, where a name of this bead's original has no counterpart."""
     bead = pair.beads[bead_index]
@@ -89,5 +102,5 @@ def _across_languages(pair: AlignedPair, bead_index: int, matcher: NameMatcher, 
     new = [r for r in r_side if not any(matcher.same(o, r) for o in original_entities)
            and not matcher.mentioned(r, o_words)]
     dropped = [o for o in o_side if not any(matcher.same(o, r) for r in r_side) and not matcher.mentioned(o, r_words)]
-    return [Finding("", "entity_changed", Severity.MAJOR, 0.6, Span.of(o), Span.of(r),
+    return [Finding("", "entity_changed", config.severity, config.cross_lingual_confidence, Span.of(o), Span.of(r),
                     f"entity changed: '{o.text}' became '{r.text}'", bead_index) for o, r in zip(dropped, new)]

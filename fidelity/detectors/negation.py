@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..cues import ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, base_language, compile_cues, find_cues
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, Cue, cue_changes, sentence_span, side_language, side_ranges, token_span
+from .registry import Configured, Traits, register
 
 _EN_SUFFIXES = {"", "s", "es", "ed", "d", "ing", "ied", "ies", "ion", "ions", "ment", "ly", "er"}
 
@@ -63,8 +65,19 @@ def _counts(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> 
             sum(len(find_rewrite(pair.rewrite.text, s, e)) for s, e in side_ranges(pair.rewrite, bead.rewrite)))
 
 
-class NegationDetector:
-    name = "negation"
+@dataclass(frozen=True)
+class NegationConfig:
+    severity: Severity = Severity.CRITICAL  # a flipped polarity reverses the claim
+    diff_confidence: float = 0.8  # a negation inside a changed stretch of a close rewrite
+    antonym_confidence: float = 0.7
+    clause_confidence: float = 0.75  # paired clause by clause (paraphrase, across languages)
+
+
+@register("negation", config=NegationConfig, traits=Traits(cue=True))
+class NegationDetector(Configured):
+    """Polarity flipped: a negation added or dropped, or a word replaced by its antonym."""
+
+    config: NegationConfig
 
     def _same_language(self, pair: AlignedPair, bead_index: int, language: str) -> list[Finding]:
         """Minimal edits show in the word diff: a negation or an antonym inside a changed stretch."""
@@ -81,14 +94,14 @@ class NegationDetector:
                     context = token_span(pair.original.text, op.original) if op.original else sentence_span(
                         pair.original, bead.original)
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.8, context, Span.of(cue),
+                        "", "negation", self.config.severity, self.config.diff_confidence, context, Span.of(cue),
                         f"negation added: '{cue.text}' in the rewrite has no counterpart in the original", bead_index))
                 else:
                     cue = o_cues[0]
                     context = token_span(pair.rewrite.text, op.rewrite) if op.rewrite else sentence_span(
                         pair.rewrite, bead.rewrite)
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.8, Span.of(cue), context,
+                        "", "negation", self.config.severity, self.config.diff_confidence, Span.of(cue), context,
                         f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
                 continue
             swap = op.op == "replace" and len(op.original) <= 2 and len(op.rewrite) <= 2
@@ -98,7 +111,7 @@ class NegationDetector:
                 b = next((b for b in r_words if is_antonym_pair(a.norm, b.norm, language)), None)
                 if b is not None:
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.7, Span.of(a), Span.of(b),
+                        "", "negation", self.config.severity, self.config.antonym_confidence, Span.of(a), Span.of(b),
                         f"meaning reversed: '{a.text}' became its opposite '{b.text}'", bead_index))
                     break
         return findings
@@ -121,11 +134,11 @@ class NegationDetector:
                 cue = Span.of(change.cue)
                 if change.change == "added":
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.75, change.counterpart, cue,
+                        "", "negation", self.config.severity, self.config.clause_confidence, change.counterpart, cue,
                         f"negation added: '{cue.text}' in the rewrite has no counterpart in the original",
                         bead_index))
                 else:
                     findings.append(Finding(
-                        "", "negation", Severity.CRITICAL, 0.75, cue, change.counterpart,
+                        "", "negation", self.config.severity, self.config.clause_confidence, cue, change.counterpart,
                         f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
         return findings

@@ -10,12 +10,19 @@ nothing. Spans are the bead's sentences on both sides.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..types import Finding, Severity
 from .base import AlignedPair, sentence_span
+from .registry import Configured, Level, Traits, register
 
-THRESHOLD = 0.5  # probability at which a direction counts as entailed / contradicted
+
+@dataclass(frozen=True)
+class NliConfig:
+    threshold: float = 0.5  # probability at which a direction counts as entailed / contradicted
+    contradiction: Severity = Severity.CRITICAL
+    one_way: Severity = Severity.MAJOR  # entailed one way only: content lost or added
 
 
 class Judge(Protocol):
@@ -26,12 +33,16 @@ def _side_text(doc, indices) -> str:
     return " ".join(" ".join(doc.sentences[i].text.split()) for i in sorted(indices))
 
 
-class NliDetector:
-    name = "nli"
+@register("nli", config=NliConfig, traits=Traits(level=Level.SENTENCE, needs="nli"),
+          factory=lambda config, resources: NliDetector(config, judge=resources.nli))
+class NliDetector(Configured):
+    """Contradiction, omission and addition per aligned pair, judged by an NLI model (--nli)."""
 
-    def __init__(self, judge: Judge, threshold: float = THRESHOLD) -> None:
+    config: NliConfig
+
+    def __init__(self, config: NliConfig | None = None, *, judge: Judge) -> None:
+        super().__init__(config)
         self.judge = judge
-        self.threshold = threshold
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
         beads = pair.matched_beads()
@@ -43,7 +54,7 @@ class NliDetector:
         if len(results) != 2 * len(texts):
             raise RuntimeError(f"NLI judge returned {len(results)} results for {2 * len(texts)} pairs")
         findings: list[Finding] = []
-        t = self.threshold
+        t = self.config.threshold
         for k, (index, bead) in enumerate(beads):
             forward, backward = results[k], results[len(texts) + k]
             original = sentence_span(pair.original, bead.original)
@@ -51,16 +62,16 @@ class NliDetector:
             contradiction = max(forward.contradiction, backward.contradiction)
             if contradiction >= t:
                 findings.append(Finding(
-                    "", "mistranslation", Severity.CRITICAL, contradiction, original, rewrite,
+                    "", "mistranslation", self.config.contradiction, contradiction, original, rewrite,
                     f"contradicts the original (NLI p={contradiction:.2f})", index))
             elif forward.entailment >= t and backward.entailment < t:
                 p = min(forward.entailment, 1.0 - backward.entailment)
                 findings.append(Finding(
-                    "", "omission", Severity.MAJOR, p, original, rewrite,
+                    "", "omission", self.config.one_way, p, original, rewrite,
                     f"the rewrite says less than the original (NLI p={p:.2f})", index))
             elif backward.entailment >= t and forward.entailment < t:
                 p = min(backward.entailment, 1.0 - forward.entailment)
                 findings.append(Finding(
-                    "", "addition", Severity.MAJOR, p, original, rewrite,
+                    "", "addition", self.config.one_way, p, original, rewrite,
                     f"the rewrite says more than the original (NLI p={p:.2f})", index))
         return findings

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from ..numbers import Quantity, find_quantities
 from ..types import Finding, Severity, Span
 from ..when import agree, interval, is_relative
 from .base import AlignedPair, sentence_span, side_ranges
+from .registry import Configured, Traits, register
 
 
 def _quantities(text: str, ranges: list[tuple[int, int]]) -> list[Quantity]:
@@ -40,10 +42,26 @@ def _shown(q: Quantity, reference: date | None) -> str:
 _ANY_DAY = date(2001, 6, 13)  # mid-year, mid-month, mid-week
 
 
-class NumberDetector:
-    name = "numbers"
+@dataclass(frozen=True)
+class NumberConfig:
+    changed: Severity = Severity.MAJOR
+    changed_confidence: float = 0.8
+    # A relative time that became another time, with no article date to read both from.
+    unplaced: Severity = Severity.MINOR
+    unplaced_confidence: float = 0.4
+    # A number only on one side: often a detail folded into words ("two" → "both").
+    dropped_or_added: Severity = Severity.MINOR
+    dropped_or_added_confidence: float = 0.6
+
+
+@register("numbers", config=NumberConfig)
+class NumberDetector(Configured):
+    """Numbers and dates that differ between aligned sentences, compared by value."""
+
+    config: NumberConfig
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
+        c = self.config
         # Each side's relative times ("last Wednesday") are read from its own date, or from
         # the other side's when it has none.
         o_ref = (pair.original.date or pair.rewrite.date)
@@ -81,20 +99,21 @@ class NumberDetector:
                 unplaced = (is_relative(o) or is_relative(r)) and same_time(o, r) is None
                 if unplaced:
                     findings.append(Finding(
-                        "", "number_changed", Severity.MINOR, 0.4, Span.of(o), Span.of(r),
+                        "", "number_changed", c.unplaced, c.unplaced_confidence, Span.of(o), Span.of(r),
                         f"time changed?: '{o.text}' became '{r.text}'; without the article's date this "
                         f"cannot be checked (give --original-date)", bead_index))
                 else:
                     findings.append(Finding(
-                        "", "number_changed", Severity.MAJOR, 0.8, Span.of(o), Span.of(r),
+                        "", "number_changed", c.changed, c.changed_confidence, Span.of(o), Span.of(r),
                         f"number changed: {_shown(o, o_day)} became {_shown(r, r_day)}", bead_index))
             for o in missing:
                 findings.append(Finding(
-                    "", "number_changed", Severity.MINOR, 0.6, Span.of(o),
+                    "", "number_changed", c.dropped_or_added, c.dropped_or_added_confidence, Span.of(o),
                     sentence_span(pair.rewrite, bead.rewrite),
                     f"number dropped: '{o.text}' is not in the rewrite", bead_index))
             for r in extra:
                 findings.append(Finding(
-                    "", "number_changed", Severity.MINOR, 0.6, sentence_span(pair.original, bead.original),
+                    "", "number_changed", c.dropped_or_added, c.dropped_or_added_confidence,
+                    sentence_span(pair.original, bead.original),
                     Span.of(r), f"number added: '{r.text}' is not in the original", bead_index))
         return findings

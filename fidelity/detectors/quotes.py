@@ -16,9 +16,7 @@ severe, and also complex”).
 
 from __future__ import annotations
 
-from ..encoders import Encoder
 from ..quotes import (
-    DEFAULT_SETTINGS,
     QuoteMatch,
     QuoteSettings,
     back_translated_quote,
@@ -28,20 +26,18 @@ from ..quotes import (
 )
 from ..types import Finding, Severity, Span
 from .base import AlignedPair
+from .registry import Configured, register
 
 
-class QuoteDetector:
+@register("quotes", config=QuoteSettings)
+class QuoteDetector(Configured):
     """Quotations altered or invented by the rewrite."""
 
-    name = "quotes"
-
-    def __init__(self, encoder: Encoder | None = None, settings: QuoteSettings = DEFAULT_SETTINGS) -> None:
-        self.encoder = encoder
-        self.settings = settings
+    config: QuoteSettings
 
     def matches(self, pair: AlignedPair) -> list[tuple[QuoteMatch, int | None]]:
         """Each rewrite quotation's match, with the index of the bead holding it."""
-        encoder = self.encoder or pair.encoder
+        encoder = pair.encoder
         original, rewrite = pair.original, pair.rewrite
         original_quotes = document_quotations(original)
         sentence_spans = [(s.start, s.end) for s in original.sentences] or None
@@ -49,7 +45,7 @@ class QuoteDetector:
         for b, bead in enumerate(pair.beads):
             for r in bead.rewrite:
                 bead_of[r] = b
-        context_of = sentence_context(original, rewrite, encoder, beads=pair.beads, settings=self.settings)
+        context_of = sentence_context(original, rewrite, encoder, beads=pair.beads, settings=self.config)
         cross = None
         if original.language != "und" and rewrite.language != "und":
             cross = original.language.split("-")[0] != rewrite.language.split("-")[0]
@@ -63,7 +59,7 @@ class QuoteDetector:
             pivot = back_translated_quote(q, rewrite, quotes) if cross is not False else None
             m = match_quotation(q, original_quotes, original.text, encoder, rewrite_text=rewrite.text,
                                 context=context, sentences=sentence_spans, cross_lingual=cross, pivot=pivot,
-                                settings=self.settings)
+                                settings=self.config)
             out.append((m, bead_index))
         return out
 
@@ -75,7 +71,7 @@ class QuoteDetector:
             if m.status == "verbatim":
                 continue
             if m.status == "not_found":
-                short_quote = q.word_count <= self.settings.short_words
+                short_quote = q.word_count <= self.config.short_words
                 findings.append(
                     Finding("", "addition", Severity.MINOR if short_quote else Severity.MAJOR,
                             0.5 if short_quote else 0.7, None, rewrite_span, m.message(), bead_index)
@@ -83,7 +79,7 @@ class QuoteDetector:
                 continue
             assert m.severity is not None
             findings.append(
-                Finding("", "quote_altered", m.severity, _confidence(m, pair, self.settings), m.source, rewrite_span, m.message(),
+                Finding("", "quote_altered", m.severity, _confidence(m, pair, self.config), m.source, rewrite_span, m.message(),
                         bead_index)
             )
         return findings

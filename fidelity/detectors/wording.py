@@ -9,15 +9,16 @@ paraphrase. A single changed word is minor unless it was cut out of (or put into
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..cues import STOPWORDS, base_language
 from ..entities import is_acronym_of
 from ..tokens import Token
 from ..types import Finding, Severity
 from .base import AlignedPair, DiffOp, short, side_language, token_span
 from .negation import is_antonym_pair
+from .registry import Configured, Scope, Traits, register
 
-# A substitution whose two sides embed at least this close is a synonym (USE scale; scaled for others).
-SYNONYM_SIMILARITY = 0.55
 _LIST_WORDS = {"and", "or", "и", "или"}
 
 
@@ -41,19 +42,37 @@ def _is_name(token: Token, text: str) -> bool:
     return bool(before) and before[-1] not in ".!?:\n"
 
 
-class WordingDetector:
-    name = "wording"
+@dataclass(frozen=True)
+class WordingConfig:
+    # Cosine cut-offs as positions between the encoder's 'related' (0) and 'equivalent' (1)
+    # thresholds. A substitution whose two sides embed at least this close is a synonym (0.55
+    # on USE's 0.45..0.80 scale).
+    synonym: float = (0.55 - 0.45) / (0.80 - 0.45)
+    # A single-word substitution below this is a clear change of meaning, major (0.50 on USE).
+    major_below: float = (0.50 - 0.45) / (0.80 - 0.45)
+    major: Severity = Severity.MAJOR
+    minor: Severity = Severity.MINOR
+    major_confidence: float = 0.7  # a dropped or added phrase, list member or name
+    minor_confidence: float = 0.4
+    entity_confidence: float = 0.75  # two capitalised words substituted: a name changed
 
-    def _synonym_threshold(self, pair: AlignedPair) -> float:
-        # The same place between an encoder's 'related' and 'equivalent' as 0.55 is on USE's scale.
+
+@register("wording", config=WordingConfig, traits=Traits(scope=Scope.SAME_LANGUAGE))
+class WordingDetector(Configured):
+    """Content words dropped, added or substituted in close same-language rewrites (word diff)."""
+
+    config: WordingConfig
+
+    def _cut(self, pair: AlignedPair, position: float) -> float:
         t = pair.encoder.thresholds
-        return t.related + (SYNONYM_SIMILARITY - 0.45) / (0.80 - 0.45) * (t.equivalent - t.related)
+        return t.related + position * (t.equivalent - t.related)
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
         if pair.encoder is None:
             return []
+        c = self.config
         findings: list[Finding] = []
-        synonym = self._synonym_threshold(pair)
+        synonym = self._cut(pair, c.synonym)
         for bead_index, bead in pair.matched_beads():
             if not pair.parallel(bead_index):
                 continue
@@ -78,14 +97,16 @@ class WordingDetector:
                     major = len(dropped) > 1 or _in_list(op.original, dropped, pair.original.text) \
                         or _is_name(dropped[0], pair.original.text)
                     findings.append(Finding(
-                        "", "omission", Severity.MAJOR if major else Severity.MINOR, 0.7 if major else 0.4, span, None,
+                        "", "omission", c.major if major else c.minor,
+                        c.major_confidence if major else c.minor_confidence, span, None,
                         f"dropped: '{short(span.text, 60)}' is not in the rewrite", bead_index))
                 elif added:
                     span = token_span(pair.rewrite.text, added)
                     major = len(added) > 1 or _in_list(op.rewrite, added, pair.rewrite.text) \
                         or _is_name(added[0], pair.rewrite.text)
                     findings.append(Finding(
-                        "", "addition", Severity.MAJOR if major else Severity.MINOR, 0.7 if major else 0.4, None, span,
+                        "", "addition", c.major if major else c.minor,
+                        c.major_confidence if major else c.minor_confidence, None, span,
                         f"added: '{short(span.text, 60)}' is not in the original", bead_index))
         return findings
 
@@ -109,12 +130,12 @@ class WordingDetector:
             return []
         if all(t.text[:1].isupper() for t in dropped + added):
             return [Finding(
-                "", "entity_changed", Severity.MAJOR, 0.75, o_span, r_span,
+                "", "entity_changed", self.config.major, self.config.entity_confidence, o_span, r_span,
                 f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
         # Single words: only clear changes of meaning are major ('boost' → 'reduce', not 'draw' → 'move').
-        major = len(dropped) + len(added) > 2 or similarity < synonym - 0.05
+        major = len(dropped) + len(added) > 2 or similarity < self._cut(pair, self.config.major_below)
         return [Finding(
-            "", "mistranslation", Severity.MAJOR if major else Severity.MINOR,
+            "", "mistranslation", self.config.major if major else self.config.minor,
             min(0.9, 0.5 + (synonym - similarity)), o_span, r_span,
             f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' "
             f"(similarity {similarity:.2f})", bead_index)]
