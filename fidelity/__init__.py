@@ -15,10 +15,11 @@ __version__ = "0.1.0"
 from .errors import FidelityError, InputError, UnsupportedLanguageError  # noqa: E402
 
 if TYPE_CHECKING:
+    from .config import CheckConfig
     from .pipeline import check
     from .report import Report
 
-__all__ = ["check", "Report", "FidelityError", "InputError", "UnsupportedLanguageError", "__version__"]
+__all__ = ["check", "CheckConfig", "Report", "FidelityError", "InputError", "UnsupportedLanguageError", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -27,6 +28,10 @@ def __getattr__(name: str) -> Any:
         from .pipeline import check
 
         return check
+    if name == "CheckConfig":
+        from .config import CheckConfig
+
+        return CheckConfig
     if name == "Report":
         from .report import Report
 
