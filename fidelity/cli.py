@@ -132,7 +132,7 @@ def check(
     worst = report.worst_severity()
     if fail_on is not None and worst is not None and SEVERITY_ORDER[worst] <= SEVERITY_ORDER[fail_on]:
         raise typer.Exit(1)
-    if fail_under is not None and report.score < fail_under:
+    if fail_under is not None and (report.score is None or report.score < fail_under):
         raise typer.Exit(1)
 
 

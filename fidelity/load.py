@@ -53,12 +53,19 @@ def _extract_html(html: str, label: str) -> str:
     return text
 
 
+def _with_words(loaded: LoadedText, label: str) -> LoadedText:
+    """Text with nothing to compare (only emoji, symbols, punctuation) is bad input, not a perfect score."""
+    if not any(ch.isalnum() for ch in loaded.text):
+        raise InputError(f"{label} has no words (only symbols or emoji): nothing to compare")
+    return loaded
+
+
 def load_bytes(data: bytes, path: str | None) -> LoadedText:
     label = path if path not in (None, "-") else "standard input" if path == "-" else "text"
     if _looks_like_html(data, path):
         html = _decode(data, label)
-        return LoadedText(_extract_html(html, label), path, from_html=True)
-    return LoadedText(_decode(data, label), path)
+        return _with_words(LoadedText(_extract_html(html, label), path, from_html=True), label)
+    return _with_words(LoadedText(_decode(data, label), path), label)
 
 
 def load(source: str | Path) -> LoadedText:
@@ -81,5 +88,5 @@ def load(source: str | Path) -> LoadedText:
     if not source.strip():
         raise InputError("the text is empty")
     if _HTML_START.match(source[:2048].encode("utf-8", "replace")):
-        return LoadedText(_extract_html(source, "text"), None, from_html=True)
-    return LoadedText(source, None)
+        return _with_words(LoadedText(_extract_html(source, "text"), None, from_html=True), "text")
+    return _with_words(LoadedText(source, None), "text")

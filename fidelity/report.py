@@ -9,14 +9,14 @@ from typing import Any
 
 from .types import SEVERITY_ORDER, Bead, Document, Finding, SetAside, Severity, Verdict
 
-# Share of a bead's characters credited to the fidelity score, per verdict.
-_VERDICT_CREDIT = {
-    Verdict.EQUIVALENT: 1.0,
-    Verdict.CHANGED: 0.5,
-    Verdict.UNRELATED: 0.0,
-    Verdict.OMITTED: 0.0,
-    Verdict.ADDED: 0.0,
-}
+# The fidelity score. Each bead's characters (both sides) are credited in full if it has a
+# counterpart (equivalent or changed; nothing for omitted, added or unrelated text), times a
+# factor per finding in that bead, by severity; the score is the credited share, 0-100. A
+# critical finding (a reversed claim, a falsified quotation) also caps the whole score, so a
+# rewrite with one is never rated near a faithful one however long the rest is.
+_MATCHED = {Verdict.EQUIVALENT, Verdict.CHANGED}
+FINDING_FACTOR = {Severity.CRITICAL: 0.0, Severity.MAJOR: 0.5, Severity.MINOR: 0.9}
+CRITICAL_CAP = 60.0
 
 
 @dataclass
@@ -37,13 +37,20 @@ class Report:
         return sum(s.end - s.start for s in sentences)
 
     @property
-    def score(self) -> float:
-        """0-100: share of compared characters (both sides) in equivalent beads, changed ones at half credit."""
+    def score(self) -> float | None:
+        """0-100 (see FINDING_FACTOR above); None when nothing was compared."""
         total = sum(self._bead_chars(b) for b in self.alignment)
         if total == 0:
-            return 100.0
-        credit = sum(self._bead_chars(b) * _VERDICT_CREDIT[b.verdict] for b in self.alignment)
-        return round(100.0 * credit / total, 1)
+            return None
+        factor = [1.0 if b.verdict in _MATCHED else 0.0 for b in self.alignment]
+        for f in self.findings:
+            if f.bead is not None:
+                factor[f.bead] *= FINDING_FACTOR[f.severity]
+        credit = sum(self._bead_chars(b) * k for b, k in zip(self.alignment, factor))
+        score = 100.0 * credit / total
+        if any(f.severity is Severity.CRITICAL for f in self.findings):
+            score = min(score, CRITICAL_CAP)
+        return round(score, 1)
 
     def worst_severity(self) -> Severity | None:
         if not self.findings:

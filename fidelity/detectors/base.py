@@ -33,6 +33,22 @@ class AlignedPair:
     parallel_word_overlap: float = 0.5
     _clause_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
+    def cached(self, key: tuple, make):
+        """``make()``, computed once per pair and shared by the detectors."""
+        if key not in self._clause_cache:
+            self._clause_cache[key] = make()
+        return self._clause_cache[key]
+
+    def capitalised_words(self) -> set[str]:
+        """Words capitalised mid-sentence in either text: names, even where one starts a sentence."""
+        from ..entities import mid_sentence_capitals
+
+        def make() -> set[str]:
+            return mid_sentence_capitals(self.original.text, [(s.start, s.end) for s in self.original.sentences]) | \
+                mid_sentence_capitals(self.rewrite.text, [(s.start, s.end) for s in self.rewrite.sentences])
+
+        return self.cached(("capitalised",), make)
+
     def word_diff(self, bead_index: int) -> list["DiffOp"]:
         """Word-level differences of a bead's two sides (same-language beads; computed once)."""
         key = ("diff", bead_index)

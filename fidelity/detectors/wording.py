@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..cues import STOPWORDS, base_language
-from ..entities import is_acronym_of
+from ..entities import Entity, is_acronym_of
 from ..tokens import Token
 from ..types import Finding, Severity
 from .base import AlignedPair, DiffOp, short, side_language, token_span
@@ -110,6 +110,14 @@ class WordingDetector(Configured):
                         f"added: '{short(span.text, 60)}' is not in the original", bead_index))
         return findings
 
+    @staticmethod
+    def _is_name(pair: AlignedPair, token: Token, doc) -> bool:
+        """A capitalised word mid-sentence, or first in a sentence but capitalised mid-sentence
+        somewhere in either text ('China, which has...')."""
+        if _is_name(token, doc.text):
+            return True
+        return token.text in pair.capitalised_words()
+
     def _has_synonym(self, pair: AlignedPair, word: Token, candidates: list[list[Token]], synonym: float) -> bool:
         if not candidates:
             return False
@@ -122,13 +130,23 @@ class WordingDetector(Configured):
             return []  # a reversal: the negation detector reports it
         o_span = token_span(pair.original.text, dropped)
         r_span = token_span(pair.rewrite.text, added)
+        if is_acronym_of(o_span.text, r_span.text) or is_acronym_of(r_span.text, o_span.text):
+            return []
+        names = all(t.text[:1].isupper() for t in dropped + added)
+        if names and self._is_name(pair, dropped[0], pair.original) and self._is_name(pair, added[0], pair.rewrite):
+            # Names are never synonyms, however close the encoder puts them ('China' and
+            # 'Russia'); the same name in another spelling ('Degtyaryov', 'Degtyarev') is no change.
+            if pair.name_matcher(bead_index).same(Entity(o_span.start, o_span.end, o_span.text),
+                                                  Entity(r_span.start, r_span.end, r_span.text)):
+                return []
+            return [Finding(
+                "", "entity_changed", self.config.major, self.config.entity_confidence, o_span, r_span,
+                f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
         va, vb = pair.encoder.encode([o_span.text, r_span.text])
         similarity = float(va @ vb)
         if similarity >= synonym:
             return []
-        if is_acronym_of(o_span.text, r_span.text) or is_acronym_of(r_span.text, o_span.text):
-            return []
-        if all(t.text[:1].isupper() for t in dropped + added):
+        if names:
             return [Finding(
                 "", "entity_changed", self.config.major, self.config.entity_confidence, o_span, r_span,
                 f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]

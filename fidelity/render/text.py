@@ -89,7 +89,8 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
     beads = summary["beads"]
     console.print(
         Text(
-            f"Fidelity score {summary['score']:.1f}/100 · {sev['critical']} critical, {sev['major']} major, "
+            (f"Fidelity score {summary['score']:.1f}/100" if summary["score"] is not None
+             else "Fidelity score: none (nothing was compared)") + f" · {sev['critical']} critical, {sev['major']} major, "
             f"{sev['minor']} minor · {beads['equivalent']} equivalent, {beads['changed']} changed, "
             f"{beads['unrelated']} unrelated, {beads['omitted']} omitted, {beads['added']} added, "
             f"{beads['moved']} moved",
