@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .lang import base_language
+
 NEGATION: dict[str, list[str]] = {
     "en": [r"not", r"\w+n't", r"\w+n’t", r"no", r"never", r"none", r"nobody", r"nothing", r"neither",
            r"without", r"cannot", r"refused?", r"refuses", r"denied", r"denies", r"deny", r"non-\w+", r"hardly",
@@ -114,10 +116,6 @@ LOADED: dict[str, list[str]] = {
            r"жесток\w*", r"варвар\w*", r"террорист\w*", r"вассал\w*", r"хунт\w*", r"пропаганд\w*", r"провокац\w*",
            r"враждебн\w*", r"преступн\w*", r"нацист\w*", r"истери\w*", r"русофоб\w*"],
 }
-
-
-def base_language(code: str) -> str:
-    return (code or "und").split("-")[0].lower()
 
 
 @lru_cache(maxsize=None)

@@ -9,11 +9,11 @@ from pathlib import Path
 from . import __version__
 from .align import align
 from .clean import clean
-from .cues import base_language
 from .detectors import AlignedPair, SentenceDeviationDetector, default_detectors, judge
 from .detectors.nli import NliDetector
 from .encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
+from .lang import base_language
 from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
 from .load import load
 from .nli import load_nli, nli_signature

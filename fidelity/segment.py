@@ -29,6 +29,7 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from .lang import base_language
 from .types import Sentence
 
 __all__ = ["segment", "backend_for", "quote_pairs", "PYSBD_LANGUAGES"]
@@ -166,13 +167,9 @@ def _inside_quote(pos: int, pairs: Sequence[tuple[int, int]]) -> bool:
 _LOCK = threading.Lock()
 
 
-def _base_language(language: str) -> str:
-    return (language or "und").strip().lower().replace("_", "-").split("-")[0]
-
-
 def backend_for(language: str) -> str:
     """Name of the splitter used for ``language``: 'razdel', 'pysbd' or 'sentencex'."""
-    base = _base_language(language)
+    base = base_language(language)
     if base in RAZDEL_LANGUAGES:
         return "razdel"
     if base in PYSBD_LANGUAGES:
@@ -421,7 +418,7 @@ def segment(
     'sentencex' or 'regex' instead of choosing by language.
     """
     lang = language or "und"
-    split = _splitter(backend or backend_for(lang), _base_language(lang))
+    split = _splitter(backend or backend_for(lang), base_language(lang))
     spans: list[tuple[int, int]] = []
     n = len(text)
     done = 0  # overlapping blocks: never emit the same characters twice

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
-from ..cues import base_language
 from ..encoders import Encoder, Thresholds
+from ..lang import base_language
 from ..tokens import stem, tokenize
 from ..types import Bead, Document, Finding, Span, Verdict
 

@@ -9,7 +9,8 @@ paraphrase. A single changed word is minor unless it was cut out of (or put into
 
 from __future__ import annotations
 
-from ..cues import STOPWORDS, base_language
+from ..cues import STOPWORDS
+from ..lang import base_language
 from ..entities import is_acronym_of
 from ..tokens import Token
 from ..types import Finding, Severity
