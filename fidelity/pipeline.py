@@ -246,7 +246,7 @@ def check(
 
 def trace(original: Source, others: list[Source], *, encoder: str = "auto") -> list:
     """Trace every quotation in ``others`` to its source in ``original`` (``fidelity quotes``)."""
-    from .quotes import trace_quotes
+    from .quotations.trace import trace_quotes
 
     original_doc = prepare(original, "original")
     other_docs = [prepare(o, "rewrite") for o in others]
