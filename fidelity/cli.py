@@ -206,21 +206,15 @@ def quotes(
     encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
 ) -> None:
     """Trace every quotation in OTHERS to its source in ORIGINAL: verbatim, altered (with the diff) or not found."""
-    import json
-
     from .pipeline import trace
-    from .quotes import render_quote_traces
+    from .render import QUOTE_RENDERERS
 
     try:
         traces = trace(original, others, encoder=encoder)
     except FidelityError as exc:
         _fail(str(exc))
         return
-    if format is OutputFormat.json:
-        text = json.dumps([t.to_dict() for t in traces], ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = render_quote_traces(traces)
-    _write(text, output)
+    _write(QUOTE_RENDERERS[format.value](traces), output)
 
 
 def _write(text: str, output: Optional[Path]) -> None:

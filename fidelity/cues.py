@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .lang import base_language
+
 NEGATION: dict[str, list[str]] = {
     "en": [r"not", r"\w+n't", r"\w+n’t", r"no", r"never", r"none", r"nobody", r"nothing", r"neither",
            r"without", r"cannot", r"refused?", r"refuses", r"denied", r"denies", r"deny", r"non-\w+", r"hardly",
@@ -116,10 +118,6 @@ LOADED: dict[str, list[str]] = {
 }
 
 
-def base_language(code: str) -> str:
-    return (code or "und").split("-")[0].lower()
-
-
 @lru_cache(maxsize=None)
 def compile_cues(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One regex matching any cue as a whole word (or phrase), case-insensitive."""
@@ -150,3 +148,22 @@ STOPWORDS: dict[str, frozenset[str]] = {
         он она оно они мы вы я его её ее их им ему ей нам вам нас вас себя свой своя свои был была было были быть
         есть будет будут уже еще ещё также тоже только даже очень все всё весь вся сказал заявил отметил""".split()),
 }
+# The quotation matcher's function words (both languages in one set): narrower than
+# STOPWORDS, because inside a quotation reporting verbs, most prepositions and "one" are
+# words of the quotation.
+QUOTATION_STOPWORDS: frozenset[str] = frozenset(
+    """a an the and or but nor so yet of in on at to for from by with about as into onto over under
+    than then that this these those there here it its it's is are was were be been being am do does
+    did done have has had having will would shall should can could may might must i me my we us our
+    ours ourselves you your he him his she her they them their what which who whom whose when where why
+    how all any some each every other such only very also just too more most much many not no never
+    if because while again further once both either neither same own up down out off s t
+    и в во не ни на с со по к ко у о об от до из за для а но же ли бы что как это этот эта эти то
+    так уже еще ещё он она оно они мы вы я ты его ее её их нам нас вам вас мне меня был была было были
+    быть есть будет все всё весь вся тоже также или либо да нет при под над через между""".split()
+)
+# Negation words as whole normalised words (a quotation's word diff counts them; the
+# detectors' NEGATION above are patterns).
+NEGATION_WORDS: frozenset[str] = frozenset(
+    "not no never none nobody nothing neither nor не ни нет никогда никто ничто ничего".split()
+)

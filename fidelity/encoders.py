@@ -17,6 +17,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from .errors import ModelUnavailableError
+from .lang import base_language
 
 
 @dataclass(frozen=True)
@@ -394,14 +395,14 @@ def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offl
 
 def encoder_for_languages(languages: Sequence[str], preferred: str = "use") -> Encoder | None:
     """The preferred encoder if it covers every language, else the first built-in that does."""
-    wanted = {lang.split("-")[0] for lang in languages if lang and lang != "und"}
+    wanted = {base_language(lang) for lang in languages if lang and lang != "und"}
     for name in [preferred, "use", "e5-small"]:
         factory = BUILTIN_ENCODERS.get(name)
         if factory is None:  # a transformers encoder: load it to learn its languages
             encoder = load_encoder(name)
-            if wanted <= {l.split("-")[0] for l in encoder.languages}:
+            if wanted <= {base_language(l) for l in encoder.languages}:
                 return encoder
             continue
-        if wanted <= {l.split("-")[0] for l in factory.languages}:
+        if wanted <= {base_language(l) for l in factory.languages}:
             return load_encoder(name)
     return None

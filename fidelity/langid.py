@@ -33,7 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Sequence
 
-UND = "und"
+from .lang import UND, base_language
 
 PRIMARY = "fasttext-lite"
 FALLBACK = "langdetect"
@@ -124,10 +124,7 @@ _CODE_ALIASES = {
 
 def normalise_code(code: str) -> str:
     """``"zh-cn"``/``"zh-TW"``/``"__label__zh"`` -> ``"zh"``; empty -> ``"und"``."""
-    code = (code or "").strip().lower().replace("__label__", "").replace("_", "-")
-    code = code.split("-", 1)[0]
-    if not code:
-        return UND
+    code = base_language((code or "").lower().replace("__label__", ""))
     return _CODE_ALIASES.get(code, code)
 
 

@@ -12,11 +12,11 @@ from . import __version__
 from .align import align
 from .clean import clean
 from .config import CheckConfig
-from .cues import base_language
 from .detectors import AlignedPair, Level, Resources, build_detectors, judge
 from .detectors.registry import plain
 from .encoders import BUILTIN_ENCODERS, Encoder, WithThresholds, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
+from .lang import base_language
 from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
 from .load import load
 from .nli import load_nli, nli_signature
@@ -252,7 +252,7 @@ def check(
 
 def trace(original: Source, others: list[Source], *, encoder: str = "auto") -> list:
     """Trace every quotation in ``others`` to its source in ``original`` (``fidelity quotes``)."""
-    from .quotes import trace_quotes
+    from .quotations.trace import trace_quotes
 
     original_doc = prepare(original, "original")
     other_docs = [prepare(o, "rewrite") for o in others]

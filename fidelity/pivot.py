@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
-from .cues import base_language
+from .lang import base_language
 from .types import Document, Finding, Sentence, Span
 
 QUOTE_LIMIT = 80

@@ -29,6 +29,8 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from .lang import base_language
+from .quotations.marks import SEGMENT_STYLE, scan_marks
 from .types import Sentence
 
 __all__ = ["segment", "backend_for", "quote_pairs", "PYSBD_LANGUAGES"]
@@ -54,58 +56,6 @@ _URL_RE = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 # Quotation pairing
 # ---------------------------------------------------------------------------------
 
-# closing char -> opening chars it can close
-_QUOTE_OPENERS_FOR = {
-    '"': frozenset('"'),
-    "”": frozenset("“„”"),
-    "“": frozenset("„"),  # German/Russian „…“
-    "’": frozenset("‘‚"),
-    "‘": frozenset("‚"),  # German ‚…‘
-    "»": frozenset("«"),
-    "«": frozenset("»"),  # Danish/German »…«
-    "›": frozenset("‹"),
-    "‹": frozenset("›"),
-    "」": frozenset("「"),
-    "』": frozenset("『"),
-}
-_QUOTE_CHARS = frozenset('"“”„‘’‚«»‹›「」『』')
-
-
-def _is_space(ch: str | None) -> bool:
-    return ch is None or ch.isspace()
-
-
-def _is_punct(ch: str | None) -> bool:
-    return ch is not None and not ch.isalnum() and not ch.isspace()
-
-
-def _quote_roles(ch: str, prev: str | None, nxt: str | None) -> tuple[bool, bool]:
-    """(can_open, can_close) for a quote character in its context."""
-    left = not _is_space(nxt) and (_is_space(prev) or _is_punct(prev))  # can start a quote
-    right = not _is_space(prev) and (_is_space(nxt) or _is_punct(nxt))  # can end a quote
-    if ch == '"':
-        if left and right:
-            return True, True
-        return left, right
-    if ch == "“":
-        return left or not right, right and not left
-    if ch == "”":
-        return left and not right, right or not left
-    if ch in "„‚":
-        return (True if ch == "„" else left), False
-    if ch == "‘":
-        return left, right and not left
-    if ch == "’":
-        # Between two letters it is an apostrophe (Russia’s, won’t): neither role.
-        return False, right and not left
-    if ch in "«‹":
-        return left or not right, right and not left
-    if ch in "»›":
-        return left and not right, right or not left
-    if ch in "「『":
-        return True, False
-    return False, True  # 」』
-
 
 def quote_pairs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Matched quotation marks in ``text[start:end]`` as absolute (open, close) positions.
@@ -114,39 +64,19 @@ def quote_pairs(text: str, start: int = 0, end: int | None = None) -> list[tuple
     after sentence-final punctuation.
     """
     end = len(text) if end is None else end
-    pairs: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch == "\n" and stack:
-            # A blank line, or a line that ends a sentence, closes every open quotation:
-            # an opener left over there is a stray mark (or a multi-paragraph quotation
-            # whose paragraphs are better kept apart).
-            j = i + 1
-            while j < end and text[j] != "\n" and text[j].isspace():
-                j += 1
-            line_from = text.rfind("\n", start, i) + 1 if text.rfind("\n", start, i) != -1 else start
-            if (j < end and text[j] == "\n") or _ends_sentence(text[line_from:i]):
-                stack.clear()
-        elif ch in _QUOTE_CHARS:
-            prev = text[i - 1] if i > start else None
-            nxt = text[i + 1] if i + 1 < end else None
-            can_open, can_close = _quote_roles(ch, prev, nxt)
-            matched = False
-            if can_close and stack:
-                openers = _QUOTE_OPENERS_FOR.get(ch, frozenset())
-                for k in range(len(stack) - 1, -1, -1):
-                    if stack[k][0] in openers:
-                        pairs.append((stack[k][1], i))
-                        del stack[k:]
-                        matched = True
-                        break
-            if not matched and can_open:
-                stack.append((ch, i))
-        i += 1
-    pairs.sort()
-    return pairs
+
+    def clear_at(i: int) -> bool:
+        # A blank line, or a line that ends a sentence, closes every open quotation:
+        # an opener left over there is a stray mark (or a multi-paragraph quotation
+        # whose paragraphs are better kept apart).
+        j = i + 1
+        while j < end and text[j] != "\n" and text[j].isspace():
+            j += 1
+        line_from = text.rfind("\n", start, i) + 1 if text.rfind("\n", start, i) != -1 else start
+        return (j < end and text[j] == "\n") or _ends_sentence(text[line_from:i])
+
+    pairs, _ = scan_marks(text, start, end, SEGMENT_STYLE, clear_at=clear_at)
+    return sorted((p.opened.at, p.close_at) for p in pairs)
 
 
 def _inside_quote(pos: int, pairs: Sequence[tuple[int, int]]) -> bool:
@@ -166,13 +96,9 @@ def _inside_quote(pos: int, pairs: Sequence[tuple[int, int]]) -> bool:
 _LOCK = threading.Lock()
 
 
-def _base_language(language: str) -> str:
-    return (language or "und").strip().lower().replace("_", "-").split("-")[0]
-
-
 def backend_for(language: str) -> str:
     """Name of the splitter used for ``language``: 'razdel', 'pysbd' or 'sentencex'."""
-    base = _base_language(language)
+    base = base_language(language)
     if base in RAZDEL_LANGUAGES:
         return "razdel"
     if base in PYSBD_LANGUAGES:
@@ -421,7 +347,7 @@ def segment(
     'sentencex' or 'regex' instead of choosing by language.
     """
     lang = language or "und"
-    split = _splitter(backend or backend_for(lang), _base_language(lang))
+    split = _splitter(backend or backend_for(lang), base_language(lang))
     spans: list[tuple[int, int]] = []
     n = len(text)
     done = 0  # overlapping blocks: never emit the same characters twice

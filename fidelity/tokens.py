@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 # Words (with inner apostrophes or hyphens) and numbers (with inner separators).
 _TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?|\w+(?:['’\-]\w+)*", re.UNICODE)
@@ -33,8 +35,6 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def script_of(text: str) -> str:
     """The script most of the letters are in ("LATIN", "CYRILLIC", "CJK"...)."""
-    import unicodedata
-
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():
@@ -60,3 +60,87 @@ def stem(word: str) -> str:
         word = word[:-2]
     cyrillic = any("\u0400" <= c <= "\u04ff" for c in word)
     return _stemmer("russian" if cyrillic else "english").stemWord(word)
+
+
+# ------------------------------------------------------------------ quoted words
+
+# Words with inner apostrophes (no hyphens: "long-standing" is two words), and, for the
+# quotation tokens, ellipses and brackets.
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_QUOTE_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|…|\.{3,}|[()\[\]]")
+
+_CONTRACTIONS = {
+    "won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"], "ain't": ["is", "not"],
+    "it's": ["it", "is"], "that's": ["that", "is"], "what's": ["what", "is"], "there's": ["there", "is"],
+    "here's": ["here", "is"], "he's": ["he", "is"], "she's": ["she", "is"], "let's": ["let", "us"],
+    "who's": ["who", "is"],
+}
+_SUFFIXES = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"}
+
+
+def word_count(text: str) -> int:
+    """Words in ``text`` (inner apostrophes kept, hyphens and underscores split)."""
+    return len(_WORD_RE.findall(text))
+
+
+def expand_word(word: str) -> list[str]:
+    """:func:`normalise_word` after NFKC, with English contractions spelled out ("won't" -> will not)."""
+    w = normalise_word(unicodedata.normalize("NFKC", word))
+    if w in _CONTRACTIONS:
+        return list(_CONTRACTIONS[w])
+    for suffix, full in _SUFFIXES.items():
+        if w.endswith(suffix) and len(w) > len(suffix):
+            return [w[: -len(suffix)], full]
+    return [w]
+
+
+@dataclass(frozen=True)
+class WordToken:
+    """A normalised word (one of :func:`expand_word`'s) and the offsets of the word it came from."""
+
+    norm: str
+    start: int
+    end: int
+    editorial: bool  # inside brackets: an editor's insertion such as "(have been)"
+
+
+def quoted_words(text: str, parts: Sequence[tuple[int, int]]) -> tuple[list[WordToken], set[int]]:
+    """Normalised word tokens of ``text``'s ``parts`` with exact offsets, and the token
+    indices an ellipsis precedes."""
+    return _quoted_words(text, tuple(tuple(p) for p in parts))
+
+
+@lru_cache(maxsize=4096)
+def _quoted_words(text: str, parts: tuple[tuple[int, int], ...]) -> tuple[list[WordToken], set[int]]:
+    # Cached: every rewrite quotation is compared with the same original candidates.
+    tokens: list[WordToken] = []
+    elisions: set[int] = set()
+    for s, e in parts:
+        depth = 0
+        for m in _QUOTE_TOKEN_RE.finditer(text, s, e):
+            piece = m.group()
+            if piece in "([":
+                depth += 1
+            elif piece in ")]":
+                depth = max(0, depth - 1)
+            elif piece == "…" or piece.startswith("..."):
+                elisions.add(len(tokens))
+            else:
+                # hyphens separate words, so "long-standing" == "long standing"
+                for norm in expand_word(piece):
+                    tokens.append(WordToken(norm, m.start(), m.end(), depth > 0))
+    return tokens, elisions
+
+
+# ------------------------------------------------------------------ display
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space folded to one space."""
+    return " ".join(text.split())
+
+
+def short(text: str, limit: int = 80) -> str:
+    """One line of at most ``limit`` characters, for messages."""
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

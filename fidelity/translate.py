@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, Sequence, runtime_checkable
 
 from .errors import ModelUnavailableError, TranslationError
+from .lang import base_language
 from .models import first_line, quiet_loading, resolve
 
 DEFAULT_BATCH_SIZE = 16
@@ -77,16 +78,12 @@ class NoTranslator:
 def nllb_code(language: str) -> str:
     """The NLLB-200 (FLORES-200) code for an ISO 639-1 code; a clear error for unmapped ones."""
     key = language.lower()
-    code = NLLB_CODES.get(key) or NLLB_CODES.get(key.split("-")[0])
+    code = NLLB_CODES.get(key) or NLLB_CODES.get(base_language(key))
     if code is None:
         raise TranslationError(
             f"no NLLB language code is mapped for '{language}'; mapped: {', '.join(sorted(NLLB_CODES))}"
         )
     return code
-
-
-def _base(language: str) -> str:
-    return language.lower().split("-")[0].split("_")[0]
 
 
 def _clean(text: str) -> str:
@@ -141,7 +138,7 @@ class _LanguageTokens:
         return None
 
     def _m2m(self, language: str) -> str:
-        token = f"__{_base(language)}__"
+        token = f"__{base_language(language)}__"
         if token not in self.tokenizer.get_vocab():
             raise TranslationError(f"translation model {self.model_dir.name} does not cover '{language}'")
         return token
@@ -151,7 +148,7 @@ class _LanguageTokens:
         if self.kind != "plain":
             return
         for asked, has, role in ((source, self.source_lang, "from"), (target, self.target_lang, "into")):
-            if has and len(has) == 2 and not self.marian_codes and _base(asked) != _base(has):
+            if has and len(has) == 2 and not self.marian_codes and base_language(asked) != base_language(has):
                 raise TranslationError(
                     f"translation model {self.model_dir.name} translates {self.source_lang}→{self.target_lang}, "
                     f"not {source}→{target} ({role} '{asked}')"
@@ -161,7 +158,7 @@ class _LanguageTokens:
         """Multi-target Marian models need a ``>>xxx<<`` target code in front of the input."""
         if not self.marian_codes:
             return ""
-        base = _base(target)
+        base = base_language(target)
         for candidate in (f">>{base}<<", f">>{nllb_code(base)[:3]}<<" if base in NLLB_CODES else None):
             if candidate in self.marian_codes:
                 return candidate + " "

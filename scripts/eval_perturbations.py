@@ -75,8 +75,6 @@ FLAG_SEVERITIES = {"major", "critical"}
 TARGET_DETECTED = 0.90
 TARGET_FALSE_ALARMS = 0.10
 
-# Double quotation marks only: ’ doubles as the apostrophe in the seeds ("country’s").
-_QUOTE_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]")
 _WORD_RE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
 
@@ -146,9 +144,11 @@ def _word_spans(text: str) -> list[tuple[int, int, str]]:
 
 def edit_inside_quotes(original: str, rewrite: str) -> bool:
     """True when a word-level difference between the texts lies inside quotation marks."""
+    from fidelity.quotations.marks import quoted_spans
+
     a, b = _word_spans(original), _word_spans(rewrite)
-    qa = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(original)]
-    qb = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(rewrite)]
+    # Double quotation marks only: ’ doubles as the apostrophe in the seeds ("country’s").
+    qa, qb = quoted_spans(original), quoted_spans(rewrite)
     if not qa and not qb:
         return False
     matcher = difflib.SequenceMatcher(None, [w for *_, w in a], [w for *_, w in b], autojunk=False)

@@ -10,12 +10,8 @@ import pytest
 from fidelity.detectors.base import AlignedPair
 from fidelity.detectors.quotes import QuoteDetector
 from fidelity.encoders import load_encoder
-from fidelity.quotes import (
-    extract_quotations,
-    match_quotation,
-    render_quote_traces,
-    trace_quotes,
-)
+from fidelity.quotations import extract_quotations, match_quotation, trace_quotes
+from fidelity.render.quotes import render_quote_traces
 from fidelity.types import Bead, Document, Sentence, Severity
 
 from .conftest import CNN, DEFNET, INSIDER, SPUTNIK

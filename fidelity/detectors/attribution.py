@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..cues import ATTRIBUTION, base_language, find_cues
+from ..cues import ATTRIBUTION, find_cues
+from ..lang import base_language
 from ..entities import (NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary,
                         mid_sentence_capitals)
 from ..tokens import tokenize

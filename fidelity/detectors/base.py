@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
-from ..cues import base_language
 from ..encoders import Encoder, Thresholds
-from ..tokens import stem, tokenize
+from ..lang import base_language
+from ..quotations.marks import quoted_regions
+from ..tokens import short, stem, tokenize
 from ..types import Bead, Document, Finding, Span, Verdict
 
 if TYPE_CHECKING:
@@ -145,12 +146,6 @@ def judge(beads: list[Bead], thresholds: Thresholds) -> list[Bead]:
     return judged
 
 
-def short(text: str, limit: int = 80) -> str:
-    """One line of at most ``limit`` characters, for messages."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def side_ranges(doc: Document, indices: Sequence[int]) -> list[tuple[int, int]]:
     """(start, end) of each sentence on one side of a bead, in document order."""
     return [(doc.sentences[i].start, doc.sentences[i].end) for i in sorted(indices)]
@@ -160,19 +155,8 @@ def side_language(doc: Document, indices: Sequence[int]) -> str:
     return doc.sentences[min(indices)].language if indices else doc.language
 
 
-def quoted_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Character ranges inside quotation marks within text[start:end] (double-quote styles only)."""
-    regions = []
-    for match in _QUOTED.finditer(text, start, end):
-        regions.append((match.start() + 1, match.end() - 1))
-    return regions
-
-
 def inside(position: int, regions: Sequence[tuple[int, int]]) -> bool:
     return any(s <= position < e for s, e in regions)
-
-
-_QUOTED = __import__("re").compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"")
 
 
 @dataclass(frozen=True)

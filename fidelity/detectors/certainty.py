@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..cues import HEDGES, base_language, compile_cues
+from ..cues import HEDGES, compile_cues
+from ..lang import base_language
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, Cue, CueChange, cue_changes, sentence_span, side_language, side_ranges, token_span
 from .registry import Configured, Traits, register

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..cues import LOADED, base_language, find_cues
+from ..cues import LOADED, find_cues
+from ..lang import base_language
 from ..tokens import stem
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, inside, quoted_regions, sentence_span, side_language, side_ranges

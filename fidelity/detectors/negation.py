@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..cues import ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, base_language, compile_cues, find_cues
+from ..cues import ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, compile_cues, find_cues
+from ..lang import base_language
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, Cue, cue_changes, sentence_span, side_language, side_ranges, token_span
 from .registry import Configured, Traits, register

@@ -1,7 +1,7 @@
 """Quotation findings: a quotation in the rewrite that is altered or has no source.
 
 Every quotation in the rewrite's sentences is traced to the original with
-:func:`fidelity.quotes.match_quotation`. Candidates in the original sentences of the
+:func:`fidelity.quotations.match.match_quotation`. Candidates in the original sentences of the
 aligned bead (and the nearest original sentences) are preferred, so a quotation of a few
 words that was translated ("hard and heavy") still finds its source (“more and more
 severe, and also complex”).
@@ -16,7 +16,8 @@ severe, and also complex”).
 
 from __future__ import annotations
 
-from ..quotes import (
+from ..lang import languages_differ
+from ..quotations import (
     QuoteMatch,
     QuoteSettings,
     back_translated_quote,
@@ -46,9 +47,7 @@ class QuoteDetector(Configured):
             for r in bead.rewrite:
                 bead_of[r] = b
         context_of = sentence_context(original, rewrite, encoder, beads=pair.beads, settings=self.config)
-        cross = None
-        if original.language != "und" and rewrite.language != "und":
-            cross = original.language.split("-")[0] != rewrite.language.split("-")[0]
+        cross = languages_differ(original.language, rewrite.language)
         out: list[tuple[QuoteMatch, int | None]] = []
         quotes = document_quotations(rewrite)
         for q in quotes:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..cues import STOPWORDS, base_language
+from ..cues import STOPWORDS
 from ..entities import Entity, is_acronym_of
+from ..lang import base_language
 from ..tokens import Token
 from ..types import Finding, Severity
 from .base import AlignedPair, DiffOp, short, side_language, token_span

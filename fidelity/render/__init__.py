@@ -1,4 +1,5 @@
-"""Renderers: one per output format, each a function ``Report -> str``."""
+"""Renderers: one per output format, each a function ``Report -> str``; ``fidelity quotes``
+has its own, each a function ``traces -> str``."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from typing import Callable
 
 from ..report import Report
 from .json import render_json
+from .quotes import render_quote_traces, render_quote_traces_json
 from .text import render_text
 
 RENDERERS: dict[str, Callable[..., str]] = {"text": render_text, "json": render_json}
+QUOTE_RENDERERS: dict[str, Callable[..., str]] = {"text": render_quote_traces, "json": render_quote_traces_json}
 
-__all__ = ["RENDERERS", "render_json", "render_text", "Report"]
+__all__ = ["QUOTE_RENDERERS", "RENDERERS", "render_json", "render_quote_traces", "render_quote_traces_json",
+           "render_text", "Report"]

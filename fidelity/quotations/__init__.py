@@ -1,0 +1,39 @@
+"""Quotations: find them in a text and trace each one to its source in the original.
+
+One job per module, all pure functions over plain data:
+
+* :mod:`.marks` — the quotation-mark scanner (also used by sentence segmentation and the
+  detectors' quick look for quoted words);
+* :mod:`.extract` — :class:`Quotation` and :func:`extract_quotations`;
+* :mod:`.diff` — the word diff of a quotation against its source, and its severity;
+* :mod:`.match` — :func:`match_quotation` (verbatim, altered or not found) and
+  :mod:`.result`'s :class:`QuoteMatch`;
+* :mod:`.trace` — :func:`trace_quotes`, which drives ``fidelity quotes`` (rendered by
+  :mod:`fidelity.render.quotes`);
+* :mod:`.settings` — :class:`QuoteSettings`, every cut-off the matcher uses.
+"""
+
+from __future__ import annotations
+
+from .diff import WordChange
+from .extract import Quotation, document_quotations, extract_quotations
+from .match import match_quotation
+from .result import QuoteMatch
+from .settings import DEFAULT_SETTINGS, QuoteSettings
+from .trace import QuoteTrace, back_translated_quote, nearest_context, sentence_context, trace_quotes
+
+__all__ = [
+    "Quotation",
+    "QuoteMatch",
+    "QuoteSettings",
+    "QuoteTrace",
+    "WordChange",
+    "DEFAULT_SETTINGS",
+    "extract_quotations",
+    "document_quotations",
+    "match_quotation",
+    "trace_quotes",
+    "sentence_context",
+    "back_translated_quote",
+    "nearest_context",
+]

@@ -1,0 +1,139 @@
+"""Word diff of a quotation against its source, and how serious the differences are.
+
+Words are compared after normalisation (:func:`fidelity.tokens.quoted_words`: case, quote
+and apostrophe styles, English contractions, hyphens); ellipses mark elisions and words
+in brackets are editorial insertions, neither of which counts as a change.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..cues import NEGATION_WORDS, QUOTATION_STOPWORDS
+from ..tokens import WordToken
+from ..types import Severity
+from .settings import QuoteSettings
+
+__all__ = ["WordChange", "WordDiff", "diff_words", "severity_of", "content_words"]
+
+
+def content_words(words: Iterable[str]) -> list[str]:
+    return [w for w in words if w not in QUOTATION_STOPWORDS]
+
+
+def same_stem(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n >= 4 and n >= 0.6 * min(len(a), len(b))
+
+
+@dataclass(frozen=True)
+class WordChange:
+    """One difference between the source's words and the quotation's words."""
+
+    op: str  # "replaced" | "dropped" | "added"
+    original: str  # normalised words, space-joined ("" for added)
+    rewrite: str  # normalised words ("" for dropped)
+
+    def describe(self) -> str:
+        if self.op == "replaced":
+            return f"'{self.original}' became '{self.rewrite}'"
+        if self.op == "dropped":
+            return f"'{self.original}' dropped"
+        return f"'{self.rewrite}' added"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"op": self.op, "original": self.original, "rewrite": self.rewrite}
+
+
+@dataclass
+class WordDiff:
+    changes: list[WordChange]
+    ratio: float  # difflib ratio over the compared tokens
+    matched: int  # tokens of the quotation found in the source, in order
+    window: tuple[int, int]  # source token window compared
+    changed_original: list[list[str]]  # per change, original tokens
+    changed_rewrite: list[list[str]]
+
+
+def diff_words(a: list[WordToken], b: list[WordToken], elisions: set[int], settings: QuoteSettings) -> WordDiff:
+    """Diff source tokens ``a`` against quotation tokens ``b``, first narrowing ``a`` to the quoted part."""
+    aw = [t.norm for t in a]
+    bw = [t.norm for t in b]
+    sm = difflib.SequenceMatcher(None, aw, bw, autojunk=False)
+    blocks = [blk for blk in sm.get_matching_blocks() if blk.size]
+    matched = sum(blk.size for blk in blocks)
+    ws, we = 0, len(a)
+    if blocks and matched >= max(1, min(2, len(b))) and matched >= settings.window_min * len(b):
+        first, last = blocks[0], blocks[-1]
+        b_tail = len(b) - last.b - last.size
+        ws = max(0, first.a - first.b)
+        we = min(len(a), last.a + last.size + b_tail)
+        # The quotation's unmatched edge words stand in for the source's edge words; when only
+        # a couple of source words lie beyond them, they were replaced too ("have a" -> "has").
+        if first.b and ws <= settings.edge_words:
+            ws = 0
+        if b_tail and len(a) - we <= settings.edge_words:
+            we = len(a)
+        sm = difflib.SequenceMatcher(None, aw[ws:we], bw, autojunk=False)
+    changes: list[WordChange] = []
+    ch_a: list[list[str]] = []
+    ch_b: list[list[str]] = []
+    window_a = a[ws:we]
+    opcodes = sm.get_opcodes()
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            continue
+        ta = [t for t in window_a[i1:i2] if not t.editorial]
+        tb = [t for t in b[j1:j2] if not t.editorial]
+        if tag == "delete" and any(j1 == pos for pos in elisions):
+            continue  # the quotation marks this elision with an ellipsis
+        if not ta and not tb:
+            continue  # editorial insertions only: "(have been)", "[becomes]"
+        if tag == "replace" and [t.norm for t in ta] == [t.norm for t in tb]:
+            continue
+        wa, wb = [t.norm for t in ta], [t.norm for t in tb]
+        op = "replaced" if wa and wb else ("dropped" if wa else "added")
+        changes.append(WordChange(op, " ".join(wa), " ".join(wb)))
+        ch_a.append(wa)
+        ch_b.append(wb)
+    return WordDiff(changes, sm.ratio(), matched, (ws, we), ch_a, ch_b)
+
+
+def severity_of(d: WordDiff, a_window: list[str], b_words: list[str], similarity: float | None,
+                equivalent: float) -> tuple[Severity, str]:
+    """How serious an alteration is, and why (for the message)."""
+    neg_a = sum(w in NEGATION_WORDS for w in a_window)
+    neg_b = sum(w in NEGATION_WORDS for w in b_words)
+    if neg_a != neg_b:
+        return Severity.CRITICAL, "negation changed"
+    nums_a = sorted(w for w in a_window if any(c.isdigit() for c in w))
+    nums_b = sorted(w for w in b_words if any(c.isdigit() for c in w))
+    if nums_a != nums_b:
+        return Severity.CRITICAL, "number changed"
+    # pair changed content words by stem: inside one change = inflection; across changes = moved
+    left = [(k, w) for k, ws in enumerate(d.changed_original) for w in content_words(ws)]
+    right = [(k, w) for k, ws in enumerate(d.changed_rewrite) for w in content_words(ws)]
+    moved = False
+    for k, w in list(left):
+        hit = next((r for r in right if same_stem(w, r[1]) and r[0] == k), None)
+        if hit is None:
+            hit = next((r for r in right if same_stem(w, r[1])), None)
+            if hit is not None:
+                moved = True
+        if hit is not None:
+            right.remove(hit)
+            left.remove((k, w))
+    if not left and not right:
+        return (Severity.MAJOR, "words reordered") if moved else (Severity.MINOR, "wording only")
+    if similarity is not None and similarity >= equivalent:
+        return Severity.MAJOR, "wording changed"
+    return Severity.CRITICAL, "content words substituted or dropped"
+
