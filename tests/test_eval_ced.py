@@ -1,0 +1,43 @@
+"""The WMT21 critical-error loader of scripts/eval_ced.py reads each shared dev file whole."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = (ROOT / ".." / "shared" / "eval" / "wmt21-ced").resolve()
+EXPECTED_ERR = {"de": 281, "ja": 96, "zh": 141, "cs": 160}
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("eval_ced", ROOT / "scripts" / "eval_ced.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_ced", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("pair", sorted(EXPECTED_ERR))
+def test_loader_reads_each_file(pair):
+    if not DATA.is_dir():
+        pytest.skip(f"WMT21 critical-error data not found at {DATA} (the shared eval folder is absent)")
+    ced = _script()
+    items = ced.read_items(ced.data_file(DATA, pair), pair)
+    assert len(items) == 1000
+    assert sum(i.err for i in items) == EXPECTED_ERR[pair]
+    assert len({i.id for i in items}) == 1000
+    assert all(i.src.strip() and i.mt.strip() for i in items)
+
+
+def test_detokenise_and_mcc():
+    ced = _script()
+    assert ced.detokenise("Vielen Dank , Alison . ( ja ) ! !", "de") == "Vielen Dank, Alison. (ja)!!"
+    assert ced.detokenise("私 は POV が 好き で す 。", "ja") == "私はPOVが好きです。"
+    assert ced.detokenise("Alonzo Harris ! 你 好", "zh") == "Alonzo Harris!你好"
+    assert ced.mcc(5, 0, 0, 5) == 1.0 and ced.mcc(0, 5, 5, 0) == -1.0 and ced.mcc(0, 0, 5, 5) == 0.0
+    t, s = ced.best_threshold([0.1, 0.2, 0.3, 0.9, 0.8], [True, True, False, False, False])
+    assert t == 0.3 and s["mcc"] == 1.0
