@@ -21,6 +21,7 @@ eval:
 	$(BIN)/python scripts/eval_langid.py
 	$(BIN)/python scripts/eval_perturbations.py
 	$(BIN)/python scripts/eval_refresd.py
+	$(BIN)/python scripts/eval_faithful.py
 
 bench:
 	$(BIN)/python scripts/bench_check.py
