@@ -33,7 +33,7 @@ Usage::
 
     python scripts/eval_faithful.py [--wmt DIR] [--refresd DIR] [--limit N]
         [--sets ab,aru,docs,refresd,minimal] [--encoder auto|use|e5-small] [--examples N]
-        [--json FILE] [--refresd-raw]
+        [--json FILE] [--refresd-raw] [--jobs N]
 
 ``--limit N`` takes N items of each set spread evenly over it. Deterministic: nothing is
 sampled at random; examples are spread evenly over each detector's false alarms.
@@ -47,6 +47,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,44 +261,52 @@ def _bead_text(doc, indices) -> str:
     return " ".join(doc.sentences[i].text for i in indices)
 
 
-def run_set(items: list[Item], encoder: str, label: str) -> tuple[list[Outcome], float]:
+def check_item(item: Item, encoder: str) -> Outcome:
+    """Check one pair; an exception is recorded on the outcome, not raised."""
+    out = Outcome(item)
     try:
         import fidelity
 
-        check, import_error = fidelity.check, None
+        check = fidelity.check
     except Exception as exc:  # the pipeline may be mid-change: report, don't crash
-        check, import_error = None, f"import fidelity.check failed: {type(exc).__name__}: {exc}"
+        out.error = f"import fidelity.check failed: {type(exc).__name__}: {exc}"
+        return out
     extra = {} if encoder == "auto" else {"encoder": encoder}
+    try:
+        report = check(item.original, item.rewrite, original_lang=item.original_lang,
+                       rewrite_lang=item.rewrite_lang, **extra)
+        out.sentences = len(report.original.sentences)
+        out.encoder = report.settings.get("encoder")
+        out.thresholds = report.settings.get("thresholds")
+        beads = report.alignment
+        out.bead_scores = [float(b.score) for b in beads if b.original and b.rewrite]
+        for f in report.findings:
+            if not is_flag(f):
+                out.minor += 1
+                continue
+            bead = beads[f.bead] if f.bead is not None and 0 <= f.bead < len(beads) else None
+            out.flags.append(Flag(
+                item.id, detector_of(f), str(f.category), severity_of(f), str(f.message),
+                bead.verdict.value if bead is not None else None,
+                float(bead.score) if bead is not None else None,
+                _bead_text(report.original, bead.original) if bead is not None else item.original,
+                _bead_text(report.rewrite, bead.rewrite) if bead is not None else item.rewrite,
+            ))
+    except Exception as exc:
+        out.error = f"{type(exc).__name__}: {exc}"
+    return out
+
+
+def _mapper(pool):
+    return pool.imap if pool is not None else map
+
+
+def run_set(items: list[Item], encoder: str, label: str, pool=None) -> tuple[list[Outcome], float]:
+    """Every item checked, in order (``pool``: a multiprocessing pool; results are the same)."""
     outcomes: list[Outcome] = []
     started = time.perf_counter()
     every = max(1, min(50, len(items) // 4))
-    for n, item in enumerate(items, 1):
-        out = Outcome(item)
-        if check is None:
-            out.error = import_error
-        else:
-            try:
-                report = check(item.original, item.rewrite, original_lang=item.original_lang,
-                               rewrite_lang=item.rewrite_lang, **extra)
-                out.sentences = len(report.original.sentences)
-                out.encoder = report.settings.get("encoder")
-                out.thresholds = report.settings.get("thresholds")
-                beads = report.alignment
-                out.bead_scores = [float(b.score) for b in beads if b.original and b.rewrite]
-                for f in report.findings:
-                    if not is_flag(f):
-                        out.minor += 1
-                        continue
-                    bead = beads[f.bead] if f.bead is not None and 0 <= f.bead < len(beads) else None
-                    out.flags.append(Flag(
-                        item.id, detector_of(f), str(f.category), severity_of(f), str(f.message),
-                        bead.verdict.value if bead is not None else None,
-                        float(bead.score) if bead is not None else None,
-                        _bead_text(report.original, bead.original) if bead is not None else item.original,
-                        _bead_text(report.rewrite, bead.rewrite) if bead is not None else item.rewrite,
-                    ))
-            except Exception as exc:
-                out.error = f"{type(exc).__name__}: {exc}"
+    for n, out in enumerate(_mapper(pool)(partial(check_item, encoder=encoder), items), 1):
         outcomes.append(out)
         if n % every == 0 or n == len(items):
             elapsed = time.perf_counter() - started
@@ -417,7 +426,13 @@ def print_set(key: str, fig: dict) -> None:
 # ---------------------------------------------------------------- minimal pairs
 
 
-def minimal_pairs(encoder: str, limit: int | None) -> dict:
+def _run_perturbations(rows: list, encoder: str) -> list:
+    import eval_perturbations as ep
+
+    return ep.run_check(rows, encoder)[0]
+
+
+def minimal_pairs(encoder: str, limit: int | None, pool=None) -> dict:
     """Per kind and per detector, from scripts/eval_perturbations.py's own loader and runner."""
     import eval_perturbations as ep
 
@@ -432,7 +447,10 @@ def minimal_pairs(encoder: str, limit: int | None) -> dict:
         groups[lang] = chosen
     out: dict = {}
     for lang, chosen in groups.items():
-        results, seconds = ep.run_check(chosen, encoder)
+        started = time.perf_counter()
+        chunks = [chosen[i:i + 20] for i in range(0, len(chosen), 20)]
+        results = [r for part in _mapper(pool)(partial(_run_perturbations, encoder=encoder), chunks) for r in part]
+        seconds = time.perf_counter() - started
         ok = [r for r in results if r.error is None]
         kinds: dict[str, dict] = {}
         for kind in ep.KIND_ORDER:
@@ -580,6 +598,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write all figures to this JSON file")
     parser.add_argument("--refresd-raw", action="store_true",
                         help="REFreSD: the untokenised sentences instead of the joined tokens eval_refresd.py checks")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="check in N processes (same results, in the same order; default 1)")
     args = parser.parse_args(argv)
     args.sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = [s for s in args.sets if s not in SETS]
@@ -589,19 +609,27 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--limit must be at least 1")
 
     sets = build_sets(args)
+    pool = None
+    if args.jobs > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("fork").Pool(args.jobs)
     print("eval_faithful: " + "; ".join(f"{k} {len(v)}" for k, v in sets.items())
           + (f"; --limit {args.limit}" if args.limit else "") + f"; encoder {args.encoder}")
     outcomes: dict[str, list[Outcome]] = {}
     figures: dict[str, dict] = {}
     for key, items in sets.items():
-        outs, seconds = run_set(items, args.encoder, key)
+        outs, seconds = run_set(items, args.encoder, key, pool)
         outcomes[key] = outs
         figures[key] = set_figures(outs, seconds)
         print_set(key, figures[key])
     mp = None
     if "minimal" in args.sets:
-        mp = minimal_pairs(args.encoder, args.limit)
+        mp = minimal_pairs(args.encoder, args.limit, pool)
         print_minimal(mp)
+    if pool is not None:
+        pool.close()
+        pool.join()
     table = print_trade_off(figures, mp)
     for key, fig in figures.items():
         if fig["errors"]:
