@@ -22,6 +22,7 @@ eval:
 	$(BIN)/python scripts/eval_perturbations.py
 	$(BIN)/python scripts/eval_refresd.py
 	$(BIN)/python scripts/eval_ced.py
+	$(BIN)/python scripts/eval_faithful.py
 
 bench:
 	$(BIN)/python scripts/bench_check.py

@@ -98,6 +98,7 @@ class Result:
     categories: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)  # one line each, for --show-misses
     cosine: float | None = None  # baseline sentence cosine
+    raw: list = field(default_factory=list)  # the Finding objects (scripts/eval_faithful.py reads them)
 
 
 def read_rows(path: Path) -> list[Row]:
@@ -200,7 +201,7 @@ def run_check(rows: list[Row], encoder: str) -> tuple[list[Result], float]:
                 extra = {} if encoder == "auto" else {"encoder": encoder}
                 o_lang, r_lang = _languages(row)
                 report = check(row.original, row.rewrite, original_lang=o_lang, rewrite_lang=r_lang, **extra)
-                findings = list(report.findings)
+                findings = res.raw = list(report.findings)
                 res.any_finding = bool(findings)
                 res.flagged = any(_severity(f) in FLAG_SEVERITIES for f in findings)
                 res.categories = sorted({str(f.category) for f in findings})
