@@ -21,9 +21,12 @@ test:
 
 # The package stands alone: build the wheel from this checkout, install it (not editable) into a
 # throwaway virtualenv outside the checkout, and from there list the models and check the seed pair.
+# build/ (setuptools' staging folder, ignored by git) is emptied first: a stale one would carry
+# deleted files into the wheel.
 wheel-check:
 	@set -eu; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	echo "wheel-check: building the wheel"; \
+	rm -rf build; \
 	$(BIN)/pip wheel --quiet --no-deps --wheel-dir "$$tmp/dist" .; \
 	echo "wheel-check: installing $$(cd "$$tmp/dist" && ls fidelity-*.whl) into a fresh virtualenv in $$tmp"; \
 	$(PYTHON) -m venv "$$tmp/venv"; \
