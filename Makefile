@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 
-.PHONY: install test eval bench
+SEED_ORIGINAL = $(CURDIR)/seeds/001_77e8c4707eb41a8b.txt
+SEED_REWRITE = $(CURDIR)/seeds/000_a2e2bae9bb3cb44c.txt
+
+.PHONY: install test wheel-check lint eval bench
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +18,33 @@ install:
 
 test:
 	$(BIN)/python -m pytest -q
+
+# The package stands alone: build the wheel from this checkout, install it (not editable) into a
+# throwaway virtualenv outside the checkout, and from there list the models and check the seed pair.
+# build/ (setuptools' staging folder, ignored by git) is emptied first: a stale one would carry
+# deleted files into the wheel.
+wheel-check:
+	@set -eu; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "wheel-check: building the wheel"; \
+	rm -rf build; \
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir "$$tmp/dist" .; \
+	echo "wheel-check: installing $$(cd "$$tmp/dist" && ls fidelity-*.whl) into a fresh virtualenv in $$tmp"; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install --quiet torch==$(TORCH_VERSION); \
+	"$$tmp/venv/bin/pip" install --quiet "$$tmp"/dist/fidelity-*.whl; \
+	cd "$$tmp"; unset PYTHONPATH; export FIDELITY_OFFLINE=1; \
+	"$$tmp/venv/bin/python" -c 'import fidelity, sys; sys.exit(0 if "site-packages" in fidelity.__file__ else "fidelity imported from " + fidelity.__file__)'; \
+	"$$tmp/venv/bin/fidelity" models list; \
+	"$$tmp/venv/bin/fidelity" check $(SEED_ORIGINAL) $(SEED_REWRITE) --original-date 2023-05-10 \
+		--format json --output "$$tmp/report.json"; \
+	"$$tmp/venv/bin/python" -c 'import json, sys; r = json.load(open(sys.argv[1], encoding="utf-8")); \
+	assert r["findings"] and r["alignment"], "the seed check reported no findings"; \
+	print("wheel-check: OK,", len(r["findings"]), "findings, score", r["summary"]["score"])' "$$tmp/report.json"
+
+# Lint report (ruff's default rules, [tool.ruff] in pyproject.toml). Report only for now
+# (--exit-zero): drop it once the existing violations are fixed.
+lint:
+	$(BIN)/ruff check --exit-zero --statistics fidelity tests scripts
 
 eval:
 	$(BIN)/python scripts/eval_alignment.py

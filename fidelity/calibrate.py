@@ -7,11 +7,11 @@ similarity at the same quantile: ``t' = Q_target(F_USE(t))``, where ``F_USE`` is
 reference pairs USE scores below ``t``. The mapping keeps the order of the thresholds and, for
 pairs the two encoders rank alike, puts the same pairs on the same side of each threshold.
 
-The reference pairs come from ``scripts/data/perturbations.tsv`` (faithful controls, perturbed
-minimal pairs) plus pairs built from it so that every part of the scale is populated: a sentence
-against its own first or second half (partial overlap), its first half against its second (same
-topic, different content), a sentence against another sentence of the set
-(same domain, different content) and against a shuffled rewrite (unrelated).
+The reference pairs come from ``fidelity/data/perturbations.tsv`` (package data: faithful
+controls, perturbed minimal pairs) plus pairs built from it so that every part of the scale is
+populated: a sentence against its own first or second half (partial overlap), its first half
+against its second (same topic, different content), a sentence against another sentence of the
+set (same domain, different content) and against a shuffled rewrite (unrelated).
 """
 
 from __future__ import annotations
@@ -21,26 +21,23 @@ import hashlib
 import json
 import os
 import random
-import warnings
 from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from .data import resource
 from .encoders import Encoder, Thresholds
 
-REFERENCE_TSV = Path(__file__).resolve().parent.parent / "scripts" / "data" / "perturbations.tsv"
+REFERENCE_TSV = resource("perturbations.tsv")  # package data: found in a wheel as in a checkout
 KINDS = ("control", "perturbed", "half", "halves", "same_set", "unrelated")
-# Used when no reference pairs are available (an installed wheel has no scripts/ folder): the
-# all-minilm-l6-v2 calibration, a typical contrastively trained mean-pooled sentence encoder.
-FALLBACK_MODEL = "all-minilm-l6-v2"
 
 
 def reference_pairs(path: Path = REFERENCE_TSV, languages: Sequence[str] | None = None,
                     per_kind: int | None = None, seed: int = 13) -> list[tuple[str, str, str]]:
     """``(kind, a, b)`` pairs in a fixed order (seeded), ``per_kind`` at most of each kind."""
-    with open(path, encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     if languages is not None:
         wanted = set(languages)
@@ -154,30 +151,21 @@ def _fingerprint(encoder) -> str:
         if f.is_file() and f.suffix in (".safetensors", ".bin", ".json"):
             stat = f.stat()
             parts.append(f"{f.name}:{stat.st_size}:{int(stat.st_mtime)}")
-    if REFERENCE_TSV.exists():
-        parts.append(hashlib.sha1(REFERENCE_TSV.read_bytes()).hexdigest())
+    parts.append(hashlib.sha1(REFERENCE_TSV.read_bytes()).hexdigest())
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 
 
 def calibrated_thresholds(encoder, per_kind: int = 60) -> tuple[Thresholds, str]:
     """Thresholds for an encoder the manifest has none for: calibrated once, then read from disk.
 
-    Returns ``(thresholds, where they came from)``. Without the reference pairs (no ``scripts/``
-    folder) it falls back to the all-minilm-l6-v2 calibration, with a warning.
+    Returns ``(thresholds, where they came from)``.
     """
-    from .models import find
-
     cache = calibration_dir() / f"{_fingerprint(encoder)}.json"
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
         return Thresholds(**data["thresholds"]), f"calibrated against USE (cached {cache})"
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    if not REFERENCE_TSV.exists():
-        fallback = find(FALLBACK_MODEL)
-        warnings.warn(f"no calibration pairs at {REFERENCE_TSV}; encoder {encoder.name} uses the "
-                      f"{FALLBACK_MODEL} thresholds, which may not suit it", stacklevel=3)
-        return Thresholds(**fallback.thresholds), f"fallback ({FALLBACK_MODEL})"
     thresholds, report = calibrate(encoder, per_kind=per_kind)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)

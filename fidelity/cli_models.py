@@ -12,7 +12,7 @@ import typer
 from .errors import FidelityError
 
 models_app = typer.Typer(add_completion=False, no_args_is_help=True,
-                         help="The models fidelity knows (models/manifest.toml): list, info, fetch.")
+                         help="The models fidelity knows (fidelity/data/manifest.toml): list, info, fetch.")
 
 HUB_ONLY = "hub only — needs `fidelity models fetch`"
 
@@ -67,7 +67,7 @@ def list_models(
         typer.echo(json.dumps([{**e.to_dict(), "available": a, "local_path": w if a else None}
                                for e, a, w, _ in rows], ensure_ascii=False, indent=1))
         return
-    table = Table(title="fidelity models (models/manifest.toml)", show_lines=False)
+    table = Table(title="fidelity models (fidelity/data/manifest.toml)", show_lines=False)
     for column in ("name", "role", "languages", "size", "licence", "source", "here"):
         table.add_column(column, overflow="fold")
     for e, available, _, status in rows:

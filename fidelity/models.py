@@ -1,6 +1,7 @@
 """The model manifest and where each model's files are: a local directory, a PyPI package, the hub cache.
 
-``models/manifest.toml`` lists the models fidelity knows by a short name (``labse``,
+The manifest (``fidelity/data/manifest.toml``, package data; its fields are documented in
+``models/README.md``) lists the models fidelity knows by a short name (``labse``,
 ``opus-mt-ru-en``...). :func:`resolve` turns a short name, a hub id or a directory into files on
 disk without ever touching the network when offline; :func:`fetch` downloads a hub model into
 the cache, failing fast (short timeouts, a reachability probe first) with a one-line message.
@@ -23,9 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .data import resource
 from .errors import ModelUnavailableError
 
-MANIFEST_PATH = Path(__file__).resolve().parent.parent / "models" / "manifest.toml"
+MANIFEST_PATH = resource("manifest.toml")  # package data: found in a wheel as in a checkout
 ROLES = ("encoder", "translator", "nli")
 POOLINGS = ("mean", "cls")
 THRESHOLD_KEYS = ("equivalent", "related", "align_min", "counterpart")
@@ -125,9 +127,9 @@ def _entry(raw: dict[str, Any], where: Path) -> ModelEntry:
 
 @lru_cache(maxsize=None)
 def load_manifest(path: Path | None = None) -> tuple[ModelEntry, ...]:
-    """Every entry of the manifest (``models/manifest.toml`` unless ``path``), in file order."""
+    """Every entry of the manifest (the packaged ``manifest.toml`` unless ``path``), in file order."""
     path = Path(path) if path is not None else MANIFEST_PATH
-    with open(path, "rb") as fh:
+    with path.open("rb") as fh:
         data = tomllib.load(fh)
     entries = tuple(_entry(raw, path) for raw in data.get("model", []))
     seen: set[str] = set()

@@ -10,11 +10,11 @@ import argparse
 import os
 import statistics
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ORIGINAL = ROOT / "seeds" / "001_77e8c4707eb41a8b.txt"
-REWRITE = ROOT / "seeds" / "000_a2e2bae9bb3cb44c.txt"
+from _common import SEEDS
+
+ORIGINAL = SEEDS / "001_77e8c4707eb41a8b.txt"
+REWRITE = SEEDS / "000_a2e2bae9bb3cb44c.txt"
 
 
 def _timed(fn) -> float:

@@ -11,22 +11,19 @@ Prints the batch size, torch's thread count and the device (CUDA when available)
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import SEEDS
 
-from fidelity.encoders import load_encoder  # noqa: E402
-from fidelity.models import load_manifest, local_status  # noqa: E402
+from fidelity.encoders import load_encoder
+from fidelity.models import load_manifest, local_status
 
 
 def seed_sentences() -> list[str]:
     from fidelity.pipeline import prepare
 
     out: list[str] = []
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
+    for path in sorted(SEEDS.glob("*.txt")):
         out.extend(s.text for s in prepare(path, "original", "en").sentences)
     return list(dict.fromkeys(out))
 

@@ -4,7 +4,7 @@
     python scripts/calibrate_thresholds.py path/to/model-dir --json   # or a local directory / hub id
     python scripts/calibrate_thresholds.py e5-small                   # sanity check: a built-in
 
-Embeds every reference pair (scripts/data/perturbations.tsv: controls and perturbed pairs, plus
+Embeds every reference pair (fidelity/data/perturbations.tsv: controls and perturbed pairs, plus
 half-sentence, same-set and shuffled unrelated pairs built from it) with USE and with the target,
 maps each USE threshold to the target's similarity at the same quantile, and prints the thresholds
 as a manifest line, the fit (Spearman rank correlation, per-kind medians) and, for each threshold,
@@ -15,14 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from fidelity.calibrate import KINDS, calibrate  # noqa: E402
-from fidelity.encoders import load_encoder  # noqa: E402
+from fidelity.calibrate import KINDS, calibrate
+from fidelity.encoders import load_encoder
 
 
 def main() -> None:

@@ -25,18 +25,15 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import ast
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import SHARED_EVAL, EvalParser, timed_loop
 
-from fidelity.align import align  # noqa: E402
-from fidelity.encoders import load_encoder  # noqa: E402
+from fidelity.align import align
+from fidelity.encoders import load_encoder
 
 Alignment = list[tuple[tuple[int, ...], tuple[int, ...]]]
 
@@ -117,27 +114,20 @@ def load_pairs(data: Path) -> list[tuple[str, list[str], list[str], Alignment]]:
 def run(data: Path, encoder_name: str, **align_options) -> tuple[list[tuple[str, dict]], dict, float]:
     encoder = load_encoder(encoder_name)
     pairs = load_pairs(data)
-    golds, tests, per_file = [], [], []
-    start = time.perf_counter()
-    for name, src, tgt, gold in pairs:
-        beads = align(src, tgt, encoder, **align_options)
-        test = [(b.original, b.rewrite) for b in beads]
-        golds.append(gold)
-        tests.append(test)
-        per_file.append((name, score([gold], [test])))
-    elapsed = time.perf_counter() - start
+
+    def step(pair) -> Alignment:
+        _, src, tgt, _ = pair
+        return [(b.original, b.rewrite) for b in align(src, tgt, encoder, **align_options)]
+
+    tests, elapsed = timed_loop(pairs, step, label="files")
+    golds = [gold for *_, gold in pairs]
+    per_file = [(name, score([gold], [test])) for (name, *_, gold), test in zip(pairs, tests)]
     return per_file, score(golds, tests), elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=ROOT.parent / "shared" / "eval" / "textberg",
-        help="folder with de/, fr/ and gold/ (default: ../shared/eval/textberg from the repo root)",
-    )
-    parser.add_argument("--encoder", choices=["use", "e5-small"], default="use")
+    parser = EvalParser(__doc__.split("\n\n")[0], data=SHARED_EVAL / "textberg",
+                        what="the Text+Berg folder (de/, fr/ and gold/)", encoder="use", encoders=["use", "e5-small"])
     parser.add_argument(
         "--set", action="append", default=[], metavar="KEY=VALUE", help="an align() keyword option; repeatable"
     )

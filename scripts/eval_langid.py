@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import defaultdict
 from functools import partial
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, SEEDS, EvalParser, shown
 
-from fidelity import langid  # noqa: E402
+from fidelity import langid
 
 SHORT = 40
 
@@ -97,7 +95,7 @@ def documents_with_boilerplate(rows) -> list[tuple[str, list[str]]]:
 
 def seed_documents() -> list[tuple[str, list[str]]]:
     docs = []
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
+    for path in sorted(SEEDS.glob("*.txt")):
         lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         docs.append(("en", lines))
     return docs
@@ -109,8 +107,8 @@ def fmt(pair) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "langid.tsv")
+    ap = EvalParser(__doc__, data=ROOT / "tests" / "data" / "langid.tsv", what="the labelled set",
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--errors", action="store_true", help="list misclassified items")
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
@@ -119,7 +117,7 @@ def main(argv=None) -> int:
     counts = defaultdict(int)
     for lang, _ in rows:
         counts[lang] += 1
-    print(f"set: {args.data.relative_to(ROOT) if args.data.is_relative_to(ROOT) else args.data}: "
+    print(f"set: {shown(args.data)}: "
           f"{len(rows)} items, " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     print()
 

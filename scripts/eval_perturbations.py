@@ -2,7 +2,7 @@
 """Minimal-pair evaluation: does ``fidelity.check`` catch small meaning changes, and
 does it stay quiet on faithful paraphrases?
 
-Data: ``scripts/data/perturbations.tsv`` (see ``scripts/data/README.md``). Each perturbed
+Data: ``fidelity/data/perturbations.tsv`` (see ``scripts/data/README.md``). Each perturbed
 pair (``is_control`` 0) has a control beside it (id + ``-c``, ``is_control`` 1): the same
 original with an unchanged copy or a meaning-preserving paraphrase as the rewrite.
 
@@ -37,7 +37,6 @@ Deterministic: pairs run in file order, and nothing is sampled.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import difflib
 import re
@@ -47,10 +46,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, EvalParser, add_baseline, check_each, check_options, severity
 
-DEFAULT_DATA = ROOT / "scripts" / "data" / "perturbations.tsv"
+from fidelity.data import resource
+
+DEFAULT_DATA = resource("perturbations.tsv")  # package data: also the calibration reference pairs
 ENGLISH_OF_RUSSIAN = ROOT / "scripts" / "data" / "ru_originals_en.tsv"
 GROUPS = {"en": "ENGLISH", "ru": "RUSSIAN", "en-ru": "ENGLISH → RUSSIAN (cross-lingual, no translation model)"}
 COLUMNS = ["id", "lang", "kind", "is_control", "original", "rewrite"]
@@ -163,13 +163,8 @@ def edit_inside_quotes(original: str, rewrite: str) -> bool:
     return False
 
 
-def _severity(finding) -> str:
-    sev = getattr(finding, "severity", "")
-    return str(getattr(sev, "value", sev)).lower()
-
-
 def _describe(finding) -> str:
-    sev = _severity(finding)
+    sev = severity(finding)
     conf = getattr(finding, "confidence", 0.0)
     parts = [f"{getattr(finding, 'category', '?')}/{sev} ({conf:.2f})"]
     orig, rew = getattr(finding, "original", None), getattr(finding, "rewrite", None)
@@ -182,57 +177,23 @@ def _describe(finding) -> str:
 
 
 def run_check(rows: list[Row], encoder: str) -> tuple[list[Result], float]:
-    try:
-        import fidelity
+    extra = check_options(encoder)
 
-        check = fidelity.check
-        import_error = None
-    except Exception as exc:  # the pipeline may be mid-change: report, don't crash
-        check, import_error = None, f"import fidelity.check failed: {type(exc).__name__}: {exc}"
-    results: list[Result] = []
-    started = time.perf_counter()
-    for i, row in enumerate(rows, 1):
-        res = Result(row)
-        if check is None:
-            res.error = import_error
-        else:
-            try:
-                # Pass ``encoder`` only when asked for, so the call matches check's documented signature.
-                extra = {} if encoder == "auto" else {"encoder": encoder}
-                o_lang, r_lang = _languages(row)
-                report = check(row.original, row.rewrite, original_lang=o_lang, rewrite_lang=r_lang, **extra)
-                findings = res.raw = list(report.findings)
-                res.any_finding = bool(findings)
-                res.flagged = any(_severity(f) in FLAG_SEVERITIES for f in findings)
-                res.categories = sorted({str(f.category) for f in findings})
-                expected = set(EXPECTED.get(row.kind, set()))
-                if row.lang != "en-ru" and edit_inside_quotes(row.original, row.rewrite):
-                    expected.add("quote_altered")
-                res.expected_hit = bool(expected & set(res.categories))
-                res.findings = [_describe(f) for f in findings]
-            except Exception as exc:
-                res.error = f"{type(exc).__name__}: {exc}"
-        results.append(res)
-        if i % 50 == 0:
-            print(f"  {i}/{len(rows)} pairs, {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    return results, time.perf_counter() - started
+    def fill(res: Result, check) -> None:
+        row = res.row
+        o_lang, r_lang = _languages(row)
+        report = check(row.original, row.rewrite, original_lang=o_lang, rewrite_lang=r_lang, **extra)
+        findings = res.raw = list(report.findings)
+        res.any_finding = bool(findings)
+        res.flagged = any(severity(f) in FLAG_SEVERITIES for f in findings)
+        res.categories = sorted({str(f.category) for f in findings})
+        expected = set(EXPECTED.get(row.kind, set()))
+        if row.lang != "en-ru" and edit_inside_quotes(row.original, row.rewrite):
+            expected.add("quote_altered")
+        res.expected_hit = bool(expected & set(res.categories))
+        res.findings = [_describe(f) for f in findings]
 
-
-def add_baseline(results: list[Result], encoder_name: str) -> float | None:
-    """Fill ``cosine`` for every pair; return the encoder's equivalent threshold."""
-    try:
-        from fidelity.encoders import load_encoder
-
-        encoder = load_encoder(encoder_name)
-        texts = sorted({t for r in results for t in (r.row.original, r.row.rewrite)})
-        vectors = encoder.encode(texts)
-        index = {t: v for t, v in zip(texts, vectors)}
-        for r in results:
-            r.cosine = float(index[r.row.original] @ index[r.row.rewrite])
-        return float(encoder.thresholds.equivalent)
-    except Exception as exc:
-        print(f"baseline unavailable: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return None
+    return check_each(rows, Result, fill, every=50, label="pairs")
 
 
 def _share(values: list[bool]) -> str:
@@ -336,11 +297,10 @@ def show_misses(results: list[Result]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="perturbations TSV")
+    parser = EvalParser(__doc__.split("\n\n")[0], data=DEFAULT_DATA, what="the perturbations TSV",
+                        encoder="auto", encoder_help="encoder passed to fidelity.check")
     parser.add_argument("--lang", choices=["all", *GROUPS], default="all")
     parser.add_argument("--kind", action="append", help="only this kind (repeatable)")
-    parser.add_argument("--encoder", default="auto", help="encoder passed to fidelity.check (default: auto)")
     parser.add_argument("--baseline-encoder", default="use", help="encoder for the cosine baseline (default: use)")
     parser.add_argument("--show-misses", action="store_true", help="print missed pairs and false alarms")
     args = parser.parse_args(argv)
@@ -359,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results, check_seconds = run_check(rows, args.encoder)
     started = time.perf_counter()
-    threshold = add_baseline(results, args.baseline_encoder)
+    threshold = add_baseline(results, args.baseline_encoder, lambda r: (r.row.original, r.row.rewrite))
     baseline_seconds = time.perf_counter() - started
 
     errors = [r for r in results if r.error is not None]

@@ -34,17 +34,13 @@ would all be ``unrelated``). Deterministic: no sampling at random.
 
 from __future__ import annotations
 
-import argparse
-import sys
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import SHARED_EVAL, EvalParser, add_baseline, check_each, check_options, severity
 
-DEFAULT_DATA = (ROOT / ".." / "shared" / "eval" / "refresd").resolve()
+DEFAULT_DATA = SHARED_EVAL / "refresd"
 FLAG_SEVERITIES = {"major", "critical"}
 GOLD_MIN_TAG = 2
 
@@ -138,66 +134,30 @@ def _overlapping(offsets: list[tuple[int, int]], start: int, end: int) -> set[in
     return {i for i, (s, e) in enumerate(offsets) if s < end and start < e}
 
 
-def _severity(finding) -> str:
-    sev = getattr(finding, "severity", "")
-    return str(getattr(sev, "value", sev)).lower()
-
-
 def run(pairs: list[Pair], encoder: str) -> tuple[list[Outcome], float]:
-    try:
-        import fidelity
+    extra = check_options(encoder)
 
-        check, import_error = fidelity.check, None
-    except Exception as exc:  # the pipeline may be mid-change: report, don't crash
-        check, import_error = None, f"import fidelity.check failed: {type(exc).__name__}: {exc}"
-    extra = {} if encoder == "auto" else {"encoder": encoder}
-    outcomes: list[Outcome] = []
-    started = time.perf_counter()
-    for n, pair in enumerate(pairs, 1):
-        out = Outcome(pair)
-        if check is None:
-            out.error = import_error
-        else:
-            try:
-                report = check(pair.en, pair.fr, original_lang="en", rewrite_lang="fr", **extra)
-                en_off, fr_off = token_offsets(pair.en_tokens), token_offsets(pair.fr_tokens)
-                for f in report.findings:
-                    major = _severity(f) in FLAG_SEVERITIES
-                    out.any_finding = True
-                    out.major = out.major or major
-                    whole = f.original is not None and f.rewrite is not None and (
-                        f.original.end - f.original.start, f.rewrite.end - f.rewrite.start) == (len(pair.en), len(pair.fr))
-                    for span, offsets, side in ((f.original, en_off, "en"), (f.rewrite, fr_off, "fr")):
-                        if span is None:
-                            continue
-                        hit = _overlapping(offsets, span.start, span.end)
-                        getattr(out, f"{side}_any").update(hit)
-                        if major:
-                            getattr(out, f"{side}_major").update(hit)
-                            if not whole:
-                                getattr(out, f"{side}_spans").update(hit)
-            except Exception as exc:
-                out.error = f"{type(exc).__name__}: {exc}"
-        outcomes.append(out)
-        if n % 100 == 0 or n == len(pairs):
-            elapsed = time.perf_counter() - started
-            print(f"  {n}/{len(pairs)} pairs, {elapsed:.1f} s ({n / elapsed:.2f} pairs/s)", file=sys.stderr)
-    return outcomes, time.perf_counter() - started
+    def fill(out: Outcome, check) -> None:
+        pair = out.pair
+        report = check(pair.en, pair.fr, original_lang="en", rewrite_lang="fr", **extra)
+        en_off, fr_off = token_offsets(pair.en_tokens), token_offsets(pair.fr_tokens)
+        for f in report.findings:
+            major = severity(f) in FLAG_SEVERITIES
+            out.any_finding = True
+            out.major = out.major or major
+            whole = f.original is not None and f.rewrite is not None and (
+                f.original.end - f.original.start, f.rewrite.end - f.rewrite.start) == (len(pair.en), len(pair.fr))
+            for span, offsets, side in ((f.original, en_off, "en"), (f.rewrite, fr_off, "fr")):
+                if span is None:
+                    continue
+                hit = _overlapping(offsets, span.start, span.end)
+                getattr(out, f"{side}_any").update(hit)
+                if major:
+                    getattr(out, f"{side}_major").update(hit)
+                    if not whole:
+                        getattr(out, f"{side}_spans").update(hit)
 
-
-def add_baseline(outcomes: list[Outcome], encoder_name: str) -> float | None:
-    try:
-        from fidelity.encoders import load_encoder
-
-        encoder = load_encoder(encoder_name)
-        en = encoder.encode([o.pair.en for o in outcomes])
-        fr = encoder.encode([o.pair.fr for o in outcomes])
-        for o, a, b in zip(outcomes, en, fr):
-            o.cosine = float(a @ b)
-        return float(encoder.thresholds.equivalent)
-    except Exception as exc:
-        print(f"baseline unavailable: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return None
+    return check_each(pairs, Outcome, fill, every=100, label="pairs")
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -237,10 +197,9 @@ def token_counts(outcomes: list[Outcome], side: str, variant: str) -> tuple[int,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"REFreSD directory (default {DEFAULT_DATA})")
-    parser.add_argument("--limit", type=int, default=None, help="check N pairs spread evenly over the file")
-    parser.add_argument("--encoder", default="auto", help="encoder passed to fidelity.check (default: auto)")
+    parser = EvalParser(__doc__.split("\n\n")[0], data=DEFAULT_DATA, what="the REFreSD folder",
+                        limit="check N pairs spread evenly over the file",
+                        encoder="auto", encoder_help="encoder passed to fidelity.check")
     parser.add_argument("--baseline-encoder", default="use", help="encoder for the cosine baseline (default: use)")
     args = parser.parse_args(argv)
 
@@ -252,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         f"equivalent {labels['no_meaning_difference']}"
     )
     outcomes, seconds = run(pairs, args.encoder)
-    threshold = add_baseline(outcomes, args.baseline_encoder)
+    threshold = add_baseline(outcomes, args.baseline_encoder, lambda o: (o.pair.en, o.pair.fr))
     ok = [o for o in outcomes if o.error is None]
     errors = [o for o in outcomes if o.error is not None]
 

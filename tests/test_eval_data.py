@@ -1,4 +1,4 @@
-"""Sanity checks on the minimal-pair evaluation set, scripts/data/perturbations.tsv."""
+"""Sanity checks on the minimal-pair evaluation set, fidelity/data/perturbations.tsv."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parent.parent / "scripts" / "data" / "perturbations.tsv"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "fidelity" / "data" / "perturbations.tsv"
 COLUMNS = ["id", "lang", "kind", "is_control", "original", "rewrite"]
 KINDS = [
     "negation", "antonym", "number", "date", "entity", "drop_phrase", "add_phrase",
@@ -121,7 +122,7 @@ def test_controls_keep_quotations_verbatim(pairs):
 
 
 def test_every_russian_original_has_its_english(rows):
-    english = Path(DATA.parent / "ru_originals_en.tsv")
+    english = ROOT / "scripts" / "data" / "ru_originals_en.tsv"
     with english.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         assert next(reader) == ["ru", "en"]

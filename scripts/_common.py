@@ -1,0 +1,146 @@
+"""What the evaluation and benchmark scripts share: their common options and their run loop.
+
+The scripts import ``fidelity`` as an installed package (``make install``) and this module as
+``_common`` (the folder of the script being run is on ``sys.path``; pytest adds ``scripts/``
+through ``pythonpath`` in pyproject.toml).
+
+- :class:`EvalParser`: an ``argparse`` parser with the options the scripts have in common,
+  ``--data`` (checked after parsing: a missing file or folder is one line on stderr saying where
+  it is expected, exit 2, not a traceback), ``--encoder`` and ``--limit``;
+- :func:`check_each`: ``fidelity.check`` over many items, timed, with progress on stderr and every
+  exception (an import error included) recorded on the item's outcome instead of ending the run;
+- :func:`timed_loop`: the timed loop with progress alone;
+- :func:`add_baseline`: the plain sentence-cosine baseline beside fidelity's findings;
+- :func:`severity`, :func:`check_options`: small helpers the evaluations all need.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout
+SEEDS = ROOT / "seeds"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"  # the external evaluation sets, beside the checkout
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the checkout when it is inside it, else as given."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+class EvalParser(argparse.ArgumentParser):
+    """The scripts' argument parser: their own options plus the common ones asked for.
+
+    ``data``: the default of ``--data`` (a file or folder), ``what`` names it in the error line.
+    ``encoder``: the default of ``--encoder`` (None: no such option); ``encoders``: its choices.
+    ``limit``: add ``--limit N``, with this help text.
+    """
+
+    def __init__(self, doc: str, *, data: Path | None = None, what: str = "data",
+                 encoder: str | None = None, encoders: Sequence[str] | None = None,
+                 encoder_help: str = "sentence encoder", limit: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("description", doc)
+        super().__init__(**kwargs)
+        self._data_default, self._data_what = data, what
+        if data is not None:
+            self.add_argument("--data", type=Path, default=data,
+                              help=f"{what} (default: {shown(data)})")
+        if encoder is not None:
+            self.add_argument("--encoder", default=encoder, choices=encoders,
+                              help=f"{encoder_help} (default: {encoder})")
+        if limit is not None:
+            self.add_argument("--limit", type=int, default=None, metavar="N", help=limit)
+
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> argparse.Namespace:
+        parsed = super().parse_args(args, namespace)
+        data = getattr(parsed, "data", None)
+        if self._data_default is not None and data is not None and not data.exists():
+            where = ("its default place" if data == self._data_default
+                     else f"the default place is {shown(self._data_default)}")
+            self.exit(2, f"{self.prog}: {self._data_what} not found at {data} ({where}; "
+                         f"give its location with --data)\n")
+        return parsed
+
+
+def timed_loop(items: Sequence[T], step: Callable[[T], R], *, every: int = 100,
+               label: str = "items") -> tuple[list[R], float]:
+    """``step(item)`` for each item in order; progress on stderr every ``every`` items and at the end.
+
+    Returns the results and the seconds the loop took."""
+    results: list[R] = []
+    started = time.perf_counter()
+    for n, item in enumerate(items, 1):
+        results.append(step(item))
+        if n % every == 0 or n == len(items):
+            elapsed = time.perf_counter() - started
+            rate = n / elapsed if elapsed else 0.0
+            print(f"  {n}/{len(items)} {label}, {elapsed:.1f} s ({rate:.2f} {label}/s)", file=sys.stderr)
+    return results, time.perf_counter() - started
+
+
+def check_each(items: Sequence[T], outcome: Callable[[T], R], fill: Callable[[R, Callable], None], *,
+               every: int = 100, label: str = "pairs") -> tuple[list[R], float]:
+    """For each item: ``out = outcome(item)``, then ``fill(out, fidelity.check)``; timed.
+
+    An exception in ``fill`` (or fidelity failing to import at all: the pipeline may be mid-change)
+    is recorded as ``out.error`` ("Type: message") and the loop goes on."""
+    try:
+        import fidelity
+
+        check, import_error = fidelity.check, None
+    except Exception as exc:  # report, don't crash
+        check, import_error = None, f"import fidelity.check failed: {type(exc).__name__}: {exc}"
+
+    def step(item: T) -> R:
+        out = outcome(item)
+        if check is None:
+            out.error = import_error
+            return out
+        try:
+            fill(out, check)
+        except Exception as exc:
+            out.error = f"{type(exc).__name__}: {exc}"
+        return out
+
+    return timed_loop(items, step, every=every, label=label)
+
+
+def check_options(encoder: str) -> dict[str, str]:
+    """Keyword options for ``fidelity.check``: ``encoder`` only when one is asked for, so the call
+    matches check's documented signature."""
+    return {} if encoder == "auto" else {"encoder": encoder}
+
+
+def severity(finding) -> str:
+    """A finding's severity as a lower-case string."""
+    sev = getattr(finding, "severity", "")
+    return str(getattr(sev, "value", sev)).lower()
+
+
+def add_baseline(outcomes: Sequence[Any], encoder_name: str, texts: Callable[[Any], tuple[str, str]]) -> float | None:
+    """Set ``cosine`` on each outcome: the cosine of its two texts (``texts(outcome)``) under the
+    encoder; return the encoder's ``equivalent`` threshold, or None (with one line on stderr) when
+    the encoder is unavailable."""
+    try:
+        from fidelity.encoders import load_encoder
+
+        encoder = load_encoder(encoder_name)
+        pairs = [texts(o) for o in outcomes]
+        unique = sorted({t for pair in pairs for t in pair})
+        index = dict(zip(unique, encoder.encode(unique)))
+        for o, (a, b) in zip(outcomes, pairs):
+            o.cosine = float(index[a] @ index[b])
+        return float(encoder.thresholds.equivalent)
+    except Exception as exc:
+        print(f"baseline unavailable: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return None
