@@ -51,7 +51,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATA = (ROOT / ".." / "shared" / "eval" / "wmt21-ced").resolve()
 PAIRS = ("de", "ja", "zh", "cs")

@@ -51,8 +51,6 @@ from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
 DEFAULT_WMT = (ROOT / ".." / "shared" / "eval" / "wmt21-ruen").resolve()
 DEFAULT_REFRESD = (ROOT / ".." / "shared" / "eval" / "refresd").resolve()
