@@ -6,6 +6,10 @@ aligned bead (and the nearest original sentences) are preferred, so a quotation 
 words that was translated ("hard and heavy") still finds its source (“more and more
 severe, and also complex”).
 
+An original quotation is a source only when it is the same utterance: the same attributed
+speaker (:mod:`fidelity.quotations.speakers`) or words that match closely; another
+speaker's quotation on the same topic is none.
+
 * verbatim → no finding;
 * altered → ``quote_altered``; severity from the diff (negation or number changed, or
   content words substituted/dropped with the meaning moved: critical; wording changed
@@ -25,6 +29,7 @@ from ..quotations import (
     match_quotation,
     sentence_context,
 )
+from ..quotations.speakers import document_speakers
 from ..types import Finding, Severity, Span
 from .base import AlignedPair
 from .registry import Configured, register
@@ -50,7 +55,9 @@ class QuoteDetector(Configured):
         cross = languages_differ(original.language, rewrite.language)
         out: list[tuple[QuoteMatch, int | None]] = []
         quotes = document_quotations(rewrite)
-        for q in quotes:
+        speakers = document_speakers(rewrite, quotes)
+        original_speakers = document_speakers(original, original_quotes) if speakers is not None else None
+        for k, q in enumerate(quotes):
             touched = [i for i, s in enumerate(rewrite.sentences) if q.start < s.end and s.start < q.end]
             bead_index = next((bead_of[i] for i in touched if i in bead_of), None)
             context_idx = [j for i in touched for j in context_of[i]]
@@ -58,7 +65,8 @@ class QuoteDetector(Configured):
             pivot = back_translated_quote(q, rewrite, quotes) if cross is not False else None
             m = match_quotation(q, original_quotes, original.text, encoder, rewrite_text=rewrite.text,
                                 context=context, sentences=sentence_spans, cross_lingual=cross, pivot=pivot,
-                                settings=self.config)
+                                settings=self.config, speaker=speakers[k] if speakers is not None else None,
+                                original_speakers=original_speakers)
             out.append((m, bead_index))
         return out
 

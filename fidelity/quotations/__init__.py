@@ -4,8 +4,11 @@ One job per module, all pure functions over plain data:
 
 * :mod:`.marks` — the quotation-mark scanner (also used by sentence segmentation and the
   detectors' quick look for quoted words);
-* :mod:`.extract` — :class:`Quotation` and :func:`extract_quotations`;
+* :mod:`.extract` — :class:`Quotation` and :func:`extract_quotations` (markup such as a
+  shortcode's ``align="alignnone"`` is no quotation);
 * :mod:`.diff` — the word diff of a quotation against its source, and its severity;
+* :mod:`.speakers` — who each quotation's sentence says said it, and whether two speakers
+  are one (an altered quotation is the same speaker's, or a close match of the words);
 * :mod:`.match` — :func:`match_quotation` (verbatim, altered or not found) and
   :mod:`.result`'s :class:`QuoteMatch`;
 * :mod:`.trace` — :func:`trace_quotes`, which drives ``fidelity quotes`` (rendered by

@@ -23,6 +23,11 @@ from .marks import FAMILY, QUOTATION_STYLE, MarkPair, OpenMark, is_word_char, sc
 __all__ = ["Quotation", "extract_quotations", "document_quotations", "paragraphs", "trim"]
 
 _SENTENCE_END = frozenset(".!?…:;")
+# An attribute value of markup left in page text: ``[caption id="attachment_1" align="alignnone"]``,
+# ``<img src="…">``: the value follows ``=``.
+_ATTRIBUTE = re.compile(r"=\s*$")
+# An identifier, not words: one token with an underscore, or letters run into a long number.
+_IDENTIFIER = re.compile(r"^\S*(?:_|[A-Za-z][-_]?\d{3,})\S*$")
 _TRAILING_TRIM = ",;:"
 
 
@@ -117,8 +122,20 @@ def _quotation(text: str, pair: MarkPair, region_end: int) -> Quotation | None:
     if not trimmed or not any(is_word_char(c) for s, e in trimmed for c in text[s:e]):
         return None
     q_start, q_end = trimmed[0][0], trimmed[-1][1]
+    if is_markup(text, entry.at, q_start, q_end):
+        return None
     return Quotation(q_start, q_end, text[q_start:q_end], entry.mark, pair.close_mark, tuple(trimmed),
                      entry.region_start, region_end, entry.depth)
+
+
+def is_markup(text: str, open_at: int, start: int, end: int) -> bool:
+    """Whether the quoted ``text[start:end]`` (opened at ``open_at``) is markup, not a quotation:
+    an attribute value (``align="alignnone"``, inside a ``[caption …]`` shortcode or an HTML tag),
+    or words without a letter or an identifier such as ``attachment_12095152``."""
+    quoted = text[start:end]
+    if not any(c.isalpha() for c in quoted) or _IDENTIFIER.match(quoted):
+        return True
+    return bool(_ATTRIBUTE.search(text[max(0, open_at - 8):open_at]))
 
 
 def _continued(text: str, stack: list[OpenMark], para_end: int, nxt_para: tuple[int, int] | None,

@@ -6,6 +6,10 @@ normalisation (case, quote and apostrophe styles, English contractions, hyphens,
 ellipses, editorial insertions in brackets such as “(have been)” or “[becomes]”; a
 contiguous part of an original quotation is verbatim too, and so is an elision marked
 with an ellipsis), ``altered`` (with a word-level diff, :mod:`.diff`) or ``not_found``.
+Given the speakers (:mod:`.speakers`), an original quotation is the source of an altered
+one only when it is the same utterance: the same speaker, or words that match closely
+(encoder ``equivalent``, or ``lexical_min`` of the content words); another speaker's
+quotation on the same topic is no source.
 
 The steps: :func:`_query` reads the quotation's words; :func:`_match_quotations` ranks
 the original's quotations; :func:`_match_text` looks for the words unquoted in an
@@ -26,6 +30,7 @@ from .diff import WordDiff, content_words, diff_words, severity_of
 from .extract import Quotation, paragraphs, trim
 from .result import QuoteMatch
 from .settings import DEFAULT_SETTINGS, QuoteSettings
+from .speakers import Speaker, same_speaker
 
 __all__ = ["match_quotation"]
 
@@ -54,6 +59,8 @@ class _Query:
     encoder: Encoder | None
     context: Sequence[tuple[int, int]]
     settings: QuoteSettings
+    speaker: Speaker | None = None  # who the quotation's sentence says said it
+    speakers: Sequence[Speaker | None] | None = None  # each original quotation's; None: speakers not read
 
     @property
     def thresholds(self) -> Thresholds | None:
@@ -95,6 +102,8 @@ def match_quotation(
     cross_lingual: bool | None = None,
     pivot: str | None = None,
     settings: QuoteSettings = DEFAULT_SETTINGS,
+    speaker: Speaker | None = None,
+    original_speakers: Sequence[Speaker | None] | None = None,
 ) -> QuoteMatch:
     """Trace quotation ``q`` to the original.
 
@@ -106,9 +115,13 @@ def match_quotation(
     different languages (default: decided by the writing systems of the quotation and the
     original).  ``pivot`` is the quotation rendered in the original's language (taken
     from a back-translation): when given, words are compared through it.  With
-    ``encoder=None`` the matcher is purely lexical.
+    ``encoder=None`` the matcher is purely lexical.  ``speaker`` and ``original_speakers``
+    (one per original quotation, :func:`.speakers.attribute`) restrict altered matches to
+    the same speaker or a close match; without ``original_speakers`` speakers are not
+    compared.
     """
     query = _query(q, original_text, encoder, rewrite_text, context, cross_lingual, pivot, settings)
+    query.speaker, query.speakers = speaker, original_speakers
     if not query.core:
         return query.base
     found = _match_quotations(query, original_quotes)
@@ -159,6 +172,8 @@ def _match_quotations(query: _Query, original_quotes: Sequence[Quotation]) -> Qu
         ):
             return _verbatim(query, cand, a_tokens, diff, sim)
         ok, score = _judge_quotation(query, cand, sim, lex, diff)
+        if ok and query.speakers is not None and same_speaker(query.speaker, query.speakers[n]) is not True:
+            ok = _close(query, sim, lex, diff)  # another (or an unknown) speaker: only a close match
         if ok:
             scored.append((score, n, a_tokens, diff))
     if not scored:
@@ -190,6 +205,14 @@ def _judge_quotation(query: _Query, cand: _Candidate, sim: float | None, lex: fl
             or lexical_ok
         )
     return ok, sim + settings.lexical_weight * lex + bonus
+
+
+def _close(query: _Query, sim: float | None, lex: float, diff: WordDiff | None) -> bool:
+    """Words so close that the quotation is the same utterance, whoever is named as saying it."""
+    thresholds = query.thresholds
+    if sim is not None and thresholds is not None and sim >= thresholds.equivalent:
+        return True
+    return not query.cross_lingual and lex >= query.settings.lexical_min and diff is not None and diff.matched >= 2
 
 
 def _match_text(query: _Query, spans: Sequence[tuple[int, int]]) -> QuoteMatch:

@@ -19,6 +19,7 @@ from .extract import Quotation, document_quotations, extract_quotations
 from .match import match_quotation
 from .result import QuoteMatch
 from .settings import DEFAULT_SETTINGS, QuoteSettings
+from .speakers import document_speakers
 
 __all__ = ["QuoteTrace", "trace_quotes", "nearest_context", "sentence_context", "back_translated_quote"]
 
@@ -99,13 +100,16 @@ def trace_quotes(
 ) -> list[QuoteTrace]:
     """Every quotation in ``others`` traced to its source in ``original`` (verbatim, altered or not found)."""
     original_quotes = document_quotations(original)
+    original_speakers = document_speakers(original, original_quotes)
     sentence_spans = [(s.start, s.end) for s in original.sentences] or None
     traces: list[QuoteTrace] = []
     for doc in others:
         context_of = sentence_context(original, doc, encoder, beads=None, settings=settings)
         cross = languages_differ(original.language, doc.language)
         quotes = document_quotations(doc)
-        for q in quotes:
+        speakers = document_speakers(doc, quotes)
+        compared = original_speakers if speakers is not None else None
+        for k, q in enumerate(quotes):
             context = [
                 (original.sentences[j].start, original.sentences[j].end)
                 for i, s in enumerate(doc.sentences) if q.start < s.end and s.start < q.end
@@ -113,7 +117,8 @@ def trace_quotes(
             ]
             pivot = back_translated_quote(q, doc, quotes) if cross is not False else None
             m = match_quotation(q, original_quotes, original.text, encoder, rewrite_text=doc.text, context=context,
-                                sentences=sentence_spans, cross_lingual=cross, pivot=pivot, settings=settings)
+                                sentences=sentence_spans, cross_lingual=cross, pivot=pivot, settings=settings,
+                                speaker=speakers[k] if speakers is not None else None, original_speakers=compared)
             traces.append(QuoteTrace(doc.path, m))
     return traces
 
