@@ -33,6 +33,7 @@ Usage::
 
     python scripts/eval_ced.py [--data DIR] [--pairs de,ja,zh,cs] [--limit N] [--encoder auto]
                                [--json FILE] [--examples N] [--no-detok]
+                               [--detectors NAME,...]
 
 ``--data`` defaults to ``../shared/eval/wmt21-ced`` next to the repository root. ``--limit N``
 takes N items per pair spread evenly over each file (deterministic, no random sampling).
@@ -202,10 +203,12 @@ def kind(finding) -> str:
     return f"{finding.category} / {lead[:40]}"
 
 
-def run(items: list[Item], encoder: str, detok: bool) -> list[Outcome]:
+def run(items: list[Item], encoder: str, detok: bool, detectors: tuple[str, ...] | None = None) -> list[Outcome]:
     import fidelity
 
     extra = {} if encoder == "auto" else {"encoder": encoder}
+    if detectors:
+        extra["config"] = fidelity.CheckConfig(detectors=detectors)
     outcomes = []
     started = time.perf_counter()
     for n, item in enumerate(items, 1):
@@ -348,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoder", default="auto", help="encoder passed to fidelity.check (default: auto)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures and every item's findings to FILE")
     parser.add_argument("--examples", type=int, default=0, help="print N critical findings on NOT items")
+    parser.add_argument("--detectors", default=None,
+                        help="run only these detectors (comma-separated, e.g. 'tone'): the figures are theirs alone")
     parser.add_argument("--no-detok", dest="detok", action="store_false", help="check mt as distributed (tokenised)")
     args = parser.parse_args(argv)
 
@@ -369,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         items = spread(read_items(path, pair), args.limit)
         print(f"en-{pair}: {len(items)} items from {path}", file=sys.stderr, flush=True)
-        outcomes = run(items, args.encoder, args.detok)
+        detectors = tuple(d.strip() for d in args.detectors.split(",") if d.strip()) if args.detectors else None
+        outcomes = run(items, args.encoder, args.detok, detectors)
         baseline = add_cosines([o for o in outcomes if o.error is None], args.encoder)
         summaries.append(pair_summary(pair, outcomes, baseline))
         everything.extend(outcomes)
@@ -377,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"WMT21 QE task 3 dev, {args.data}: {len(everything)} items; mt "
           f"{'detokenised (see the docstring)' if args.detok else 'as distributed (tokenised)'}; "
-          f"encoder {args.encoder}" + (f"; --limit {args.limit} per pair" if args.limit else ""))
+          f"encoder {args.encoder}" + (f"; --limit {args.limit} per pair" if args.limit else "")
+          + (f"; detectors {args.detectors}" if args.detectors else ""))
     print_summaries(summaries)
     if args.examples:
         print_examples(everything, args.examples)

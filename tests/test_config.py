@@ -94,7 +94,7 @@ def test_registry_traits_replace_name_checks():
     assert REGISTRY["sentence"].traits.level is Level.VERDICT
     assert REGISTRY["nli"].traits.level is Level.SENTENCE and REGISTRY["nli"].traits.needs == "nli"
     cue_detectors = {n for n, r in REGISTRY.items() if r.traits.cue}
-    assert cue_detectors == {"negation", "certainty", "attribution", "loaded_language"}
+    assert cue_detectors == {"negation", "certainty", "attribution", "loaded_language", "tone"}
 
 
 def test_from_mapping_converts_and_rejects():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import sentence, quotes, clauses, negation, wording, certainty, numbers, entities, attribution, loaded, nli  # noqa: F401
+from . import sentence, quotes, clauses, negation, wording, certainty, numbers, entities, attribution, loaded, tone, nli  # noqa: F401
 from .attribution import AttributionDetector
 from .base import AlignedPair, Detector, judge, sentence_span, short
 from .certainty import CertaintyShiftDetector
@@ -20,6 +20,7 @@ from .numbers import NumberDetector
 from .quotes import QuoteDetector
 from .registry import REGISTRY, Level, Resources, Scope, Traits, resolve
 from .sentence import SentenceDeviationDetector
+from .tone import ToneDetector
 from .wording import WordingDetector
 
 if TYPE_CHECKING:
@@ -36,6 +37,6 @@ def build_detectors(config: "CheckConfig", resources: Resources = Resources()) -
 __all__ = [
     "AlignedPair", "AttributionDetector", "CertaintyShiftDetector", "ClauseDetector", "Detector", "EntityDetector",
     "Level", "LoadedLanguageDetector", "NegationDetector", "NliDetector", "NumberDetector", "QuoteDetector",
-    "REGISTRY", "Resources", "Scope", "SentenceDeviationDetector", "Traits", "WordingDetector", "build_detectors",
+    "REGISTRY", "Resources", "Scope", "SentenceDeviationDetector", "ToneDetector", "Traits", "WordingDetector", "build_detectors",
     "judge", "resolve", "sentence_span", "short",
 ]
