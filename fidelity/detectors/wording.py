@@ -16,7 +16,7 @@ from ..entities import Entity, is_acronym_of
 from ..lang import base_language
 from ..tokens import Token
 from ..types import Finding, Severity
-from .base import AlignedPair, DiffOp, short, side_language, token_span
+from .base import AlignedPair, DiffOp, short, side_language, side_ranges, token_span
 from .negation import is_antonym_pair
 from .registry import Configured, Scope, Traits, register
 
@@ -51,6 +51,23 @@ class WordingConfig:
     synonym: float = (0.55 - 0.45) / (0.80 - 0.45)
     # A single-word substitution below this is a clear change of meaning, major (0.50 on USE).
     major_below: float = (0.50 - 0.45) / (0.80 - 0.45)
+    # Substitutions judged in context (fidelity/context.py; English): the two words' contextual
+    # vectors at least this close are a paraphrase ('wrote' / 'reported'): no finding; below
+    # ``major_in_context`` the meaning changed: major; between: minor. Cosines of the context
+    # model (all-MiniLM-L6-v2), not of the sentence encoder. Without the context model (other
+    # languages) the words alone are compared with the encoder (``synonym``, ``major_below``).
+    context_model: str = "all-minilm-l6-v2"
+    paraphrase_in_context: float = 0.45
+    major_in_context: float = 0.30
+    # A substituted, dropped or added phrase is major only when it makes a large share of the
+    # difference between the two sentences (deleting it, or putting the rewrite's words in its
+    # place, brings them this far towards the same): a reworded sentence spreads its difference
+    # over many small changes, a changed fact is one. Dropped or added phrases must also bring
+    # the sentences at least ``diffdel_min`` closer (a share of the related→equivalent width,
+    # 0.01 on USE).
+    substitution_explains: float = 0.5
+    phrase_explains: float = 0.3
+    diffdel_min: float = 0.01 / (0.80 - 0.45)
     major: Severity = Severity.MAJOR
     minor: Severity = Severity.MINOR
     major_confidence: float = 0.7  # a dropped or added phrase, list member or name
@@ -94,22 +111,84 @@ class WordingDetector(Configured):
                 elif dropped:
                     if len(dropped) == 1 and self._has_synonym(pair, dropped[0], loose_added, synonym):
                         continue
-                    span = token_span(pair.original.text, dropped)
-                    major = len(dropped) > 1 or _in_list(op.original, dropped, pair.original.text) \
-                        or _is_name(dropped[0], pair.original.text)
-                    findings.append(Finding(
-                        "", "omission", c.major if major else c.minor,
-                        c.major_confidence if major else c.minor_confidence, span, None,
-                        f"dropped: '{short(span.text, 60)}' is not in the rewrite", bead_index))
+                    findings.append(self._one_sided(pair, bead_index, op.original, dropped, "original"))
                 elif added:
-                    span = token_span(pair.rewrite.text, added)
-                    major = len(added) > 1 or _in_list(op.rewrite, added, pair.rewrite.text) \
-                        or _is_name(added[0], pair.rewrite.text)
-                    findings.append(Finding(
-                        "", "addition", c.major if major else c.minor,
-                        c.major_confidence if major else c.minor_confidence, None, span,
-                        f"added: '{short(span.text, 60)}' is not in the original", bead_index))
+                    findings.append(self._one_sided(pair, bead_index, op.rewrite, added, "rewrite"))
         return findings
+
+    def _one_sided(self, pair: AlignedPair, bead_index: int, op_tokens: list[Token], words: list[Token],
+                   side: str) -> Finding:
+        """Words only on one side: an omission (side 'original') or an addition ('rewrite').
+
+        Major when a name was dropped or added (not another form of a name the other side has),
+        a list lost or gained a member ("Finland and Sweden" → "Finland"), or a phrase whose
+        deletion brings the sentences closer (DiffDel): the other side does not say it otherwise.
+        """
+        c = self.config
+        doc = pair.original if side == "original" else pair.rewrite
+        other = pair.rewrite if side == "original" else pair.original
+        bead = pair.beads[bead_index]
+        span = token_span(doc.text, words)
+        if _is_name(words[0], doc.text):
+            major = not self._name_kept(pair, bead_index, words, doc, other)
+        elif _in_list(op_tokens, words, doc.text):
+            major = True
+        else:
+            gain, share = self._diffdel(pair, bead, side, span)
+            major = len(words) > 1 and gain >= self._width(pair) * c.diffdel_min and share >= c.phrase_explains
+        severity, confidence = (c.major, c.major_confidence) if major else (c.minor, c.minor_confidence)
+        if side == "original":
+            return Finding("", "omission", severity, confidence, span, None,
+                           f"dropped: '{short(span.text, 60)}' is not in the rewrite", bead_index)
+        return Finding("", "addition", severity, confidence, None, span,
+                       f"added: '{short(span.text, 60)}' is not in the original", bead_index)
+
+    @staticmethod
+    def _width(pair: AlignedPair) -> float:
+        t = pair.encoder.thresholds
+        return t.equivalent - t.related
+
+    @staticmethod
+    def _diffdel(pair: AlignedPair, bead, side: str, span) -> tuple[float, float]:
+        """How much closer the bead's two sides get when ``span`` is deleted from its side, and
+        that gain as a share of their whole difference."""
+        def side_text(doc, indices, cut=None) -> str:
+            start, end = doc.sentences[min(indices)].start, doc.sentences[max(indices)].end
+            if cut is None:
+                return doc.text[start:end]
+            return " ".join((doc.text[start:cut.start] + " " + doc.text[cut.end:end]).split())
+
+        o, r = side_text(pair.original, bead.original), side_text(pair.rewrite, bead.rewrite)
+        if side == "original":
+            o_cut, r_cut = side_text(pair.original, bead.original, span), r
+        else:
+            o_cut, r_cut = o, side_text(pair.rewrite, bead.rewrite, span)
+        vectors = pair.encoder.encode([o, r, o_cut, r_cut])
+        base = float(vectors[0] @ vectors[1])
+        gain = float(vectors[2] @ vectors[3]) - base
+        return gain, gain / max(1.0 - base, 1e-6)
+
+    @staticmethod
+    def _name_kept(pair: AlignedPair, bead_index: int, words: list[Token], doc, other) -> bool:
+        """Is a name only written differently: part of a name the other side keeps ('Saint'
+        before 'Petersburg', 'Orthodox Christians'), or another form of one of its words
+        ('Russia' / 'Russian', 'Degtyaryov' / 'Degtyarev')?"""
+        from ..entities import _skeletons_match, keys_match
+        from ..tokens import stem, tokenize
+
+        bead = pair.beads[bead_index]
+        other_ranges = side_ranges(other, bead.rewrite if doc is pair.original else bead.original)
+        other_words = [t.text for s, e in other_ranges for t in tokenize(other.text, s, e)]
+        for w in words:
+            if any(keys_match({stem(w.text)}, {stem(o)}) or _skeletons_match(w.text, o)
+                   for o in other_words if o[:1].isupper()):
+                continue
+            neighbours = [t for t in tokenize(doc.text, max(0, w.start - 30), min(len(doc.text), w.end + 30))
+                          if t.end == w.start - 1 or t.start == w.end + 1]
+            if any(n.text[:1].isupper() and n.text in other_words for n in neighbours):
+                continue
+            return False
+        return True
 
     @staticmethod
     def _is_name(pair: AlignedPair, token: Token, doc) -> bool:
@@ -143,18 +222,61 @@ class WordingDetector(Configured):
             return [Finding(
                 "", "entity_changed", self.config.major, self.config.entity_confidence, o_span, r_span,
                 f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
-        va, vb = pair.encoder.encode([o_span.text, r_span.text])
-        similarity = float(va @ vb)
-        if similarity >= synonym:
-            return []
-        if names:
-            return [Finding(
-                "", "entity_changed", self.config.major, self.config.entity_confidence, o_span, r_span,
-                f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
-        # Single words: only clear changes of meaning are major ('boost' → 'reduce', not 'draw' → 'move').
-        major = len(dropped) + len(added) > 2 or similarity < self._cut(pair, self.config.major_below)
+        c = self.config
+        bead = pair.beads[bead_index]
+        explains = self._explains(pair, bead, o_span, r_span)
+        context = self._context_similarity(pair, bead, o_span, r_span, language)
+        if context is not None:
+            # Judged in context: 'wrote' / 'reported' in the same frame is a paraphrase.
+            if context >= c.paraphrase_in_context:
+                return []
+            similarity, major = context, context < c.major_in_context and explains >= c.substitution_explains
+            shown = f"similarity in context {similarity:.2f}"
+            confidence = min(0.9, 0.5 + (c.paraphrase_in_context - similarity))
+        else:
+            va, vb = pair.encoder.encode([o_span.text, r_span.text])
+            similarity = float(va @ vb)
+            if similarity >= synonym:
+                return []
+            if names:
+                return [Finding(
+                    "", "entity_changed", c.major, c.entity_confidence, o_span, r_span,
+                    f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
+            # Single words: only clear changes of meaning are major ('boost' → 'reduce', not 'draw' → 'move').
+            major = (len(dropped) + len(added) > 2 or similarity < self._cut(pair, c.major_below)) \
+                and explains >= c.substitution_explains
+            shown = f"similarity {similarity:.2f}"
+            confidence = min(0.9, 0.5 + (synonym - similarity))
         return [Finding(
-            "", "mistranslation", self.config.major if major else self.config.minor,
-            min(0.9, 0.5 + (synonym - similarity)), o_span, r_span,
-            f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' "
-            f"(similarity {similarity:.2f})", bead_index)]
+            "", "mistranslation", c.major if major else c.minor, confidence, o_span, r_span,
+            f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' ({shown})", bead_index)]
+
+    def _context_similarity(self, pair: AlignedPair, bead, o_span, r_span, language: str) -> float | None:
+        """The two spans' similarity in their sentences, where the context model reads the language."""
+        from ..context import load_context_model
+
+        model = load_context_model(self.config.context_model)
+        if model is None or language not in model.languages:
+            return None
+        o_start, o_text = _side(pair.original, bead.original)
+        r_start, r_text = _side(pair.rewrite, bead.rewrite)
+        return model.similarity(o_text, (o_span.start - o_start, o_span.end - o_start),
+                                r_text, (r_span.start - r_start, r_span.end - r_start))
+
+    @staticmethod
+    def _explains(pair: AlignedPair, bead, o_span, r_span) -> float:
+        """Share of the difference between the bead's two sides that this one substitution makes:
+        1.0 when putting the rewrite's words into the original makes the two the same. A reworded
+        sentence spreads its difference over many small changes; a changed fact is one."""
+        o_start, o = _side(pair.original, bead.original)
+        _, r = _side(pair.rewrite, bead.rewrite)
+        swapped = o[: o_span.start - o_start] + r_span.text + o[o_span.end - o_start:]
+        vectors = pair.encoder.encode([o, r, swapped])
+        base = float(vectors[0] @ vectors[1])
+        return (float(vectors[2] @ vectors[1]) - base) / max(1.0 - base, 1e-6)
+
+
+def _side(doc, indices) -> tuple[int, str]:
+    """Where a bead side starts in the document, and its text (first to last sentence)."""
+    start, end = doc.sentences[min(indices)].start, doc.sentences[max(indices)].end
+    return start, doc.text[start:end]
