@@ -58,13 +58,12 @@ _BUT = r"(?=[^.;:!?]*\bbut\b)"
 NEGATION_EXCEPTIONS: dict[str, list[str]] = {
     "en": [r"not only" + _BUT, r"no longer only", r"no doubt", r"nothing but", r"not just" + _BUT,
            # "won't be finished until next spring": the time it happens, which German "erst",
-           # Czech "až" or Chinese "才" say without a negation word; counted on neither side.
-           r"(?:not|\w+n't|\w+n’t|never|cannot|dont|didnt|doesnt|wont|cant|isnt|wasnt)(?=[^.;:!?]*\buntil\b)"],
+           # Czech "až" or Chinese "才" say without a negation word; counted on neither side
+           # (in one clause: "did not work..., and did not begin painting until" keeps the first).
+           r"(?:not|\w+n't|\w+n’t|never|cannot|dont|didnt|doesnt|wont|cant|isnt|wasnt)(?=[^.;:!?,]*\buntil\b)"],
     "fr": [r"non seulement(?=[^.;:!?]*\bmais\b)", r"pas seulement(?=[^.;:!?]*\bmais\b)"],
     "ru": [r"не только(?=[^.;:!?]*\bно\b)", r"не раз", r"не менее", r"тем не менее", r"не смотря", r"несмотря"],
-    # "not until" / "won't ... until": the time it happens, as German "erst", Czech "až" say it
-    # without a negation word; counted on neither side.
-        # Words that hold a negation character but negate nothing: future, especially, difference,
+    # Words that hold a negation character but negate nothing: future, especially, difference,
     # respectively, others, other, not only (... but), continuously, regardless, almost, quite a few, soon.
     "zh": [r"未来", r"特别", r"区别", r"區別", r"分别", r"分別", r"别人", r"別人", r"别的", r"別的", r"不仅", r"不僅",
            r"不但", r"不断", r"不斷", r"无论", r"無論", r"不管", r"差不多", r"不少", r"不久"],
