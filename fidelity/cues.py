@@ -11,24 +11,65 @@ from functools import lru_cache
 
 from .lang import base_language
 
+# English contractions as typed without the apostrophe ("dont", "didnt"): informal text drops it.
+_EN_BARE_CONTRACTIONS = [r"dont", r"cant", r"wont", r"didnt", r"doesnt", r"isnt", r"arent", r"wasnt", r"werent",
+                         r"couldnt", r"wouldnt", r"shouldnt", r"hasnt", r"havent", r"hadnt", r"aint"]
 NEGATION: dict[str, list[str]] = {
+    # Lexical negation counts as polarity too ("disagree" is "nicht einverstanden", "unless" is
+    # "sofern ... keine", "refuse" is "не согласился"), so a translation that spells it out with
+    # "not" is no flip.
     "en": [r"not", r"\w+n't", r"\w+n’t", r"no", r"never", r"none", r"nobody", r"nothing", r"neither",
-           r"without", r"cannot", r"refused?", r"refuses", r"denied", r"denies", r"deny", r"non-\w+", r"hardly",
-           r"barely", r"scarcely"],
+           r"without", r"cannot", r"refused?", r"refuses", r"refusing", r"denied", r"denies", r"deny", r"non-\w+",
+           r"hardly", r"barely", r"scarcely", r"unless", r"disagree\w*", *_EN_BARE_CONTRACTIONS],
     "ru": [r"не", r"нет", r"ни", r"никогда", r"никто", r"ничего", r"ничто", r"без", r"отказал\w*", r"отказыва\w*",
            r"отрица\w*"],
     "de": [r"nicht", r"kein\w*", r"nie", r"niemals", r"nichts", r"ohne"],
     # "ne" alone is not counted: "ne ... que" means "only", and the explicative "ne" negates nothing.
     "fr": [r"pas", r"jamais", r"aucun\w*", r"sans", r"rien", r"personne ne", r"nullement", r"non", r"guère"],
     "es": [r"no", r"nunca", r"ningún", r"ninguna?", r"nada", r"sin"],
+    # The lists below follow Universal Dependencies' annotation of negation: the words its
+    # treebanks mark Polarity=Neg (negative particles, auxiliaries, bound prefixes) and
+    # PronType=Neg (negative pronouns and adverbs), per the treebank statistics pages at
+    # https://universaldependencies.org/treebanks/<treebank>/<treebank>-feat-Polarity.html.
+    # Ukrainian (UD_Ukrainian-IU, -ParlaMint: PART Polarity=Neg "не", "ні"; PronType=Neg ні-/жоден).
+    "uk": [r"не", r"ні", r"ніхто", r"нікого", r"нікому", r"нічого", r"ніщо", r"нічим", r"ніколи", r"ніде", r"нікуди",
+           r"жодн\w*", r"жоден", r"без"],
+    # Polish (UD_Polish-PDB: PART Polarity=Neg "nie"; PronType=Neg nikt, nic, nigdy, żaden).
+    "pl": [r"nie", r"nigdy", r"nikt", r"nikogo", r"nikomu", r"nic", r"niczego", r"niczym", r"nigdzie", r"żaden",
+           r"żadn\w*", r"bez"],
+    # Czech (UD_Czech-PDT/-PUD/-CLTT: Polarity=Neg is the bound prefix ne- on verbs, adjectives,
+    # adverbs and nouns, "neotevře", "nezávislé"; PronType=Neg nic, nikdo, nikdy, žádný, ani).
+    # Not "nej-" (the superlative prefix), "nebo"/"neboť" (or, for), "než" (than) and "nejen"
+    # (not only, as "not only" in English).
+    "cs": [r"ne", r"ne(?!j|bo(?:ť|t)?(?![\w-])|ž(?![\w-]))\w{2,}", r"nic", r"ničeho", r"ničem", r"ničím", r"nikdo",
+           r"nikoho", r"nikomu", r"nikým", r"nikdy", r"nikde", r"nikam", r"žádn\w*", r"ani", r"bez"],
+    # Chinese (UD_Chinese-GSD/-GSDSimp: ADV Polarity=Neg 不, 未, 没/沒, 别/別, 无/無; VERB/AUX 没有,
+    # 不是, 不能, 未能...: each holds one of the five). Unsegmented script: matched inside words.
+    "zh": [r"不", r"未", r"没", r"沒", r"别", r"別", r"无", r"無"],
+    # Japanese (UD Japanese: AUX Polarity=Neg ない/ぬ/ん and their forms なかっ(た), ません, ず;
+    # spaCy's ja_core_news models, trained on UD_Japanese-GSD, tag them AUX|Polarity=Neg).
+    "ja": [r"(?<![少危])ない", r"なかっ", r"ません", r"ずに", r"ず[、。]", r"なし", r"無し"],
 }
+# Scripts written without spaces between words: their cues are matched inside words.
+UNSEGMENTED: frozenset[str] = frozenset({"zh", "ja"})
 # Phrases that contain a negation word but do not negate the claim.
 # "not only" negates nothing in "not only X but also Y", but does in "is not only confined to X".
 _BUT = r"(?=[^.;:!?]*\bbut\b)"
 NEGATION_EXCEPTIONS: dict[str, list[str]] = {
-    "en": [r"not only" + _BUT, r"no longer only", r"no doubt", r"nothing but", r"not just" + _BUT],
+    "en": [r"not only" + _BUT, r"no longer only", r"no doubt", r"nothing but", r"not just" + _BUT,
+           # "won't be finished until next spring": the time it happens, which German "erst",
+           # Czech "až" or Chinese "才" say without a negation word; counted on neither side
+           # (in one clause: "did not work..., and did not begin painting until" keeps the first).
+           r"(?:not|\w+n't|\w+n’t|never|cannot|dont|didnt|doesnt|wont|cant|isnt|wasnt)(?=[^.;:!?,]*\buntil\b)"],
     "fr": [r"non seulement(?=[^.;:!?]*\bmais\b)", r"pas seulement(?=[^.;:!?]*\bmais\b)"],
     "ru": [r"не только(?=[^.;:!?]*\bно\b)", r"не раз", r"не менее", r"тем не менее", r"не смотря", r"несмотря"],
+    # Words that hold a negation character but negate nothing: future, especially, difference,
+    # respectively, others, other, not only (... but), continuously, regardless, almost, quite a few, soon.
+    "zh": [r"未来", r"特别", r"区别", r"區別", r"分别", r"分別", r"别人", r"別人", r"别的", r"別的", r"不仅", r"不僅",
+           r"不但", r"不断", r"不斷", r"无论", r"無論", r"不管", r"差不多", r"不少", r"不久"],
+    "cs": [r"nejen"],
+    "pl": [r"nie tylko(?=[^.;:!?]*\bale\b)"],
+    "uk": [r"не тільки(?=[^.;:!?]*\bа?\s*й\b|[^.;:!?]*\bале\b)", r"не лише(?=[^.;:!?]*\bа?\s*й\b|[^.;:!?]*\bале\b)"],
 }
 # Antonym pairs: a change from one to the other flips the claim.
 ANTONYMS: dict[str, list[tuple[str, str]]] = {
@@ -119,18 +160,39 @@ LOADED: dict[str, list[str]] = {
 
 
 @lru_cache(maxsize=None)
-def compile_cues(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex matching any cue as a whole word (or phrase), case-insensitive."""
+def compile_cues(patterns: tuple[str, ...], bounded: bool = True) -> re.Pattern[str]:
+    """One regex matching any cue as a whole word (or phrase), case-insensitive; ``bounded=False``
+    for scripts without spaces (Chinese, Japanese), where a cue is matched inside words."""
     alternatives = "|".join(sorted(patterns, key=len, reverse=True))
+    if not bounded:
+        return re.compile(f"(?:{alternatives})", re.IGNORECASE | re.UNICODE)
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE | re.UNICODE)
 
 
-def find_cues(lexicon: dict[str, list[str]], language: str, text: str, start: int = 0, end: int | None = None
+def bounded(language: str) -> bool:
+    """Are words in ``language`` separated by spaces (so cues match at word boundaries)?"""
+    return base_language(language) not in UNSEGMENTED
+
+
+def find_cues(lexicon: dict, language: str, text: str, start: int = 0, end: int | None = None
               ) -> list[re.Match[str]]:
     patterns = lexicon.get(base_language(language))
     if not patterns:
         return []
-    return list(compile_cues(tuple(patterns)).finditer(text, start, len(text) if end is None else end))
+    return list(compile_cues(tuple(patterns), bounded(language)).finditer(text, start, len(text) if end is None else end))
+
+
+# Each cue detector's lexicon: a detector has nothing to say about a language its lexicon lacks
+# (no list is "unknown", never "no cue"), so its findings are kept only where both sides are covered.
+CUE_LEXICONS: dict[str, dict] = {"negation": NEGATION, "certainty": HEDGES, "attribution": ATTRIBUTION,
+                                 "loaded_language": LOADED}
+
+
+def cue_covered(detector: str, language: str) -> bool:
+    """Does ``detector`` (a registered cue detector's name) have a list for ``language``? A cue
+    detector not listed in ``CUE_LEXICONS`` manages its own coverage and counts as covered."""
+    lexicon = CUE_LEXICONS.get(detector)
+    return lexicon is None or bool(lexicon.get(base_language(language)))
 
 # Function words: a span made only of these carries no content of its own.
 STOPWORDS: dict[str, frozenset[str]] = {

