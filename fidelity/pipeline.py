@@ -129,7 +129,7 @@ def _cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], p
         return replace(f, severity=Severity.MINOR, confidence=round(f.confidence / 2, 2),
                        message=f"{f.message} (check: a cue across languages; the sentences are otherwise equivalent)")
 
-    return [(d, [hint(f) for f in findings] if d.traits.cue and not getattr(d, "grades_cross_lingual", False)
+    return [(d, [hint(f) for f in findings] if d.traits.cue and not d.traits.grades_cross_lingual
              else findings) for d, findings in found]
 
 

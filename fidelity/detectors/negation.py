@@ -81,14 +81,11 @@ class NegationConfig:
     equivalent_cross_lingual_severity: Severity = Severity.MAJOR
 
 
-@register("negation", config=NegationConfig, traits=Traits(cue=True))
+@register("negation", config=NegationConfig, traits=Traits(cue=True, grades_cross_lingual=True))
 class NegationDetector(Configured):
     """Polarity flipped: a negation added or dropped, or a word replaced by its antonym."""
 
     config: NegationConfig
-    # Grades its own findings across languages (see ``equivalent_cross_lingual_severity``), so the
-    # pipeline does not turn them into hints on equivalent beads as it does other cue findings.
-    grades_cross_lingual = True
 
     def _same_language(self, pair: AlignedPair, bead_index: int, language: str) -> list[Finding]:
         """Minimal edits show in the word diff: a negation or an antonym inside a changed stretch."""

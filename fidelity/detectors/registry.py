@@ -37,10 +37,14 @@ class Traits:
     # cover languages unevenly, so across languages its finding on an equivalent bead is a hint.
     cue: bool = False
     scope: Scope = Scope.CROSS_LINGUAL
+    # A cue detector that grades its own findings across languages (negation: major on an
+    # equivalent bead, critical below it), so the pipeline does not turn them into hints.
+    grades_cross_lingual: bool = False
     needs: str | None = None  # a model the detector needs besides the encoder ("nli"); runs only with it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"level": self.level.value, "cue": self.cue, "scope": self.scope.value, "needs": self.needs}
+        return {"level": self.level.value, "cue": self.cue, "scope": self.scope.value,
+                "grades_cross_lingual": self.grades_cross_lingual, "needs": self.needs}
 
 
 @dataclass(frozen=True)
