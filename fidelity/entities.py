@@ -133,7 +133,7 @@ def skeleton(word: str) -> str:
     latin = re.sub(r"[^a-z]", "", unidecode(stem(word)).lower())
     for digraph, single in _DIGRAPHS:
         latin = latin.replace(digraph, single)
-    latin = re.sub(r"ng$", "n", latin)
+    latin = re.sub(r"ng$", "n", latin).replace("c", "k")  # 'Carolina' / 'Каролины' 
     if not latin:
         return ""
     rest = re.sub(r"[aeiou]", "", latin[1:])

@@ -55,12 +55,17 @@ class EntityDetector(Configured):
                                               vocabulary, names, self.config)
                 continue
             r_side = find_entities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), vocabulary, names)
+            # The same name spelled otherwise ('Degtyaryov' / 'Degtyarev', 'Tuoi Tre' / 'Tuổi Trẻ',
+            # 'Great Britain' / 'United Kingdom') is no change.
+            matcher = pair.name_matcher(bead_index)
+            respelled = {(r.start, r.end) for r in r_side if any(matcher.same(o, r) for o in original_entities)}
             clauses = pair.clauses(bead_index)
             used: set[tuple[int, int]] = set()
             for ri, clause in enumerate(clauses.rewrite):
                 in_clause = find_entities(pair.rewrite.text, [(clause.start, clause.end)], vocabulary, names)
                 new = [e for e in in_clause if not keys_match(_keys(e), original_keys)
-                       and not any(is_acronym_of(e.text, o.text) for o in original_entities)]
+                       and not any(is_acronym_of(e.text, o.text) for o in original_entities)
+                       and (e.start, e.end) not in respelled]
                 if not new:
                     continue
                 # The counterpart clause: similar enough, or sharing another name ("Ukraine and ...").
@@ -77,7 +82,8 @@ class EntityDetector(Configured):
                 o_clause = clauses.original[oi]
                 dropped = [e for e in find_entities(pair.original.text, [(o_clause.start, o_clause.end)], vocabulary,
                                                     names)
-                           if not any(same_entity(e, r) for r in r_side) and (e.start, e.end) not in used]
+                           if not any(same_entity(e, r) or matcher.same(e, r) for r in r_side)
+                           and (e.start, e.end) not in used]
                 for o, r in zip(dropped, new):
                     used.add((o.start, o.end))
                     findings.append(Finding(
