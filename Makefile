@@ -41,10 +41,9 @@ wheel-check:
 	assert r["findings"] and r["alignment"], "the seed check reported no findings"; \
 	print("wheel-check: OK,", len(r["findings"]), "findings, score", r["summary"]["score"])' "$$tmp/report.json"
 
-# Lint report (ruff's default rules, [tool.ruff] in pyproject.toml). Report only for now
-# (--exit-zero): drop it once the existing violations are fixed.
+# Lint (ruff's default rules, [tool.ruff] in pyproject.toml): CI fails on a violation.
 lint:
-	$(BIN)/ruff check --exit-zero --statistics fidelity tests scripts
+	$(BIN)/ruff check fidelity tests scripts
 
 eval:
 	$(BIN)/python scripts/eval_alignment.py

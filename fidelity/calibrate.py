@@ -112,7 +112,7 @@ def calibrate(target: Encoder, reference: Encoder | None = None, *, languages: S
     kinds = np.array([p[0] for p in pairs])
     report = {
         "pairs": len(pairs),
-        "languages": sorted({l for l in (languages or [])}) or "all",
+        "languages": sorted({lang for lang in (languages or [])}) or "all",
         "spearman": _spearman(ref, tgt),
         "by_kind": {k: {"n": int((kinds == k).sum()),
                         "reference_median": round(float(np.median(ref[kinds == k])), 3),

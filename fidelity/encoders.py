@@ -416,9 +416,9 @@ def encoder_for_languages(languages: Sequence[str], preferred: str = "use") -> E
         factory = BUILTIN_ENCODERS.get(name)
         if factory is None:  # a transformers encoder: load it to learn its languages
             encoder = load_encoder(name)
-            if wanted <= {base_language(l) for l in encoder.languages}:
+            if wanted <= {base_language(lang) for lang in encoder.languages}:
                 return encoder
             continue
-        if wanted <= {base_language(l) for l in factory.languages}:
+        if wanted <= {base_language(lang) for lang in factory.languages}:
             return load_encoder(name)
     return None

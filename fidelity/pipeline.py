@@ -72,7 +72,7 @@ SENTENCE_CONFIDENCE = 0.8
 
 def _covered_languages() -> frozenset[str]:
     """Every language some built-in encoder reads (USE's 16, e5's ~100)."""
-    return frozenset(base_language(l) for factory in set(BUILTIN_ENCODERS.values()) for l in factory.languages)
+    return frozenset(base_language(lang) for factory in set(BUILTIN_ENCODERS.values()) for lang in factory.languages)
 
 
 def _document_language(block_texts: list[str], detect_document=detect_document_language) -> str:
@@ -100,7 +100,7 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
     languages = [d.language for d in docs]
     if name != "auto":
         encoder = load_encoder(name, device=device, offline=offline)
-        missing = [l for l in languages if l != "und" and base_language(l) not in encoder.languages]
+        missing = [lang for lang in languages if lang != "und" and base_language(lang) not in encoder.languages]
         if missing:
             raise UnsupportedLanguageError(
                 f"encoder {encoder.name} does not cover {', '.join(sorted(set(missing)))}; "
@@ -109,8 +109,8 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
         return encoder
     encoder = encoder_for_languages(languages)
     if encoder is None:
-        covered = sorted({l for factory in set(BUILTIN_ENCODERS.values()) for l in factory.languages})
-        missing = [l for l in languages if l not in covered]
+        covered = sorted({lang for factory in set(BUILTIN_ENCODERS.values()) for lang in factory.languages})
+        missing = [lang for lang in languages if lang not in covered]
         raise UnsupportedLanguageError(
             f"no available encoder covers {', '.join(sorted(set(missing)))}; covered languages: {', '.join(covered)}"
         )

@@ -307,7 +307,7 @@ def print_summaries(summaries: list[dict]) -> None:
         print(row)
     print("cosine<t: plain cosine of src and mt under the check's encoder, threshold chosen on these items "
           "to maximise MCC (oracle-tuned)")
-    print(f"encoders: " + "; ".join(f"{s['pair']} {', '.join(s['encoder']) or '-'}"
+    print("encoders: " + "; ".join(f"{s['pair']} {', '.join(s['encoder']) or '-'}"
                                     f" (cosine: {s.get('cosine', {}).get('encoder', '-')})" for s in summaries))
     print(f"reference: {REFERENCE}")
 

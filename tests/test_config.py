@@ -28,7 +28,7 @@ REWRITE = "Japan will open a NATO office in Tokyo, the minister said on Tuesday,
 
 def _changed(value, hint):
     """A different valid value of the same type."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    args = typing.get_args(hint)
     if value is None:
         inner = [a for a in args if a is not type(None)][0]
         return 5 if inner is int else 0.5

@@ -29,7 +29,7 @@ def build_tiny_marian(out: Path, *, seed: int = 0, vocab_size: int = 400) -> Pat
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     out.mkdir(parents=True, exist_ok=True)
-    lines = [l for p in sorted(SEEDS.glob("*.txt")) for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = [line for p in sorted(SEEDS.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
     lines += RUSSIAN.splitlines()
     model = io.BytesIO()
     # Marian's layout: </s> = 0, <unk> = 1, no <s>; <pad> is added last to vocab.json.

@@ -13,8 +13,7 @@ import numpy as np
 
 from ..encoders import Encoder, Thresholds
 from ..lang import base_language
-from ..quotations.marks import quoted_regions
-from ..tokens import short, stem, tokenize
+from ..tokens import stem, tokenize
 from ..types import Bead, Document, Finding, Span, Verdict
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from ..clauses import Clause
 from ..cues import ATTRIBUTION, find_cues
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, short, side_language, side_ranges
-from .registry import Configured, Traits, register
+from .registry import Configured, register
 
 
 @dataclass(frozen=True)

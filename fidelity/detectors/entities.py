@@ -10,7 +10,7 @@ from ..numbers import find_quantities
 from ..tokens import script_of, tokenize
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, side_ranges
-from .registry import Configured, Traits, register
+from .registry import Configured, register
 
 
 _keys = entity_keys

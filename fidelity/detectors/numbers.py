@@ -10,7 +10,7 @@ from ..numbers import Quantity, find_quantities
 from ..types import Finding, Severity, Span
 from ..when import agree, interval, is_relative
 from .base import AlignedPair, sentence_span, side_ranges
-from .registry import Configured, Traits, register
+from .registry import Configured, register
 
 
 def _quantities(text: str, ranges: list[tuple[int, int]]) -> list[Quantity]:
