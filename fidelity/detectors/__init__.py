@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import sentence, quotes, clauses, negation, wording, certainty, numbers, entities, attribution, loaded, tone, nli  # noqa: F401
 from .attribution import AttributionDetector
-from .base import AlignedPair, Detector, judge, sentence_span, short
+from ..tokens import short
+from .base import AlignedPair, Detector, judge, sentence_span
 from .certainty import CertaintyShiftDetector
 from .clauses import ClauseDetector
 from .entities import EntityDetector

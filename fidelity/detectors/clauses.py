@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ..clauses import Clause
 from ..cues import ATTRIBUTION, find_cues
 from ..types import Finding, Severity, Span
-from .base import AlignedPair, short, side_language, side_ranges
+from ..tokens import short
+from .base import AlignedPair, side_language, side_ranges
 from .registry import Configured, register
 
 

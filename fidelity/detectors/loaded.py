@@ -8,7 +8,8 @@ from ..cues import LOADED, find_cues
 from ..lang import base_language
 from ..tokens import stem
 from ..types import Finding, Severity, Span
-from .base import AlignedPair, inside, quoted_regions, sentence_span, side_language, side_ranges
+from ..quotations.marks import quoted_regions
+from .base import AlignedPair, inside, sentence_span, side_language, side_ranges
 from .registry import Configured, Traits, register
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..types import Finding, Severity, Verdict
-from .base import AlignedPair, sentence_span, short as _short
+from ..tokens import short as _short
+from .base import AlignedPair, sentence_span
 from .registry import Configured, Level, Traits, register
 
 

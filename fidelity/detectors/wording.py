@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from ..cues import STOPWORDS
 from ..entities import Entity, is_acronym_of
 from ..lang import base_language
-from ..tokens import Token
 from ..types import Finding, Severity
-from .base import AlignedPair, DiffOp, short, side_language, side_ranges, token_span
+from ..tokens import Token, short
+from .base import AlignedPair, DiffOp, side_language, side_ranges, token_span
 from .negation import is_antonym_pair
 from .registry import Configured, Scope, Traits, register
 
