@@ -119,7 +119,7 @@ HEDGES: dict[str, dict[str, list[str]]] = {
                      r"expected to", r"set to", r"is to", r"are to"],
         "wanting": [r"wants? to", r"wanted to", r"hopes? to", r"hoped to", r"seeks? to", r"sought to", r"wish\w*"],
         "possibility": [r"may(?!\s+\d)", r"might", r"could", r"possibl[ey]", r"likely", r"unlikely", r"perhaps",
-                        r"potentially", r"would"],
+                        r"potential(?:ly)?", r"would"],
         "reported": [r"reportedly", r"allegedly", r"apparently", r"claim\w*", r"rumou?r\w*", r"perceived",
                      r"suspected", r"probably", r"presumably", r"supposedly", r"seemingly", r"believed to",
                      r"thought to", r"said to", r"understood to", r"appears? to", r"appeared to", r"seems? to",

@@ -200,10 +200,10 @@ class NameMatcher:
         # The encoder knows 'Geneva' is 'Женева', but also finds 'Tokyo' close to 'Японии': a
         # country against a name that is none must be as close as an equivalent sentence.
         thresholds = self.encoder.thresholds
-        return self._similarity(original.text, rewrite.text) >= (
+        return self.similarity(original.text, rewrite.text) >= (
             thresholds.equivalent if codes[0] or codes[1] else thresholds.counterpart)
 
-    def _similarity(self, a: str, b: str) -> float:
+    def similarity(self, a: str, b: str) -> float:
         if (a, b) not in self._similar:
             va, vb = self.encoder.encode([a, b])
             self._similar[(a, b)] = float(va @ vb)

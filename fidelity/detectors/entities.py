@@ -108,5 +108,10 @@ def _across_languages(pair: AlignedPair, bead_index: int, matcher: NameMatcher, 
     new = [r for r in r_side if not any(matcher.same(o, r) for o in original_entities)
            and not matcher.mentioned(r, o_words)]
     dropped = [o for o in o_side if not any(matcher.same(o, r) for r in r_side) and not matcher.mentioned(o, r_words)]
+    # A swap pairs two names of the same kind ('Vienna' / 'Женеве' 0.47, 'NATO' / 'Пентагон' 0.34 on
+    # USE); two names less alike than any alignable sentence pair ('Authority' / 'США' 0.24) are
+    # two different mentions, not one name replaced by another.
+    floor = pair.encoder.thresholds.align_min
     return [Finding("", "entity_changed", config.severity, config.cross_lingual_confidence, Span.of(o), Span.of(r),
-                    f"entity changed: '{o.text}' became '{r.text}'", bead_index) for o, r in zip(dropped, new)]
+                    f"entity changed: '{o.text}' became '{r.text}'", bead_index)
+            for o, r in zip(dropped, new) if matcher.similarity(o.text, r.text) >= floor]
