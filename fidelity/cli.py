@@ -25,6 +25,13 @@ app.add_typer(models_app, name="models")
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
+    diff = "diff"
+    md = "md"
+
+
+class QuoteFormat(str, Enum):
+    text = "text"
+    json = "json"
 
 
 class DeviceChoice(str, Enum):
@@ -64,7 +71,14 @@ def _iso_date(value: Optional[str], option: str):
 def check(
     original: Path = typer.Argument(..., help="The original text file ('-' for stdin)."),
     rewrite: Path = typer.Argument(..., help="The rewrite or translation ('-' for stdin)."),
-    format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
+    format: OutputFormat = typer.Option(
+        OutputFormat.text, "--format", "-f",
+        help="Report format: text (terminal), json (the contract), diff (word diff per bead, "
+             "git --word-diff style), md (Markdown for tickets and PRs)."),
+    brief: bool = typer.Option(False, "--brief", help="One finding a line: FILE:LINE:COL: severity category: message."),
+    show_all: bool = typer.Option(False, "--all", help="--format diff: show every bead, not only those with findings."),
+    min_severity: Optional[Severity] = typer.Option(
+        None, "--min-severity", help="List only findings at least this severe (the score and counts keep all)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
     original_lang: Optional[str] = typer.Option(None, help="Language of the original (ISO 639-1); detected if omitted."),
     rewrite_lang: Optional[str] = typer.Option(None, help="Language of the rewrite (ISO 639-1); detected if omitted."),
@@ -108,6 +122,10 @@ def check(
 
     if str(original) == "-" and str(rewrite) == "-":
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
+    if output is not None:
+        _check_writable(output)
+    if device is DeviceChoice.cuda:
+        _check_cuda()
     dates = {name: _iso_date(value, name) for name, value in
              (("--original-date", original_date), ("--rewrite-date", rewrite_date))}
     try:
@@ -120,20 +138,60 @@ def check(
     except FidelityError as exc:
         _fail(str(exc))
         return
+    report.min_severity = min_severity
     to_terminal = output is None and sys.stdout.isatty()
-    if format is OutputFormat.text:
+    use_color = to_terminal if color is None else color
+    if brief:
+        text = RENDERERS["brief"](report)
+    elif format is OutputFormat.text:
         import shutil
 
         text = RENDERERS["text"](report, width=width or (shutil.get_terminal_size().columns if to_terminal else 160),
-                                 color=to_terminal if color is None else color)
+                                 color=use_color)
     else:
-        text = RENDERERS["json"](report)
+        text = RENDERERS[format.value](report, color=use_color, show_all=show_all)
     _write(text, output)
-    worst = report.worst_severity()
-    if fail_on is not None and worst is not None and SEVERITY_ORDER[worst] <= SEVERITY_ORDER[fail_on]:
-        raise typer.Exit(1)
+    _exit_on_limits(report, fail_on, fail_under)
+
+
+def _exit_on_limits(report, fail_on: Optional[Severity], fail_under: Optional[float]) -> None:
+    """Exit 1, with one line on stderr naming the limit, when --fail-on or --fail-under is crossed."""
+    if fail_on is not None:
+        n = sum(1 for f in report.findings if SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on])
+        if n:
+            typer.echo(f"fidelity: {n} finding{'s' if n != 1 else ''} at or above {fail_on.value} "
+                       f"(--fail-on {fail_on.value})", err=True)
+            raise typer.Exit(1)
     if fail_under is not None and (report.score is None or report.score < fail_under):
+        score = "none (nothing was compared)" if report.score is None else f"{report.score:.1f}"
+        typer.echo(f"fidelity: score {score} is below {fail_under:g} (--fail-under)", err=True)
         raise typer.Exit(1)
+
+
+def _check_writable(output: Path) -> None:
+    """Fail at once (before the check runs) on an --output path that cannot be written."""
+    import os
+
+    if output.is_dir():
+        _fail(f"--output {output} is a directory")
+    parent = output.parent if str(output.parent) else Path(".")
+    if not parent.is_dir():
+        _fail(f"--output {output}: directory {parent} does not exist")
+    if output.exists() and not os.access(output, os.W_OK):
+        _fail(f"--output {output} is not writable")
+    if not output.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        _fail(f"--output {output}: directory {parent} is not writable")
+
+
+def _check_cuda() -> None:
+    """--device cuda with no usable GPU is an error, not a silent run on the CPU."""
+    try:
+        import torch
+    except ImportError:
+        _fail("--device cuda needs PyTorch with CUDA, and torch is not installed; use --device cpu")
+        return
+    if not torch.cuda.is_available():
+        _fail("--device cuda: no CUDA device is available (torch.cuda.is_available() is False); use --device cpu or auto")
 
 
 def _check_config(path: Optional[Path], detectors: Optional[str]):
@@ -201,7 +259,7 @@ def _as_toml(settings: dict) -> str:
 def quotes(
     original: Path = typer.Argument(..., help="The original text file."),
     others: list[Path] = typer.Argument(..., help="Texts whose quotations are traced to the original."),
-    format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Report format."),
+    format: QuoteFormat = typer.Option(QuoteFormat.text, "--format", "-f", help="Report format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
     encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
 ) -> None:

@@ -7,6 +7,7 @@ editor counting code points sees it). For HTML it is the extracted article text.
 
 from __future__ import annotations
 
+import codecs
 import re
 import sys
 from dataclasses import dataclass
@@ -25,6 +26,17 @@ class LoadedText:
 
 
 def _decode(data: bytes, label: str) -> str:
+    """UTF-8, or UTF-16 when the file starts with its byte-order mark (the BOM is dropped; offsets
+    then index the decoded text)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{label} starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                             f"(at byte {exc.start})") from None
+        if not text.strip():
+            raise InputError(f"{label} is empty")
+        return text
     if not data.strip():
         raise InputError(f"{label} is empty")
     if b"\x00" in data[:8192]:
@@ -32,10 +44,29 @@ def _decode(data: bytes, label: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        encoding = _guess_encoding(data)
+        hint = (f"it looks like {encoding}; convert it first, e.g. iconv -f {encoding} -t utf-8" if encoding
+                else "convert it to UTF-8 first, e.g. iconv -f ENCODING -t utf-8")
         raise InputError(
-            f"{label} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "convert it first, e.g. iconv -f cp1251 -t utf-8"
+            f"{label} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); {hint}"
         ) from None
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """The encoding charset-normalizer (if installed) finds most likely, as iconv names it; None if unsure."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return None
+    best = from_bytes(data[:65536]).best()
+    if best is None or best.encoding in ("utf_8", "ascii"):
+        return None
+    name = best.encoding
+    if name.startswith("cp") and name[2:].isdigit():
+        return name.upper()
+    if name.startswith("latin_") or name.startswith("iso8859_"):
+        return "ISO-8859-" + name.rsplit("_", 1)[1]
+    return name.replace("_", "-").upper()
 
 
 def _looks_like_html(data: bytes, path: str | None) -> bool:

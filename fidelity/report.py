@@ -26,6 +26,16 @@ class Report:
     alignment: list[Bead]
     findings: list[Finding]
     settings: dict[str, Any] = field(default_factory=dict)
+    # Findings less severe than this are left out of the listings (renderers, JSON ``findings``);
+    # the score and the counts still take every finding, and ``summary.filtered`` says what was left out.
+    min_severity: Severity | None = None
+
+    @property
+    def listed_findings(self) -> list[Finding]:
+        if self.min_severity is None:
+            return list(self.findings)
+        limit = SEVERITY_ORDER[self.min_severity]
+        return [f for f in self.findings if SEVERITY_ORDER[f.severity] <= limit]
 
     @property
     def set_aside(self) -> list[SetAside]:
@@ -61,7 +71,7 @@ class Report:
         by_severity = Counter(f.severity.value for f in self.findings)
         by_category = Counter(f.category for f in self.findings)
         verdicts = Counter(b.verdict.value for b in self.alignment)
-        return {
+        out: dict[str, Any] = {
             "score": self.score,
             "counts": {
                 "findings": len(self.findings),
@@ -76,13 +86,19 @@ class Report:
             "sentences": {"original": len(self.original.sentences), "rewrite": len(self.rewrite.sentences)},
             "set_aside": len(self.set_aside),
         }
+        if self.min_severity is not None:
+            left_out = Counter(f.severity.value for f in self.findings) - Counter(
+                f.severity.value for f in self.listed_findings)
+            out["filtered"] = {"min_severity": self.min_severity.value, "findings": sum(left_out.values()),
+                               "severity": {s.value: left_out.get(s.value, 0) for s in Severity}}
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "original": self.original.to_dict(),
             "rewrite": self.rewrite.to_dict(),
             "alignment": [b.to_dict() for b in self.alignment],
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.listed_findings],
             "set_aside": [s.to_dict() for s in self.set_aside],
             "summary": self.summary(),
             "settings": self.settings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 from rich.table import Table
@@ -10,6 +11,7 @@ from rich.text import Text
 
 from ..report import Report
 from ..types import Severity, Verdict
+from .common import grouped, whole_message
 
 _VERDICT_STYLE = {
     Verdict.EQUIVALENT: "green",
@@ -35,6 +37,19 @@ def _side_text(report: Report, side: str, indices: tuple[int, ...]) -> Text:
     return text
 
 
+def _wrap_signature(signature: str, width: int) -> list[str]:
+    """The signature in lines of at most ``width`` characters, broken only after a '|' (or, inside a
+    field longer than a line, after a '+'), never inside a name."""
+    lines = [""]
+    for piece in re.split(r"(?<=\|)", signature):
+        parts = [piece] if len(piece) <= width else re.split(r"(?<=\+)", piece)
+        for part in parts:
+            if lines[-1] and len(lines[-1]) + len(part) > width:
+                lines.append("")
+            lines[-1] += part
+    return lines
+
+
 def render_text(report: Report, *, width: int | None = None, color: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 160, force_terminal=color, no_color=not color, highlight=False)
@@ -43,7 +58,9 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
         dated = f", dated {doc.date.day.isoformat()} ({doc.date.source})" if doc.date else ""
         console.print(Text(f"{label} {doc.path or '<text>'} ({doc.language}, {len(doc.sentences)} sentences{dated})",
                            style="bold"))
-    console.print(Text(report.settings.get("signature", ""), style="dim"))
+    # The signature wraps only at its '|' separators, never inside a field.
+    for line in _wrap_signature(report.settings.get("signature", ""), console.width):
+        console.print(Text(line, style="dim"), no_wrap=True, overflow="ignore", crop=False)
 
     table = Table(show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
@@ -60,20 +77,29 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
                       _side_text(report, "rewrite", bead.rewrite), verdict)
     console.print(table)
 
-    if report.findings:
-        console.print(Text(f"Findings ({len(report.findings)})", style="bold"))
-        for f in report.findings:
-            line = Text(f"{f.id} ")
-            line.append(f"{f.severity.value:<8}", style=_SEVERITY_STYLE[f.severity])
-            line.append(f" {f.category:<16} ")
-            line.append(f.message)
-            spans = []
-            if f.original:
-                spans.append(f"original {f.original.start}-{f.original.end}")
-            if f.rewrite:
-                spans.append(f"rewrite {f.rewrite.start}-{f.rewrite.end}")
-            line.append(f"  [{', '.join(spans)}; confidence {f.confidence:.2f}]", style="dim")
-            console.print(line)
+    listed = report.listed_findings
+    if listed:
+        console.print(Text(f"Findings ({len(listed)}" + (f" of {len(report.findings)}, at or above "
+                                                         f"{report.min_severity.value}" if report.min_severity
+                                                         and len(listed) < len(report.findings) else "")
+                           + "), by bead (the table's #), most severe first", style="bold"))
+        for bead, findings in grouped(report, listed):
+            console.print(Text(f"bead {bead}" if bead is not None else "not tied to a bead", style="bold cyan"))
+            for f in findings:
+                line = Text(f"  {f.id} ")
+                line.append(f"{f.severity.value:<8}", style=_SEVERITY_STYLE[f.severity])
+                line.append(f" {f.category:<16} ")
+                line.append(whole_message(f))
+                spans = []
+                if f.original:
+                    spans.append(f"original {f.original.start}-{f.original.end}")
+                if f.rewrite:
+                    spans.append(f"rewrite {f.rewrite.start}-{f.rewrite.end}")
+                line.append(f"  [{', '.join(spans)}; confidence {f.confidence:.2f}]", style="dim")
+                console.print(line)
+    elif report.findings:
+        console.print(Text(f"No findings at or above {report.min_severity.value} "
+                           f"({len(report.findings)} less severe not listed).", style="green"))
     else:
         console.print(Text("No deviations found.", style="green"))
 
