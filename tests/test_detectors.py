@@ -160,13 +160,20 @@ def test_same_number_of_negations_across_languages_is_no_flip():
     assert not [f for f in report.findings if f.category == "negation"], [f.message for f in report.findings]
 
 
-def test_changed_sentence_is_major_even_without_span_evidence():
+def test_changed_sentence_is_reported_even_without_span_evidence():
     # Nothing in either bead says which words changed, but the encoder puts both below the
-    # equivalence threshold: 'individual appointments' became 'training courses'.
+    # equivalence threshold: 'individual appointments' became 'training courses'. Faithful
+    # independent translations reach down to 0.70 (WMT21 ru-en A vs B), so between 0.70 and 0.80
+    # the verdict is a minor 'may have changed'; below 0.70 it is major.
     for report in (_en_fr(STORES), _check("The stores also offer class sessions as well as individual appointments.",
                                           "The shops also offer classroom sessions and training courses.")):
         assert report.alignment[0].verdict.value == "changed"
-        assert [f for f in report.findings if f.severity in SERIOUS], [f.message for f in report.findings]
+        sentence = [f for f in report.findings if f.detector == "sentence"]
+        assert sentence and sentence[0].severity.value == ("major" if report.alignment[0].score < 0.70 else "minor")
+    report = _check("The stores also offer class sessions as well as individual appointments.",
+                    "The stores were closed for the holidays.")
+    assert report.alignment[0].score < 0.70
+    assert [f for f in report.findings if f.severity in SERIOUS], [f.message for f in report.findings]
 
 
 def test_a_relative_period_is_not_paired_with_an_ordinal():

@@ -65,7 +65,7 @@ class WordingConfig:
     # over many small changes, a changed fact is one. Dropped or added phrases must also bring
     # the sentences at least ``diffdel_min`` closer (a share of the related→equivalent width,
     # 0.01 on USE).
-    substitution_explains: float = 0.5
+    substitution_explains: float = 0.1
     phrase_explains: float = 0.3
     diffdel_min: float = 0.01 / (0.80 - 0.45)
     major: Severity = Severity.MAJOR
@@ -184,7 +184,7 @@ class WordingDetector(Configured):
                    for o in other_words if o[:1].isupper()):
                 continue
             neighbours = [t for t in tokenize(doc.text, max(0, w.start - 30), min(len(doc.text), w.end + 30))
-                          if t.end == w.start - 1 or t.start == w.end + 1]
+                          if 0 < w.start - t.end <= 3 or 0 < t.start - w.end <= 3]  # 'St. Petersburg' 
             if any(n.text[:1].isupper() and n.text in other_words for n in neighbours):
                 continue
             return False
