@@ -302,6 +302,7 @@ def run_batch(
     cache=None,
     retry_errors: bool = False,
     progress: bool | None = None,
+    workers: int = 1,
     on_error: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Check every pair that ``pairs()`` yields (called twice: to validate and count, then to run),
@@ -310,7 +311,8 @@ def run_batch(
     ``defaults`` are per-row options (original_lang, rewrite_lang, original_date, rewrite_date)
     for rows that leave them empty. ``cache`` is an ``EmbeddingCache`` or None. ``progress``:
     a progress bar on stderr (default: when stderr is a terminal). Raises ``ManifestError``
-    before any work when the manifest is bad.
+    before any work when the manifest is bad. ``workers`` > 1 checks in that many processes (each
+    loads its models once); results are still written by this process, in manifest order.
     """
     from .config import CheckConfig
 
@@ -334,7 +336,7 @@ def run_batch(
         else:
             print(text, file=sys.stderr, flush=True)
 
-    try:
+    def todo() -> Iterator[tuple[Pair, dict[str, str], str]]:
         for pair in pairs():
             options = {**defaults, **pair.options}
             key = pair_key(pair, options, signature)
@@ -345,10 +347,18 @@ def run_batch(
                 if bar:
                     bar.skip()
                 continue
-            start = time.perf_counter()
-            status, result = check_pair(pair, options, check_kwargs, cache)
+            done[key] = "pending"  # the same pair twice in one manifest: checked once
+            yield pair, options, key
+
+    if workers > 1:
+        results = _in_workers(todo(), workers, check_kwargs, cache)
+    else:
+        results = ((pair, options, key, *_timed(check_pair, pair, options, check_kwargs, cache))
+                   for pair, options, key in todo())
+    try:
+        for pair, options, key, status, result, seconds in results:
             record = _record_base(key, status, pair)
-            record["seconds"] = round(time.perf_counter() - start, 3)
+            record["seconds"] = seconds
             if status == "ok":
                 _with_extra(record, pair)
                 record.update(result)
@@ -369,6 +379,54 @@ def run_batch(
         if bar:
             bar.stop()
     return summary
+
+
+def _timed(function, *args):
+    start = time.perf_counter()
+    status, result = function(*args)
+    return status, result, round(time.perf_counter() - start, 3)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(check_kwargs: dict[str, Any], cache_dir: str | None) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from .embedding_cache import EmbeddingCache
+
+    _WORKER["kwargs"] = check_kwargs
+    _WORKER["cache"] = EmbeddingCache(cache_dir) if cache_dir else None
+
+
+def _worker_check(pair: Pair, options: dict[str, str]):
+    return _timed(check_pair, pair, options, _WORKER["kwargs"], _WORKER["cache"])
+
+
+def _in_workers(items: Iterator[tuple[Pair, dict[str, str], str]], workers: int, check_kwargs: dict[str, Any], cache):
+    """Check in ``workers`` processes; yield results in manifest order, at most a few pairs ahead
+    of the writer (memory stays flat)."""
+    import multiprocessing
+    from collections import deque
+
+    context = multiprocessing.get_context("spawn")
+    cache_dir = str(cache.directory) if cache is not None else None
+    pool = context.Pool(workers, initializer=_worker_init, initargs=(check_kwargs, cache_dir))
+    pending: deque = deque()
+    try:
+        for pair, options, key in items:
+            pending.append((pair, options, key, pool.apply_async(_worker_check, (pair, options))))
+            while len(pending) >= workers * 2:
+                pair_, options_, key_, result = pending.popleft()
+                yield (pair_, options_, key_, *result.get())
+        while pending:
+            pair_, options_, key_, result = pending.popleft()
+            yield (pair_, options_, key_, *result.get())
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 class _progress_bar:

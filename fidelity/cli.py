@@ -162,6 +162,7 @@ def batch(
     no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embeddings on disk."),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Check again the pairs an earlier run recorded as failed."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Check in N processes (each loads the models once)."),
 ) -> None:
     """Check many pairs: one JSON report per line in OUTPUT; a rerun skips the pairs already done.
 
@@ -187,7 +188,7 @@ def batch(
         store = None if no_cache else EmbeddingCache(cache or default_cache_dir())
         summary = run_batch(pairs, output, config=check_config, encoder=encoder, translator=translator, nli=nli,
                             device=device.value, offline=True if offline else None, defaults=defaults,
-                            cache=store, retry_errors=retry_errors, progress=progress)
+                            cache=store, retry_errors=retry_errors, progress=progress, workers=workers)
     except FidelityError as exc:
         _fail(str(exc))
         return

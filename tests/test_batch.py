@@ -174,3 +174,29 @@ def test_in_memory_embedding_cache_is_bounded():
     assert vectors.shape == (12, 2) and len(encoder._cache) == 5
     encoder.encode(["0", "11"])
     assert len(encoder._cache) == 5 and list(encoder._cache)[-2:] == ["11", "0"]  # "11" used, "0" again
+
+
+def test_directories_and_workers(tmp_path):
+    """--originals/--rewrites pairs files by name; --workers 2 writes what one process writes, in order."""
+    from fidelity.batch import directory_pairs, run_batch
+
+    originals, rewrites = tmp_path / "o", tmp_path / "r"
+    originals.mkdir(), rewrites.mkdir()
+    texts = [("The minister said on Wednesday that Japan plans to open an office in Tokyo. It would be the first in Asia.",
+              "Japan plans to open an office in Tokyo, the minister said on Wednesday. It would not be the first in Asia."),
+             ("Prices rose by 5 percent in May. The bank kept its rate unchanged.",
+              "Prices rose by 15 percent in May. The bank kept its rate unchanged.")]
+    for n, (o, r) in enumerate(texts):
+        (originals / f"{n}.txt").write_text(o, encoding="utf-8")
+        (rewrites / f"{n}.txt").write_text(r, encoding="utf-8")
+    (originals / "alone.txt").write_text("Only an original.", encoding="utf-8")
+    serial, parallel = tmp_path / "serial.jsonl", tmp_path / "parallel.jsonl"
+    one = run_batch(lambda: directory_pairs(originals, rewrites), serial, progress=False, on_error=lambda _: None)
+    two = run_batch(lambda: directory_pairs(originals, rewrites), parallel, progress=False, workers=2,
+                    on_error=lambda _: None)
+    assert (one.ok, one.failed, two.ok, two.failed) == (2, 1, 2, 1)
+    a = [json.loads(line) for line in serial.read_text(encoding="utf-8").splitlines()]
+    b = [json.loads(line) for line in parallel.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in a] == [r["id"] for r in b] == ["0.txt", "1.txt", "alone.txt"]
+    assert [(r.get("findings"), r.get("summary")) for r in a] == [(r.get("findings"), r.get("summary")) for r in b]
+    assert a[2]["status"] == "error" and "no such file" in a[2]["error"]
