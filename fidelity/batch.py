@@ -375,6 +375,7 @@ def run_batch(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
+        results.close()  # stops the worker processes, if any
         writer.close()
         if bar:
             bar.stop()
