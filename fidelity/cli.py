@@ -194,6 +194,66 @@ def _check_cuda() -> None:
         _fail("--device cuda: no CUDA device is available (torch.cuda.is_available() is False); use --device cpu or auto")
 
 
+@app.command()
+def batch(
+    manifest: Optional[Path] = typer.Argument(
+        None, help="CSV or JSON-lines manifest: columns original, rewrite (paths relative to the manifest's "
+                   "folder); optional id, original_lang, rewrite_lang, original_date, rewrite_date; other "
+                   "columns are carried into the results."),
+    output: Path = typer.Option(..., "--output", "-o", help="Results, one JSON line per pair (appended; a rerun resumes)."),
+    originals: Optional[Path] = typer.Option(None, "--originals", metavar="DIR", help="Instead of a manifest: originals ..."),
+    rewrites: Optional[Path] = typer.Option(None, "--rewrites", metavar="DIR", help="... and rewrites, matched by file name."),
+    original_lang: Optional[str] = typer.Option(None, help="Default language of the originals (ISO 639-1)."),
+    rewrite_lang: Optional[str] = typer.Option(None, help="Default language of the rewrites (ISO 639-1)."),
+    original_date: Optional[str] = typer.Option(None, metavar="YYYY-MM-DD", help="Default publication date of the originals."),
+    rewrite_date: Optional[str] = typer.Option(None, metavar="YYYY-MM-DD", help="Default publication date of the rewrites."),
+    encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
+    translator: Optional[str] = typer.Option(None, envvar="FIDELITY_TRANSLATOR", help="Back-translation model (as for `check`)."),
+    nli: Optional[str] = typer.Option(None, "--nli", metavar="MODEL", envvar="FIDELITY_NLI", help="NLI judge (as for `check`)."),
+    device: DeviceChoice = typer.Option(DeviceChoice.auto, envvar="FIDELITY_DEVICE", help="Where models run."),
+    offline: bool = typer.Option(False, "--offline", envvar="FIDELITY_OFFLINE", help="Never contact the model hub."),
+    detectors: Optional[str] = typer.Option(None, "--detectors", metavar="NAME,NAME...", help="Run only these detectors."),
+    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE.toml", help="Settings (as for `check`)."),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache", metavar="DIR", envvar="FIDELITY_CACHE_DIR",
+        help="Embedding cache directory (SQLite; default ~/.cache/fidelity)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embeddings on disk."),
+    retry_errors: bool = typer.Option(False, "--retry-errors", help="Check again the pairs an earlier run recorded as failed."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Check in N processes (each loads the models once)."),
+) -> None:
+    """Check many pairs: one JSON report per line in OUTPUT; a rerun skips the pairs already done.
+
+    Exit codes: 0 every pair checked, 1 some pairs failed (recorded with their error), 2 bad
+    manifest or usage.
+    """
+    from .batch import directory_pairs, manifest_pairs, run_batch
+    from .embedding_cache import EmbeddingCache, default_cache_dir
+
+    directories = originals is not None or rewrites is not None
+    if (manifest is not None and directories) or (manifest is None and (originals is None or rewrites is None)):
+        _fail("give a MANIFEST, or both --originals DIR and --rewrites DIR")
+    for name, value in (("--original-date", original_date), ("--rewrite-date", rewrite_date)):
+        _iso_date(value, name)
+    defaults = {"original_lang": original_lang, "rewrite_lang": rewrite_lang,
+                "original_date": original_date, "rewrite_date": rewrite_date}
+
+    def pairs():
+        return manifest_pairs(manifest) if manifest is not None else directory_pairs(originals, rewrites)
+
+    try:
+        check_config = _check_config(config, detectors)
+        store = None if no_cache else EmbeddingCache(cache or default_cache_dir())
+        summary = run_batch(pairs, output, config=check_config, encoder=encoder, translator=translator, nli=nli,
+                            device=device.value, offline=True if offline else None, defaults=defaults,
+                            cache=store, retry_errors=retry_errors, progress=progress, workers=workers)
+    except FidelityError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"fidelity batch: {summary.line()}", err=True)
+    raise typer.Exit(130 if summary.interrupted else summary.exit_code)
+
+
 def _check_config(path: Optional[Path], detectors: Optional[str]):
     """The check's config: the TOML file's, then ``--detectors`` over it."""
     from dataclasses import replace

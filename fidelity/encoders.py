@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,8 +76,12 @@ class _CachedEncoder:
     thresholds: Thresholds
     dim: int = 0
 
+    # At most this many texts' embeddings are kept in memory (least recently used go first), so a
+    # long-running process (``fidelity batch``) stays flat; one check uses a few thousand at most.
+    max_cached: int = 50_000
+
     def __init__(self) -> None:
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -87,14 +92,24 @@ class _CachedEncoder:
                 "thresholds": asdict(self.thresholds)}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        cache = self._cache
+        found: dict[str, np.ndarray] = {}
+        for t in dict.fromkeys(texts):
+            vector = cache.get(t)
+            if vector is not None:
+                cache.move_to_end(t)
+                found[t] = vector
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             vectors = _normalise(self._encode_batch(missing))
             for text, vector in zip(missing, vectors):
-                self._cache[text] = vector
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+                found[text] = vector
+                cache[text] = vector
+            while len(cache) > self.max_cached:
+                cache.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
 
 def default_threads() -> int:

@@ -223,6 +223,7 @@ def check(
     original_date: date | None = None,
     rewrite_date: date | None = None,
     config: CheckConfig | None = None,
+    embedding_cache=None,
 ) -> Report:
     """Compare a rewrite with its original and report where the meaning deviates.
 
@@ -237,6 +238,8 @@ def check(
     times ("last Wednesday") are read from them. A document's date line is used when not given.
     ``config`` (a ``CheckConfig``) selects and configures the detectors, overrides thresholds and
     sets the aligner's options; the report's ``settings`` record all of it.
+    ``embedding_cache`` (a ``fidelity.embedding_cache.EmbeddingCache``) keeps the sentence
+    embeddings on disk across processes (``fidelity batch``); the report is the same either way.
     """
     config = config or CheckConfig()
     original_doc = prepare(original, "original", original_lang)
@@ -256,6 +259,8 @@ def check(
     # The encoder only ever sees the original's language and what it compares it with (the
     # pivot, in the original's language, when back-translating): choose it for those.
     chosen = _choose_encoder(encoder, original_doc, compared, device=device, offline=offline)
+    if embedding_cache is not None:
+        chosen = embedding_cache.wrap(chosen)
     if config.thresholds.any():
         chosen = WithThresholds(chosen, config.thresholds.apply(chosen.thresholds))
     beads = align(
