@@ -31,7 +31,8 @@ def _in_list(op_tokens: list[Token], changed: list[Token], text: str) -> bool:
     """Was the change a list member: 'and'/'or' in the diff, or a comma or 'and' right before it?"""
     if any(t.norm in _LIST_WORDS for t in op_tokens):
         return True
-    before = text[max(0, changed[0].start - 6) : changed[0].start].lower()
+    first = min(changed[0].start, op_tokens[0].start) if op_tokens else changed[0].start
+    before = text[max(0, first - 6) : first].lower()  # before the whole changed stretch ("…, new technologies")
     return before.rstrip().endswith((",", " and", " or", " и", " или"))
 
 
@@ -184,7 +185,8 @@ class WordingDetector(Configured):
                    for o in other_words if o[:1].isupper()):
                 continue
             neighbours = [t for t in tokenize(doc.text, max(0, w.start - 30), min(len(doc.text), w.end + 30))
-                          if 0 < w.start - t.end <= 3 or 0 < t.start - w.end <= 3]  # 'St. Petersburg' 
+                          if (0 < w.start - t.end <= 3 and not doc.text[t.end:w.start].strip(". -"))
+                          or (0 < t.start - w.end <= 3 and not doc.text[w.end:t.start].strip(". -"))]  # 'St. Petersburg' 
             if any(n.text[:1].isupper() and n.text in other_words for n in neighbours):
                 continue
             return False
