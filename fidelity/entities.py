@@ -190,13 +190,18 @@ class NameMatcher:
         keys = [k for k in keys if len(k) >= 2]
         return any(_skeletons_match_keys(k, skeleton(w)) for w in words for k in keys)
 
-    def same(self, original: Entity, rewrite: Entity) -> bool:
+    def same(self, original: Entity, rewrite: Entity, by_meaning: bool = True) -> bool:
+        """By spelling (country codes, transliteration skeleton, acronym) and, across languages
+        (``by_meaning``), by the encoder. Within one language the encoder's closeness says only
+        that two names are of one kind ('Putin' / 'Medvedev'), never that they are one name."""
         codes = country_code(original.text, self.languages[0]), country_code(rewrite.text, self.languages[1])
         if codes[0] and codes[1]:
             return codes[0] == codes[1]  # 'Austria' is never 'Австралия', however alike they look
         o_words, r_words = original.text.split(), rewrite.text.split()
         if any(_skeletons_match(a, b) for a in o_words for b in r_words) or is_acronym_of(original.text, rewrite.text):
             return True
+        if not by_meaning:
+            return False
         # The encoder knows 'Geneva' is 'Женева', but also finds 'Tokyo' close to 'Японии': a
         # country against a name that is none must be as close as an equivalent sentence.
         thresholds = self.encoder.thresholds

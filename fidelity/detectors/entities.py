@@ -58,7 +58,8 @@ class EntityDetector(Configured):
             # The same name spelled otherwise ('Degtyaryov' / 'Degtyarev', 'Tuoi Tre' / 'Tuổi Trẻ',
             # 'Great Britain' / 'United Kingdom') is no change.
             matcher = pair.name_matcher(bead_index)
-            respelled = {(r.start, r.end) for r in r_side if any(matcher.same(o, r) for o in original_entities)}
+            respelled = {(r.start, r.end) for r in r_side
+                         if any(matcher.same(o, r, by_meaning=False) for o in original_entities)}
             clauses = pair.clauses(bead_index)
             used: set[tuple[int, int]] = set()
             for ri, clause in enumerate(clauses.rewrite):
@@ -82,7 +83,7 @@ class EntityDetector(Configured):
                 o_clause = clauses.original[oi]
                 dropped = [e for e in find_entities(pair.original.text, [(o_clause.start, o_clause.end)], vocabulary,
                                                     names)
-                           if not any(same_entity(e, r) or matcher.same(e, r) for r in r_side)
+                           if not any(same_entity(e, r) or matcher.same(e, r, by_meaning=False) for r in r_side)
                            and (e.start, e.end) not in used]
                 for o, r in zip(dropped, new):
                     used.add((o.start, o.end))

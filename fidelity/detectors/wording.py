@@ -219,7 +219,7 @@ class WordingDetector(Configured):
             # Names are never synonyms, however close the encoder puts them ('China' and
             # 'Russia'); the same name in another spelling ('Degtyaryov', 'Degtyarev') is no change.
             if pair.name_matcher(bead_index).same(Entity(o_span.start, o_span.end, o_span.text),
-                                                  Entity(r_span.start, r_span.end, r_span.text)):
+                                                  Entity(r_span.start, r_span.end, r_span.text), by_meaning=False):
                 return []
             return [Finding(
                 "", "entity_changed", self.config.major, self.config.entity_confidence, o_span, r_span,
