@@ -144,3 +144,11 @@ def add_baseline(outcomes: Sequence[Any], encoder_name: str, texts: Callable[[An
     except Exception as exc:
         print(f"baseline unavailable: {type(exc).__name__}: {exc}", file=sys.stderr)
         return None
+
+
+def spread(items: list, limit: int | None) -> list:
+    """``limit`` items evenly spaced over the list (all of them when limit is None)."""
+    if limit is None or limit >= len(items):
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]

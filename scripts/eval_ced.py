@@ -51,6 +51,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from _common import spread
+
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_DATA = (ROOT / ".." / "shared" / "eval" / "wmt21-ced").resolve()
@@ -115,14 +117,6 @@ def read_items(path: Path, pair: str) -> list[Item]:
             raise SystemExit(f"{path}:{n}: label {label!r}, expected ERR or NOT")
         items.append(Item(pair, ident, src, mt, scores, label))
     return items
-
-
-def spread(items: list, limit: int | None) -> list:
-    """``limit`` items evenly spaced over the list (all of them when limit is None)."""
-    if limit is None or limit >= len(items):
-        return items
-    step = len(items) / limit
-    return [items[int(i * step)] for i in range(limit)]
 
 
 _CJK = (

@@ -50,6 +50,8 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
+from _common import spread
+
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_WMT = (ROOT / ".." / "shared" / "eval" / "wmt21-ruen").resolve()
@@ -158,14 +160,6 @@ def read_refresd_no_difference(data_dir: Path, raw: bool = False) -> list[Item]:
             o, r = (en, fr) if raw else (p.en, p.fr)
             items.append(Item(f"refresd-{p.index}", o, r, "en", "fr"))
     return items
-
-
-def spread(items: list, limit: int | None) -> list:
-    """``limit`` items evenly spaced over the list (all of them when limit is None)."""
-    if limit is None or limit >= len(items):
-        return items
-    step = len(items) / limit
-    return [items[int(i * step)] for i in range(limit)]
 
 
 def build_sets(args) -> dict[str, list[Item]]:
