@@ -150,6 +150,16 @@ def _skeletons_match_keys(x: str, y: str) -> bool:
     return x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
 
 
+def _spelled_alike(a: str, b: str) -> bool:
+    """Near-identical Latin spellings (a typo, another transliteration): 0.8 of the letters in order."""
+    import difflib
+
+    from unidecode import unidecode
+
+    x, y = unidecode(a).lower(), unidecode(b).lower()
+    return min(len(x), len(y)) >= 5 and difflib.SequenceMatcher(a=x, b=y, autojunk=False).ratio() >= 0.8
+
+
 @lru_cache(maxsize=16)
 def _country_names(language: str) -> dict[tuple[str, ...], str]:
     """Stemmed country names (English, and ``language`` where pycountry has it) -> ISO code."""
@@ -191,17 +201,21 @@ class NameMatcher:
         return any(_skeletons_match_keys(k, skeleton(w)) for w in words for k in keys)
 
     def same(self, original: Entity, rewrite: Entity, by_meaning: bool = True) -> bool:
-        """By spelling (country codes, transliteration skeleton, acronym) and, across languages
-        (``by_meaning``), by the encoder. Within one language the encoder's closeness says only
-        that two names are of one kind ('Putin' / 'Medvedev'), never that they are one name."""
+        """By spelling (country codes, transliteration skeleton, acronym, a near-identical
+        spelling) and by the encoder. Within one language (``by_meaning=False``) the encoder's
+        closeness mostly says that two names are of one kind ('Putin' / 'Medvedev' 0.36,
+        'Finland' / 'Sweden' 0.66), so there it must reach ``equivalent`` ('Sport-Express' /
+        'Sport Express')."""
         codes = country_code(original.text, self.languages[0]), country_code(rewrite.text, self.languages[1])
         if codes[0] and codes[1]:
             return codes[0] == codes[1]  # 'Austria' is never 'Австралия', however alike they look
         o_words, r_words = original.text.split(), rewrite.text.split()
         if any(_skeletons_match(a, b) for a in o_words for b in r_words) or is_acronym_of(original.text, rewrite.text):
             return True
+        if _spelled_alike(original.text, rewrite.text):
+            return True  # 'Krasnodar' / 'Kransodar', 'Chelyabinsk' / 'Chelebinsk'
         if not by_meaning:
-            return False
+            return self.similarity(original.text, rewrite.text) >= self.encoder.thresholds.equivalent
         # The encoder knows 'Geneva' is 'Женева', but also finds 'Tokyo' close to 'Японии': a
         # country against a name that is none must be as close as an equivalent sentence.
         thresholds = self.encoder.thresholds
