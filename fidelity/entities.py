@@ -204,8 +204,8 @@ class NameMatcher:
         """By spelling (country codes, transliteration skeleton, acronym, a near-identical
         spelling) and by the encoder. Within one language (``by_meaning=False``) the encoder's
         closeness mostly says that two names are of one kind ('Putin' / 'Medvedev' 0.36,
-        'Finland' / 'Sweden' 0.66), so there it must reach ``equivalent`` ('Sport-Express' /
-        'Sport Express')."""
+        'London' / 'Paris' 0.54), so there it must reach halfway from ``counterpart`` to
+        ``equivalent`` ('Navy' / 'Naval' 0.76, 'Sport-Express' / 'Sport Express' 0.80)."""
         codes = country_code(original.text, self.languages[0]), country_code(rewrite.text, self.languages[1])
         if codes[0] and codes[1]:
             return codes[0] == codes[1]  # 'Austria' is never 'Австралия', however alike they look
@@ -214,8 +214,9 @@ class NameMatcher:
             return True
         if _spelled_alike(original.text, rewrite.text):
             return True  # 'Krasnodar' / 'Kransodar', 'Chelyabinsk' / 'Chelebinsk'
-        if not by_meaning:
-            return self.similarity(original.text, rewrite.text) >= self.encoder.thresholds.equivalent
+        if not by_meaning:  # halfway between 'counterpart' and 'equivalent' (0.70 on USE)
+            t = self.encoder.thresholds
+            return self.similarity(original.text, rewrite.text) >= (t.counterpart + t.equivalent) / 2
         # The encoder knows 'Geneva' is 'Женева', but also finds 'Tokyo' close to 'Японии': a
         # country against a name that is none must be as close as an equivalent sentence.
         thresholds = self.encoder.thresholds
