@@ -140,7 +140,7 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", latin[0] + rest)
 
 
-def _skeletons_match(a: str, b: str) -> bool:
+def skeletons_match(a: str, b: str) -> bool:
     return _skeletons_match_keys(skeleton(a), skeleton(b))
 
 
@@ -210,7 +210,7 @@ class NameMatcher:
         if codes[0] and codes[1]:
             return codes[0] == codes[1]  # 'Austria' is never 'Австралия', however alike they look
         o_words, r_words = original.text.split(), rewrite.text.split()
-        if any(_skeletons_match(a, b) for a in o_words for b in r_words) or is_acronym_of(original.text, rewrite.text):
+        if any(skeletons_match(a, b) for a in o_words for b in r_words) or is_acronym_of(original.text, rewrite.text):
             return True
         if _spelled_alike(original.text, rewrite.text):
             return True  # 'Krasnodar' / 'Kransodar', 'Chelyabinsk' / 'Chelebinsk'

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from ..cues import ATTRIBUTION, find_cues
 from ..lang import base_language
-from ..entities import (NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary,
-                        mid_sentence_capitals)
+from ..entities import (NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary)
 from ..tokens import tokenize
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, sentence_span, side_language, side_ranges, token_span
@@ -60,8 +59,7 @@ class AttributionDetector(Configured):
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
         vocabulary = lower_case_vocabulary(pair.original.text, pair.rewrite.text)
-        known = mid_sentence_capitals(pair.original.text, [(s.start, s.end) for s in pair.original.sentences])
-        known |= mid_sentence_capitals(pair.rewrite.text, [(s.start, s.end) for s in pair.rewrite.sentences])
+        known = pair.capitalised_words()
         findings = []
         for bead_index, bead in pair.matched_beads():
             o_lang = side_language(pair.original, bead.original)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..entities import (NameMatcher, entity_keys, find_entities, is_acronym_of, keys_match, lower_case_vocabulary,
-                        mid_sentence_capitals, same_entity)
+                        same_entity)
 from ..numbers import find_quantities
 from ..tokens import script_of, tokenize
 from ..types import Finding, Severity, Span
@@ -37,8 +37,7 @@ class EntityDetector(Configured):
             return []
         vocabulary = lower_case_vocabulary(pair.original.text, pair.rewrite.text)
         o_all = [(s.start, s.end) for s in pair.original.sentences]
-        names = mid_sentence_capitals(pair.original.text, o_all) | mid_sentence_capitals(
-            pair.rewrite.text, [(s.start, s.end) for s in pair.rewrite.sentences])
+        names = pair.capitalised_words()
         original_entities = find_entities(pair.original.text, o_all, vocabulary, names)
         original_keys = {k for e in original_entities for k in _keys(e)}
         related = pair.encoder.thresholds.related

@@ -153,17 +153,11 @@ class WordingDetector(Configured):
     def _diffdel(pair: AlignedPair, bead, side: str, span) -> tuple[float, float]:
         """How much closer the bead's two sides get when ``span`` is deleted from its side, and
         that gain as a share of their whole difference."""
-        def side_text(doc, indices, cut=None) -> str:
-            start, end = doc.sentences[min(indices)].start, doc.sentences[max(indices)].end
-            if cut is None:
-                return doc.text[start:end]
-            return " ".join((doc.text[start:cut.start] + " " + doc.text[cut.end:end]).split())
+        def without(start: int, text: str) -> str:
+            return " ".join((text[: span.start - start] + " " + text[span.end - start:]).split())
 
-        o, r = side_text(pair.original, bead.original), side_text(pair.rewrite, bead.rewrite)
-        if side == "original":
-            o_cut, r_cut = side_text(pair.original, bead.original, span), r
-        else:
-            o_cut, r_cut = o, side_text(pair.rewrite, bead.rewrite, span)
+        (o_start, o), (r_start, r) = _side(pair.original, bead.original), _side(pair.rewrite, bead.rewrite)
+        o_cut, r_cut = (without(o_start, o), r) if side == "original" else (o, without(r_start, r))
         vectors = pair.encoder.encode([o, r, o_cut, r_cut])
         base = float(vectors[0] @ vectors[1])
         gain = float(vectors[2] @ vectors[3]) - base
@@ -174,14 +168,14 @@ class WordingDetector(Configured):
         """Is a name only written differently: part of a name the other side keeps ('Saint'
         before 'Petersburg', 'Orthodox Christians'), or another form of one of its words
         ('Russia' / 'Russian', 'Degtyaryov' / 'Degtyarev')?"""
-        from ..entities import _skeletons_match, keys_match
+        from ..entities import keys_match, skeletons_match
         from ..tokens import stem, tokenize
 
         bead = pair.beads[bead_index]
         other_ranges = side_ranges(other, bead.rewrite if doc is pair.original else bead.original)
         other_words = [t.text for s, e in other_ranges for t in tokenize(other.text, s, e)]
         for w in words:
-            if any(keys_match({stem(w.text)}, {stem(o)}) or _skeletons_match(w.text, o)
+            if any(keys_match({stem(w.text)}, {stem(o)}) or skeletons_match(w.text, o)
                    for o in other_words if o[:1].isupper()):
                 continue
             neighbours = [t for t in tokenize(doc.text, max(0, w.start - 30), min(len(doc.text), w.end + 30))
@@ -193,7 +187,7 @@ class WordingDetector(Configured):
         return True
 
     @staticmethod
-    def _is_name(pair: AlignedPair, token: Token, doc) -> bool:
+    def _known_name(pair: AlignedPair, token: Token, doc) -> bool:
         """A capitalised word mid-sentence, or first in a sentence but capitalised mid-sentence
         somewhere in either text ('China, which has...')."""
         if _is_name(token, doc.text):
@@ -215,7 +209,7 @@ class WordingDetector(Configured):
         if is_acronym_of(o_span.text, r_span.text) or is_acronym_of(r_span.text, o_span.text):
             return []
         names = all(t.text[:1].isupper() for t in dropped + added)
-        if names and self._is_name(pair, dropped[0], pair.original) and self._is_name(pair, added[0], pair.rewrite):
+        if names and self._known_name(pair, dropped[0], pair.original) and self._known_name(pair, added[0], pair.rewrite):
             # Names are never synonyms, however close the encoder puts them ('China' and
             # 'Russia'); the same name in another spelling ('Degtyaryov', 'Degtyarev') is no change.
             if pair.name_matcher(bead_index).same(Entity(o_span.start, o_span.end, o_span.text),
