@@ -31,7 +31,7 @@ def default_cache_dir() -> Path:
 def encoder_namespace(encoder) -> str:
     """What identifies an encoder's vectors: two encoders with the same namespace embed alike."""
     settings = encoder.settings() if hasattr(encoder, "settings") else {"name": encoder.name}
-    keep = ("name", "backend", "dim", "path", "pooling", "prefix", "max_length", "dense_layers")
+    keep = ("name", "backend", "dim", "path", "pooling", "prefix", "max_length", "dense_layers", "precision")
     return json.dumps({k: settings.get(k) for k in keep if k in settings}, sort_keys=True)
 
 

