@@ -286,6 +286,11 @@ def check_pair(pair: Pair, options: dict[str, str], check_kwargs: dict[str, Any]
         raise
     except Exception as exc:  # any failure is this pair's, recorded; the batch goes on
         return "error", {"error": _one_line(exc)}
+    finally:
+        if cache is not None:  # the disk has this pair's embeddings: memory stays flat over the manifest
+            from .encoders import clear_memory_caches
+
+            clear_memory_caches()
 
 
 def run_batch(
