@@ -1,11 +1,11 @@
 """Batch audits: check many (original, rewrite) pairs, one JSON line per pair, resumable.
 
 Nothing is lost and nothing is done twice: each pair's result is appended to the output as one
-whole line (one ``write``, then ``fsync``), and a rerun skips every pair whose key is already in
-the output. The key is computed before the check from the pair's id, the SHA-256 of both files'
-bytes, the per-row options (languages, dates) and the settings signature (the config's
-``to_dict()``, the encoder, translator and NLI names, the version): change a text or a setting
-and the pair is checked again; a line cut short by a crash is dropped on the next run. A pair
+whole line (one ``write``; an ``fsync`` at most once a second and at the end), and a rerun skips
+every pair whose key is already in the output. The key is computed before the check from the
+pair's id, the SHA-256 of both files' bytes, the per-row options (languages, dates) and the
+settings signature (the config's ``to_dict()``, the encoder, translator and NLI names, the
+version): change a text or a setting and the pair is checked again; a line cut short by a crash is dropped on the next run. A pair
 that fails (missing, empty or binary file, an unsupported language...) is recorded with its
 one-line error and the run goes on.
 
@@ -200,14 +200,19 @@ def done_keys(output: Path) -> dict[str, str]:
 
 
 class ResultWriter:
-    """Appends result lines: each line whole (one write), flushed to disk before the next pair."""
+    """Appends result lines, each whole (one ``write`` to the kernel before the next pair, so a
+    killed process leaves whole lines), and ``fsync``s at most once a ``sync_every`` seconds and
+    on close: a crash of the machine itself loses at most that last second's lines, which the
+    rerun checks again. An fsync per pair cost 4.5 ms here, a quarter of a warm-cache run."""
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, sync_every: float = 1.0) -> None:
         try:
             self.fd = os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
             raise FidelityError(f"cannot write {output}: {exc.strerror}") from None
         self.output = output
+        self.sync_every = sync_every
+        self._synced = time.monotonic()
 
     def write(self, record: dict[str, Any]) -> None:
         data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
@@ -215,10 +220,15 @@ class ResultWriter:
         while view:  # one write() for a regular file; the loop only covers a short write
             written = os.write(self.fd, view)
             view = view[written:]
-        os.fsync(self.fd)
+        if time.monotonic() - self._synced >= self.sync_every:
+            os.fsync(self.fd)
+            self._synced = time.monotonic()
 
     def close(self) -> None:
-        os.close(self.fd)
+        try:
+            os.fsync(self.fd)
+        finally:
+            os.close(self.fd)
 
 
 # --- running ---------------------------------------------------------------------------

@@ -63,22 +63,29 @@ def bench_use_paths(sentences: list[str], repeat: int) -> None:
     paths = {f"numpy, {numpy_path.threads} BLAS thread(s) (default)": numpy_path}
     if default_threads() != numpy_path.threads:  # what the default was: one thread per core
         paths[f"numpy, {default_threads()} BLAS threads"] = UniversalSentenceEncoder(threads=default_threads())
-    paths[f"torch cpu float32, {torch.get_num_threads()} threads"] = UniversalSentenceEncoderTorch("cpu")
+    threads = {}  # torch's threads per path (one setting for the whole process, so set before each)
+    torch_cpu = UniversalSentenceEncoderTorch("cpu")
+    for n in sorted({1, torch.get_num_threads()}, reverse=True):
+        name = f"torch cpu float32, {n} thread{'s' if n > 1 else ''}"
+        paths[name], threads[name] = torch_cpu, n
     if torch.cuda.is_available():
         paths[f"torch cuda float16 ({torch.cuda.get_device_name(0)})"] = UniversalSentenceEncoderTorch("cuda")
     else:
         print("USE on CUDA: skipped (torch.cuda.is_available() is False here)")
+    default_torch_threads = torch.get_num_threads()
     rates: dict[str, list[float]] = {name: [] for name in paths}
     for encoder in paths.values():
         encoder.encode(sentences[:200])  # warm-up: lazy loading, kernel selection
     for _ in range(repeat):
         for name, encoder in paths.items():
+            torch.set_num_threads(threads.get(name, default_torch_threads))
             encoder._cache.clear()  # every round embeds from scratch
             start = time.perf_counter()
             encoder.encode(sentences)
             if "cuda" in name:
                 torch.cuda.synchronize()
             rates[name].append(len(sentences) / (time.perf_counter() - start))
+    torch.set_num_threads(default_torch_threads)
     numpy_rates = next(iter(rates.values()))
     for name, values in rates.items():
         ratio = statistics.median(v / n for v, n in zip(values, numpy_rates))
