@@ -5,9 +5,9 @@ whole line (one ``write``; an ``fsync`` at most once a second and at the end), a
 every pair whose key is already in the output. The key is computed before the check from the
 pair's id, the SHA-256 of both files' bytes, the per-row options (languages, dates) and the
 settings signature (the config's ``to_dict()``, the encoder, translator and NLI names, the
-version): change a text or a setting and the pair is checked again; a line cut short by a crash is dropped on the next run. A pair
-that fails (missing, empty or binary file, an unsupported language...) is recorded with its
-one-line error and the run goes on.
+version): change a text or a setting and the pair is checked again; a line cut short by a crash
+is dropped on the next run. A pair that fails (missing, empty or binary file, an unsupported
+language...) is recorded with its one-line error and the run goes on.
 
 The manifest (CSV or JSON lines) is read row by row, twice: once to validate it and count the
 pairs (so a bad manifest fails before any work, and the progress bar has a total), once to
