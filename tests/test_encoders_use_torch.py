@@ -11,6 +11,7 @@ import pytest
 
 from fidelity.embedding_cache import encoder_namespace
 from fidelity.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, load_encoder
+from fidelity.errors import ModelUnavailableError
 from fidelity.pipeline import prepare
 
 from .conftest import ROOT, SEEDS
@@ -116,3 +117,9 @@ def test_names_and_devices_pick_the_path():
     # The two paths' vectors differ in the last digits: the disk cache keeps them apart.
     assert encoder_namespace(torch_cpu) != encoder_namespace(load_encoder("use", device="cpu"))
     assert torch_cpu.name == load_encoder("use", device="cpu").name  # one model, two backends
+    import torch
+
+    if not torch.cuda.is_available():
+        assert type(load_encoder("use")) is UniversalSentenceEncoder  # auto: numpy on a CPU machine
+        with pytest.raises(ModelUnavailableError, match="no CUDA device"):
+            load_encoder("use", device="cuda")
