@@ -63,6 +63,28 @@ _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|
 _RELATIVE = re.compile(r"\b(last|next|this|previous|past|coming|прошл\w*|следующ\w*|эт\w+)\s+"
                        r"(week|month|year|decade|weekend|summer|winter|spring|autumn|fall|"
                        r"недел\w*|месяц\w*|год\w*|лет\w*)\b", re.I)
+# A scale word after a number: "640 thousand" is 640,000, as is "640 тыс." ("$1 tln" is a trillion).
+# Single letters ("5 m", "3k") are left alone: they are as often units as scales.
+_SCALES = {"thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "tausend": 1e3, "mille": 1e3, "mil": 1e3,
+           "million": 1e6, "mln": 1e6, "mio": 1e6, "млн": 1e6, "миллион": 1e6, "millionen": 1e6, "millones": 1e6,
+           "billion": 1e9, "bn": 1e9, "bln": 1e9, "млрд": 1e9, "миллиард": 1e9, "milliard": 1e9, "milliarden": 1e9,
+           "mrd": 1e9, "trillion": 1e12, "tln": 1e12, "trln": 1e12, "трлн": 1e12, "триллион": 1e12}
+_SCALE_AFTER = re.compile(r"[ \u00a0]*(thousand|тысяч\w*|тыс\.?|tausend|mille|mil|millions?|mln|mio\.?|млн\.?|"
+                          r"миллион\w*|millionen|millones|billions?|bn|bln|млрд\.?|миллиард\w*|milliards?|"
+                          r"milliarden|mrd\.?|trillions?|tln|trln|трлн\.?|триллион\w*)(?!\w)", re.I)
+
+
+def _scale(word: str) -> float:
+    key = word.lower().rstrip(".")
+    return _SCALES.get(key) or _SCALES.get(key.rstrip("s")) or next(
+        v for k, v in _SCALES.items() if key.startswith(k) and k in ("тысяч", "миллион", "миллиард", "триллион"))
+
+
+def is_scale_word(word: str) -> bool:
+    """'thousand', 'bn', 'млн': a word the number next to it is read with (the numbers detector's)."""
+    return _SCALE_AFTER.fullmatch(word) is not None
+
+
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|процент\w*)", re.I)
 _WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
@@ -108,13 +130,13 @@ def _month(name: str) -> int:
     return _MONTHS.get(name[:2], 0)
 
 
-def _number_value(raw: str) -> str:
+def _number_value(raw: str, scale: float = 1.0) -> str:
     cleaned = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if re.fullmatch(r"\d{1,3}(,\d{3})+", cleaned):
         cleaned = cleaned.replace(",", "")
     cleaned = cleaned.replace(",", ".")
     try:
-        number = float(cleaned)
+        number = round(float(cleaned) * scale, 6)
     except ValueError:
         return cleaned
     return str(int(number)) if number == int(number) else str(number)
@@ -167,8 +189,15 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     for m in _NUMBER.finditer(text, start, end):
         if free(m.start(), m.end()):
             unit = "%" if m.group(2) else ""
-            found.append(Quantity(m.start(), m.end(), m.group(0), _number_value(m.group(1)) + unit))
-            taken.append((m.start(), m.end()))
+            value, stop = _number_value(m.group(1)), m.end()
+            suffix = m.group(0)[len(m.group(1)):].lower()
+            if not unit and suffix in _SCALES:  # "3.5bn"
+                value = _number_value(m.group(1), _SCALES[suffix])
+            scale = None if unit or suffix else _SCALE_AFTER.match(text, stop, end)
+            if scale is not None:
+                value, stop = _number_value(m.group(1), _scale(scale.group(1))), scale.end()
+            found.append(Quantity(m.start(), stop, text[m.start():stop], value + unit))
+            taken.append((m.start(), stop))
     for m in _WORD.finditer(text, start, end):
         if free(m.start(), m.end()):
             value, stop = str(_EN_WORDS[m.group(1).lower()]), m.end()
