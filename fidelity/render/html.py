@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..report import Report
 from ..types import SEVERITY_ORDER, Document, Finding, Severity
-from .common import display_path, grouped, score_text, whole_message
+from .common import by_severity, display_path, grouped, score_text, whole_message
 from .diff import pieces, word_changes
 
 
@@ -164,39 +164,32 @@ def _side_view(report: Report, side: str, indices: tuple[int, ...], spans: list[
         anchors = {doc.sentences[i].start: i for i in run}
         nodes += _layout(doc.text, side, first.start, last.end, spans, changes,
                          "del" if side == "original" else "ins", anchors)
-    bts = [(i, doc.sentences[i].back_translation) for i in indices if doc.sentences[i].back_translation]
-    return SideView(side, doc.language, nodes, bts)  # type: ignore[arg-type]
+    bts = [(i, bt) for i in indices if (bt := doc.sentences[i].back_translation)]
+    return SideView(side, doc.language, nodes, bts)
 
 
-def _rows(report: Report, findings: list[Finding]) -> tuple[list[Row | MovedFrom], list[Finding]]:
-    o, r = report.original, report.rewrite
-    spans = {side: [(getattr(f, side).start, getattr(f, side).end, f) for f in findings if getattr(f, side)]
-             for side in ("original", "rewrite")}
-    groups = dict(grouped(report, findings))
-    same_language = o.language == r.language
-    rows: list[Row | MovedFrom] = []
-    for n, bead in enumerate(report.alignment):
-        removed: list[tuple[int, int]] = []
-        added: list[tuple[int, int]] = []
-        if bead.original and bead.rewrite and same_language:
-            removed, added = word_changes(
-                [p for run in _runs(bead.original) for p in
-                 pieces(o.text, o.sentences[run[0]].start, o.sentences[run[-1]].end)],
-                [p for run in _runs(bead.rewrite) for p in
-                 pieces(r.text, r.sentences[run[0]].start, r.sentences[run[-1]].end)])
-        rows.append(Row(n, bead.verdict.value, f"{bead.score:.2f}" if bead.original and bead.rewrite else "",
-                        bead.moved, _side_view(report, "original", bead.original, spans["original"], removed),
-                        _side_view(report, "rewrite", bead.rewrite, spans["rewrite"], added), groups.get(n, [])))
-    # Each moved bead's original sentences get a row where they stood, before the first in-place bead
-    # that comes after them in the original.
-    for n in sorted((n for n, b in enumerate(report.alignment) if b.moved and b.original),
-                    key=lambda n: report.alignment[n].original[0], reverse=True):
+def _pieces(doc: Document, indices: tuple[int, ...]) -> list[tuple[int, int, str]]:
+    return [p for run in _runs(indices) for p in pieces(doc.text, doc.sentences[run[0]].start, doc.sentences[run[-1]].end)]
+
+
+def _insert_moved_from(report: Report, rows: list[Row | MovedFrom]) -> None:
+    """Give each moved bead's original sentences a row where they stood: before the first in-place bead
+    that comes after them in the original (the rows follow the rewrite's order)."""
+    def starts_after(row: Row | MovedFrom, first: int) -> bool:
+        if not isinstance(row, Row):
+            return False
+        bead = report.alignment[row.number]
+        return not bead.moved and bool(bead.original) and bead.original[0] > first
+
+    moved = [n for n, b in enumerate(report.alignment) if b.moved and b.original]
+    for n in sorted(moved, key=lambda n: report.alignment[n].original[0], reverse=True):
         first = report.alignment[n].original[0]
-        at = next((k for k, row in enumerate(rows) if isinstance(row, Row) and not row.moved
-                   and report.alignment[row.number].original and report.alignment[row.number].original[0] > first),
-                  len(rows))
+        at = next((k for k, row in enumerate(rows) if starts_after(row, first)), len(rows))
         rows.insert(at, MovedFrom(n, report.alignment[n].original))
-    # A span split into parts (crossing another, or over two beads) numbers them in text order.
+
+
+def _number_parts(rows: list[Row | MovedFrom]) -> None:
+    """A span split into parts (crossing another span, or over two beads) numbers them in text order."""
     parts: dict[tuple[str, str], list[Highlight]] = {}
     for row in rows:
         if isinstance(row, Row):
@@ -206,7 +199,25 @@ def _rows(report: Report, findings: list[Finding]) -> tuple[list[Row | MovedFrom
     for hs in parts.values():
         for i, h in enumerate(sorted(hs, key=lambda h: h.start), 1):
             h.part, h.parts = i, len(hs)
-    return rows, groups.get(None, [])
+
+
+def _rows(report: Report, findings: list[Finding]) -> list[Row | MovedFrom]:
+    o, r = report.original, report.rewrite
+    spans = {side: [(getattr(f, side).start, getattr(f, side).end, f) for f in findings if getattr(f, side)]
+             for side in ("original", "rewrite")}
+    groups = dict(grouped(report, findings))
+    rows: list[Row | MovedFrom] = []
+    for n, bead in enumerate(report.alignment):
+        both = bool(bead.original and bead.rewrite)
+        # Word changes only within one language: across two, every word differs.
+        removed, added = (word_changes(_pieces(o, bead.original), _pieces(r, bead.rewrite))
+                          if both and o.language == r.language else ([], []))
+        rows.append(Row(n, bead.verdict.value, f"{bead.score:.2f}" if both else "", bead.moved,
+                        _side_view(report, "original", bead.original, spans["original"], removed),
+                        _side_view(report, "rewrite", bead.rewrite, spans["rewrite"], added), groups.get(n, [])))
+    _insert_moved_from(report, rows)
+    _number_parts(rows)
+    return rows
 
 
 @lru_cache(maxsize=1)
@@ -227,13 +238,14 @@ def _asset(name: str) -> tuple[Markup, str]:
 
 def render_html(report: Report, **_: object) -> str:
     findings = report.listed_findings
-    rows, unplaced = _rows(report, findings)
+    rows = _rows(report, findings)
     style, style_hash = _asset("report.css")
     script, script_hash = _asset("report.js")
     settings = report.settings
     translator = (settings.get("translator") or {}).get("name", "none")
     return _environment().get_template("report.html.j2").render(
-        report=report, rows=rows, unplaced=unplaced, summary=report.summary(), score=score_text(report),
+        report=report, rows=rows, unplaced=by_severity(f for f in findings if f.bead is None),
+        summary=report.summary(), score=score_text(report),
         severities=[(s.value, sum(1 for f in findings if f.severity is s)) for s in Severity],
         categories=sorted(Counter(f.category for f in findings).items()), listed=len(findings),
         paths={"original": display_path(report.original.path), "rewrite": display_path(report.rewrite.path)},
