@@ -180,7 +180,8 @@ def test_back_translations_under_their_sentences(tmp_path):
     tree = lxml.html.fromstring(html)
     for s in translated:
         row = next(n for n, b in enumerate(report.alignment) if s.index in b.rewrite)
-        notes = tree.get_element_by_id(f"bead-{row}").xpath(".//td[contains(@class, 'rewrite')]/p[@class='back-translation']")
+        notes = tree.get_element_by_id(f"bead-{row}").xpath(
+            ".//td[contains(@class, 'rewrite')]/p[@class='back-translation']")
         assert any(s.back_translation in p.text_content() and f"sentence {s.index}:" in p.text_content()
                    for p in notes)
 
@@ -200,7 +201,8 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1800"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1400,1800"):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield driver
@@ -253,4 +255,5 @@ def test_browser_runs_nothing_from_the_input(escaped, browser):
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text
     assert browser.execute_script("return window.__xss") is None
-    assert "<script>alert(1)</script>" in " ".join(td.text for td in browser.find_elements(By.CSS_SELECTOR, "td.rewrite"))
+    shown = " ".join(td.text for td in browser.find_elements(By.CSS_SELECTOR, "td.rewrite"))
+    assert "<script>alert(1)</script>" in shown

@@ -169,7 +169,8 @@ def _side_view(report: Report, side: str, indices: tuple[int, ...], spans: list[
 
 
 def _pieces(doc: Document, indices: tuple[int, ...]) -> list[tuple[int, int, str]]:
-    return [p for run in _runs(indices) for p in pieces(doc.text, doc.sentences[run[0]].start, doc.sentences[run[-1]].end)]
+    return [p for run in _runs(indices)
+            for p in pieces(doc.text, doc.sentences[run[0]].start, doc.sentences[run[-1]].end)]
 
 
 def _insert_moved_from(report: Report, rows: list[Row | MovedFrom]) -> None:
