@@ -27,6 +27,7 @@ class OutputFormat(str, Enum):
     json = "json"
     diff = "diff"
     md = "md"
+    html = "html"
 
 
 class QuoteFormat(str, Enum):
@@ -74,7 +75,7 @@ def check(
     format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f",
         help="Report format: text (terminal), json (the contract), diff (word diff per bead, "
-             "git --word-diff style), md (Markdown for tickets and PRs)."),
+             "git --word-diff style), md (Markdown for tickets and PRs), html (side-by-side page; use --output)."),
     brief: bool = typer.Option(False, "--brief", help="One finding a line: FILE:LINE:COL: severity category: message."),
     show_all: bool = typer.Option(False, "--all", help="--format diff: show every bead, not only those with findings."),
     min_severity: Optional[Severity] = typer.Option(

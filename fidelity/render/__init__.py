@@ -8,14 +8,15 @@ from typing import Callable
 from ..report import Report
 from .brief import render_brief
 from .diff import render_diff
+from .html import render_html
 from .json import render_json
 from .markdown import render_markdown
 from .quotes import render_quote_traces, render_quote_traces_json
 from .text import render_text
 
 RENDERERS: dict[str, Callable[..., str]] = {"text": render_text, "json": render_json, "diff": render_diff,
-                                             "md": render_markdown, "brief": render_brief}
+                                             "md": render_markdown, "brief": render_brief, "html": render_html}
 QUOTE_RENDERERS: dict[str, Callable[..., str]] = {"text": render_quote_traces, "json": render_quote_traces_json}
 
-__all__ = ["QUOTE_RENDERERS", "RENDERERS", "render_brief", "render_diff", "render_json", "render_markdown", "render_quote_traces", "render_quote_traces_json",
+__all__ = ["QUOTE_RENDERERS", "RENDERERS", "render_brief", "render_diff", "render_html", "render_json", "render_markdown", "render_quote_traces", "render_quote_traces_json",
            "render_text", "Report"]
