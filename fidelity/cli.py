@@ -115,6 +115,10 @@ def check(
         None, "--config", metavar="FILE.toml",
         help="Settings: detector selection and cut-offs, thresholds, aligner options (any subset; "
              "`fidelity detectors --toml` prints them all)."),
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline", metavar="FILE.jsonl",
+        help="Accepted findings (`fidelity accept`): those matching are left out of the findings, the score and "
+             "--fail-on/--fail-under, and counted in the summary."),
 ) -> None:
     """Compare REWRITE with ORIGINAL and report the deviations."""
     from .pipeline import check as run_check
@@ -129,6 +133,7 @@ def check(
     dates = {name: _iso_date(value, name) for name, value in
              (("--original-date", original_date), ("--rewrite-date", rewrite_date))}
     try:
+        accepted = _baseline_entries(baseline)
         check_config = _check_config(config, detectors)
         report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
                            encoder=encoder, translator=translator, device=device.value,
@@ -138,6 +143,10 @@ def check(
     except FidelityError as exc:
         _fail(str(exc))
         return
+    if accepted is not None:
+        from .baseline import apply_baseline
+
+        report = apply_baseline(report, accepted)
     report.min_severity = min_severity
     to_terminal = output is None and sys.stdout.isatty()
     use_color = to_terminal if color is None else color
@@ -152,6 +161,40 @@ def check(
         text = RENDERERS[format.value](report, color=use_color, show_all=show_all)
     _write(text, output)
     _exit_on_limits(report, fail_on, fail_under)
+
+
+def _baseline_entries(path: Optional[Path]):
+    """The baseline's entries, read before the check (a bad file fails at once); None without one."""
+    if path is None:
+        return None
+    from .baseline import read_baseline
+
+    return read_baseline(path, must_exist=True)
+
+
+@app.command()
+def accept(
+    report: Path = typer.Argument(..., help="A report written by `fidelity check ... --format json`."),
+    baseline: Path = typer.Option(..., "--baseline", metavar="FILE.jsonl", help="The baseline to write or extend."),
+    ids: Optional[str] = typer.Option(None, "--ids", metavar="F003,F017", help="Accept these findings (UNIT:ID for a bilingual file's report)."),
+    accept_all: bool = typer.Option(False, "--all", help="Accept every finding the report lists."),
+) -> None:
+    """Accept findings of REPORT (false alarms, deliberate changes): a later `check --baseline FILE` leaves them out."""
+    from .baseline import accept as accept_findings, read_baseline, read_report, write_baseline
+
+    if accept_all == (ids is not None):
+        _fail("give --ids F003,F017 or --all")
+    wanted = None if ids is None else [i.strip() for i in ids.split(",") if i.strip()]
+    try:
+        entries, new = accept_findings(read_report(report), wanted, read_baseline(baseline))
+        write_baseline(baseline, entries)
+    except FidelityError as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"cannot write {baseline}: {exc.strerror}")
+        return
+    typer.echo(f"fidelity accept: {new} finding{'' if new == 1 else 's'} added; {baseline} holds {len(entries)}", err=True)
 
 
 def _exit_on_limits(report, fail_on: Optional[Severity], fail_under: Optional[float]) -> None:

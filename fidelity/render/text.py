@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..report import Report
 from ..types import Severity, Verdict
-from .common import grouped, whole_message
+from .common import baseline_line, grouped, whole_message
 
 _VERDICT_STYLE = {
     Verdict.EQUIVALENT: "green",
@@ -101,7 +101,9 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
         console.print(Text(f"No findings at or above {report.min_severity.value} "
                            f"({len(report.findings)} less severe not listed).", style="green"))
     else:
-        console.print(Text("No deviations found.", style="green"))
+        console.print(Text("No deviations found" + (" outside the baseline." if report.suppressed else "."), style="green"))
+    if baseline_line(report):
+        console.print(Text(baseline_line(report), style="dim"))
 
     if report.set_aside:
         console.print(Text(f"Set aside, not compared ({len(report.set_aside)})", style="bold"))
