@@ -70,7 +70,9 @@ def _iso_date(value: Optional[str], option: str):
 @app.command()
 def check(
     original: Path = typer.Argument(..., help="The original text file ('-' for stdin)."),
-    rewrite: Path = typer.Argument(..., help="The rewrite or translation ('-' for stdin)."),
+    rewrite: Optional[Path] = typer.Argument(
+        None, help="The rewrite or translation ('-' for stdin); none when ORIGINAL is a bilingual file "
+                   "(.xlf, .xliff, .po, .tmx: each unit is checked as a pair)."),
     format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f",
         help="Report format: text (terminal), json (the contract), diff (word diff per bead, "
@@ -126,6 +128,8 @@ def check(
 
     if str(original) == "-" and str(rewrite) == "-":
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
+    if rewrite is None:
+        _bilingual_usage(original, format, brief, output)
     if output is not None:
         _check_writable(output)
     if device is DeviceChoice.cuda:
@@ -135,22 +139,30 @@ def check(
     try:
         accepted = _baseline_entries(baseline)
         check_config = _check_config(config, detectors)
-        report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
-                           encoder=encoder, translator=translator, device=device.value,
-                           offline=True if offline else None, nli=nli,
-                           original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
-                           config=check_config)
+        options = dict(original_lang=original_lang, rewrite_lang=rewrite_lang,
+                       encoder=encoder, translator=translator, device=device.value,
+                       offline=True if offline else None, nli=nli,
+                       original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
+                       config=check_config)
+        if rewrite is None:
+            from .bilingual import check_file
+
+            report = check_file(original, baseline=accepted, **options)
+        else:
+            report = run_check(original, rewrite, **options)
     except FidelityError as exc:
         _fail(str(exc))
         return
-    if accepted is not None:
+    if accepted is not None and rewrite is not None:
         from .baseline import apply_baseline
 
         report = apply_baseline(report, accepted)
     report.min_severity = min_severity
     to_terminal = output is None and sys.stdout.isatty()
     use_color = to_terminal if color is None else color
-    if brief:
+    if rewrite is None:
+        _bilingual_out(report, format, output, width, use_color)
+    elif brief:
         text = RENDERERS["brief"](report)
     elif format is OutputFormat.text:
         import shutil
@@ -159,8 +171,48 @@ def check(
                                  color=use_color)
     else:
         text = RENDERERS[format.value](report, color=use_color, show_all=show_all)
-    _write(text, output)
+    if rewrite is not None:
+        _write(text, output)
     _exit_on_limits(report, fail_on, fail_under)
+
+
+def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Optional[Path]) -> None:
+    """One argument is a bilingual file, reported as text or JSON, annotated in its own format: say
+    so at once (before the check) otherwise."""
+    from .bilingual import FORMATS, file_format
+
+    if file_format(path) is None:
+        _fail(f"give REWRITE, or a bilingual file ({', '.join(FORMATS)}) as the one argument")
+    if output is not None and file_format(output) not in (None, file_format(path)):
+        _fail(f"--output {output}: an annotated {file_format(path).upper()} file is written in its own format "
+              f"({', '.join(s for s, f in FORMATS.items() if f == file_format(path))})")
+    if brief or format.value not in ("text", "json"):
+        _fail(f"{'--brief' if brief else '--format ' + format.value} is not available for a bilingual file: "
+              "use --format text or json")
+
+
+def _bilingual_out(report, format: OutputFormat, output: Optional[Path], width: Optional[int], color: bool) -> None:
+    """The report on stdout, or in --output; an --output in the input's bilingual format gets the
+    input back with the findings as notes on their units."""
+    import shutil
+
+    from .bilingual import annotate, file_format
+    from .render import BILINGUAL_RENDERERS
+
+    to_terminal = output is None and sys.stdout.isatty()
+    text = BILINGUAL_RENDERERS[format.value](report, color=color,
+                                             width=width or (shutil.get_terminal_size().columns if to_terminal else 160))
+    if output is None or file_format(output) is None:
+        _write(text, output)
+        return
+    try:
+        notes = annotate(report, output)
+    except FidelityError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    _write(text, None)
+    typer.echo(f"fidelity: {notes} note{'' if notes == 1 else 's'} written on the units of {output}", err=True)
 
 
 def _baseline_entries(path: Optional[Path]):
