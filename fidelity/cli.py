@@ -27,6 +27,7 @@ class OutputFormat(str, Enum):
     json = "json"
     diff = "diff"
     md = "md"
+    sarif = "sarif"
 
 
 class QuoteFormat(str, Enum):
@@ -76,7 +77,7 @@ def check(
     format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f",
         help="Report format: text (terminal), json (the contract), diff (word diff per bead, "
-             "git --word-diff style), md (Markdown for tickets and PRs)."),
+             "git --word-diff style), md (Markdown for tickets and PRs), sarif (SARIF 2.1.0 for code scanning)."),
     brief: bool = typer.Option(False, "--brief", help="One finding a line: FILE:LINE:COL: severity category: message."),
     show_all: bool = typer.Option(False, "--all", help="--format diff: show every bead, not only those with findings."),
     min_severity: Optional[Severity] = typer.Option(
