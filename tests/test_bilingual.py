@@ -148,3 +148,17 @@ def test_bilingual_usage_errors_come_before_the_check(xliff, tmp_path):
     broken.write_text("not xml", encoding="utf-8")
     result = runner.invoke(app, ["check", str(broken)])
     assert result.exit_code == 2 and "cannot read it as XLIFF" in result.output
+
+
+def test_baseline_and_exit_codes_work_per_unit(xliff, tmp_path):
+    report_json, baseline = tmp_path / "report.json", tmp_path / "baseline.jsonl"
+    result = runner.invoke(app, ["check", str(xliff), "--format", "json", "--output", str(report_json),
+                                 "--fail-on", "major"])
+    assert result.exit_code == 1 and "--fail-on major" in result.output
+    changed = next(u for u in json.loads(report_json.read_text(encoding="utf-8"))["units"] if u["id"] == "changed")
+    ids = [f"changed:{f['id']}" for f in changed["report"]["findings"]]
+    assert runner.invoke(app, ["accept", str(report_json), "--ids", ",".join(ids), "--baseline", str(baseline)]).exit_code == 0
+    result = runner.invoke(app, ["check", str(xliff), "--format", "json", "--baseline", str(baseline), "--fail-on", "major"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["summary"]["suppressed"] == {"findings": len(ids)}
+    assert next(u for u in data["units"] if u["id"] == "changed")["report"]["findings"] == []
