@@ -14,7 +14,7 @@ install:
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of torch first (pinned): an unpinned torch would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==$(TORCH_VERSION)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bilingual]'
 
 test:
 	$(BIN)/python -m pytest -q

@@ -28,6 +28,7 @@ class OutputFormat(str, Enum):
     diff = "diff"
     md = "md"
     html = "html"
+    sarif = "sarif"
 
 
 class QuoteFormat(str, Enum):
@@ -71,11 +72,14 @@ def _iso_date(value: Optional[str], option: str):
 @app.command()
 def check(
     original: Path = typer.Argument(..., help="The original text file ('-' for stdin)."),
-    rewrite: Path = typer.Argument(..., help="The rewrite or translation ('-' for stdin)."),
+    rewrite: Optional[Path] = typer.Argument(
+        None, help="The rewrite or translation ('-' for stdin); none when ORIGINAL is a bilingual file "
+                   "(.xlf, .xliff, .po, .tmx: each unit is checked as a pair)."),
     format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f",
         help="Report format: text (terminal), json (the contract), diff (word diff per bead, "
-             "git --word-diff style), md (Markdown for tickets and PRs), html (side-by-side page; use --output)."),
+             "git --word-diff style), md (Markdown for tickets and PRs), html (side-by-side page; use --output), "
+             "sarif (SARIF 2.1.0 for code scanning)."),
     brief: bool = typer.Option(False, "--brief", help="One finding a line: FILE:LINE:COL: severity category: message."),
     show_all: bool = typer.Option(False, "--all", help="--format diff: show every bead, not only those with findings."),
     min_severity: Optional[Severity] = typer.Option(
@@ -116,6 +120,10 @@ def check(
         None, "--config", metavar="FILE.toml",
         help="Settings: detector selection and cut-offs, thresholds, aligner options (any subset; "
              "`fidelity detectors --toml` prints them all)."),
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline", metavar="FILE.jsonl",
+        help="Accepted findings (`fidelity accept`): those matching are left out of the findings, the score and "
+             "--fail-on/--fail-under, and counted in the summary."),
 ) -> None:
     """Compare REWRITE with ORIGINAL and report the deviations."""
     from .pipeline import check as run_check
@@ -123,6 +131,8 @@ def check(
 
     if str(original) == "-" and str(rewrite) == "-":
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
+    if rewrite is None:
+        _bilingual_usage(original, format, brief, output)
     if output is not None:
         _check_writable(output)
     if device is DeviceChoice.cuda:
@@ -130,19 +140,32 @@ def check(
     dates = {name: _iso_date(value, name) for name, value in
              (("--original-date", original_date), ("--rewrite-date", rewrite_date))}
     try:
+        accepted = _baseline_entries(baseline)
         check_config = _check_config(config, detectors)
-        report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
-                           encoder=encoder, translator=translator, device=device.value,
-                           offline=True if offline else None, nli=nli,
-                           original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
-                           config=check_config)
+        options = dict(original_lang=original_lang, rewrite_lang=rewrite_lang,
+                       encoder=encoder, translator=translator, device=device.value,
+                       offline=True if offline else None, nli=nli,
+                       original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
+                       config=check_config)
+        if rewrite is None:
+            from .bilingual import check_file
+
+            report = check_file(original, baseline=accepted, **options)
+        else:
+            report = run_check(original, rewrite, **options)
     except FidelityError as exc:
         _fail(str(exc))
         return
+    if accepted is not None and rewrite is not None:
+        from .baseline import apply_baseline
+
+        report = apply_baseline(report, accepted)
     report.min_severity = min_severity
     to_terminal = output is None and sys.stdout.isatty()
     use_color = to_terminal if color is None else color
-    if brief:
+    if rewrite is None:
+        _bilingual_out(report, format, output, width, use_color)
+    elif brief:
         text = RENDERERS["brief"](report)
     elif format is OutputFormat.text:
         import shutil
@@ -151,8 +174,82 @@ def check(
                                  color=use_color)
     else:
         text = RENDERERS[format.value](report, color=use_color, show_all=show_all)
-    _write(text, output)
+    if rewrite is not None:
+        _write(text, output)
     _exit_on_limits(report, fail_on, fail_under)
+
+
+def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Optional[Path]) -> None:
+    """One argument is a bilingual file, reported as text or JSON, annotated in its own format: say
+    so at once (before the check) otherwise."""
+    from .bilingual import FORMATS, file_format
+
+    if file_format(path) is None:
+        _fail(f"give REWRITE, or a bilingual file ({', '.join(FORMATS)}) as the one argument")
+    if output is not None and file_format(output) not in (None, file_format(path)):
+        _fail(f"--output {output}: an annotated {file_format(path).upper()} file is written in its own format "
+              f"({', '.join(s for s, f in FORMATS.items() if f == file_format(path))})")
+    if brief or format.value not in ("text", "json"):
+        _fail(f"{'--brief' if brief else '--format ' + format.value} is not available for a bilingual file: "
+              "use --format text or json")
+
+
+def _bilingual_out(report, format: OutputFormat, output: Optional[Path], width: Optional[int], color: bool) -> None:
+    """The report on stdout, or in --output; an --output in the input's bilingual format gets the
+    input back with the findings as notes on their units."""
+    import shutil
+
+    from .bilingual import annotate, file_format
+    from .render import BILINGUAL_RENDERERS
+
+    to_terminal = output is None and sys.stdout.isatty()
+    text = BILINGUAL_RENDERERS[format.value](report, color=color,
+                                             width=width or (shutil.get_terminal_size().columns if to_terminal else 160))
+    if output is None or file_format(output) is None:
+        _write(text, output)
+        return
+    try:
+        notes = annotate(report, output)
+    except FidelityError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    _write(text, None)
+    typer.echo(f"fidelity: {notes} note{'' if notes == 1 else 's'} written on the units of {output}", err=True)
+
+
+def _baseline_entries(path: Optional[Path]):
+    """The baseline's entries, read before the check (a bad file fails at once); None without one."""
+    if path is None:
+        return None
+    from .baseline import read_baseline
+
+    return read_baseline(path, must_exist=True)
+
+
+@app.command()
+def accept(
+    report: Path = typer.Argument(..., help="A report written by `fidelity check ... --format json`."),
+    baseline: Path = typer.Option(..., "--baseline", metavar="FILE.jsonl", help="The baseline to write or extend."),
+    ids: Optional[str] = typer.Option(None, "--ids", metavar="F003,F017", help="Accept these findings (UNIT:ID for a bilingual file's report)."),
+    accept_all: bool = typer.Option(False, "--all", help="Accept every finding the report lists."),
+) -> None:
+    """Accept findings of REPORT (false alarms, deliberate changes): a later `check --baseline FILE` leaves them out."""
+    from .baseline import accept as accept_findings, read_baseline, read_report, write_baseline
+
+    if accept_all == (ids is not None):
+        _fail("give --ids F003,F017 or --all")
+    wanted = None if ids is None else [i.strip() for i in ids.split(",") if i.strip()]
+    try:
+        entries, new = accept_findings(read_report(report), wanted, read_baseline(baseline))
+        write_baseline(baseline, entries)
+    except FidelityError as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"cannot write {baseline}: {exc.strerror}")
+        return
+    typer.echo(f"fidelity accept: {new} finding{'' if new == 1 else 's'} added; {baseline} holds {len(entries)}", err=True)
 
 
 def _exit_on_limits(report, fail_on: Optional[Severity], fail_under: Optional[float]) -> None:

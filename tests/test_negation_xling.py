@@ -84,7 +84,7 @@ def test_no_list_is_silence_and_settings_say_so():
 
 def test_implausible_language_guesses_fall_back():
     from fidelity.langid import LanguageGuess
-    from fidelity.pipeline import _document_language, _sentence_language
+    from fidelity.pipeline import document_language, _sentence_language
 
     def detect(text):
         return LanguageGuess("ie", 0.95, "stub")  # Interlingue: no encoder reads it
@@ -98,7 +98,7 @@ def test_implausible_language_guesses_fall_back():
             return LanguageGuess("ie", 0.9, "stub")
         return LanguageGuess("de", 0.6, "stub")
 
-    assert _document_language(["Na ja, passt schon."], detect_document) == "de"
+    assert document_language(["Na ja, passt schon."], detect_document) == "de"
 
 
 def test_informal_german_checks():

@@ -9,7 +9,7 @@ import re
 from ..report import Report
 from ..tokens import normalise_word, one_line, tokenize
 from ..types import Bead, Document
-from .common import LineIndex, display_path, grouped, score_text, whole_message
+from .common import LineIndex, baseline_line, display_path, grouped, score_text, whole_message
 
 _NON_SPACE = re.compile(r"\S+")
 _RED, _GREEN, _CYAN, _BOLD, _DIM, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -139,6 +139,8 @@ def render_diff(report: Report, *, color: bool = False, show_all: bool = False, 
             f"{sev['minor']} minor")
     if "filtered" in summary:
         tail += f" · {summary['filtered']['findings']} below {summary['filtered']['min_severity']} not listed"
+    if baseline_line(report):
+        tail += f" · {baseline_line(report)}"
     lines.append(f"{_DIM}{tail}{_RESET}" if color else tail)
     return "\n".join(lines) + "\n"
 
