@@ -14,7 +14,8 @@ install:
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of torch first (pinned): an unpinned torch would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==$(TORCH_VERSION)
-	$(BIN)/pip install --quiet -e '.[test]'
+	# the ray extra too, so that CI runs the --engine ray test
+	$(BIN)/pip install --quiet -e '.[test,ray]'
 
 test:
 	$(BIN)/python -m pytest -q
