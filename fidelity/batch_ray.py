@@ -8,9 +8,10 @@ pairs it is given with ``batch.check_pair``. Order is preserved, so the results 
 pairs in manifest order, as the local engine writes it.
 
 Ray is an optional extra (``pip install 'fidelity[ray]'``) and is imported only here, lazily.
-Without ``address`` a local Ray instance is started on loopback, without the dashboard, and
-stopped at the end; with it (``ray://host:10001`` or ``auto``) the run joins that cluster,
-whose nodes must have fidelity installed and see the manifest's files at the same paths.
+Without ``address`` a local Ray instance is started (``workers`` or 2 CPUs, no dashboard) and
+stopped at the end; with it (``auto`` or ``HOST:6379`` from a node of the cluster, or a Ray
+Client ``ray://HOST:10001``) the run joins that cluster, whose nodes must have fidelity
+installed and see the manifest's files at the same paths.
 """
 
 from __future__ import annotations
@@ -75,21 +76,24 @@ def ray_outcomes(jobs: Iterator[Job], check_kwargs: dict[str, Any], cache, rende
                  workers: int | None = None, address: str | None = None) -> Iterator[tuple[Pair, dict, str, Outcome]]:
     """(pair, options, key, outcome) for each job, in order, checked by ``workers`` actors (default:
     2 on a local instance, one per CPU of a cluster)."""
-    import ray
-    import ray.data
-
     pending = list(jobs)  # the keys are computed (files hashed) here, before Ray starts
     if not pending:
         return
+    import ray
+    import ray.data
+
+    for name in ("ray", "ray.data"):  # start-up notes; failures still reach us as exceptions
+        logging.getLogger(name).setLevel(logging.ERROR)
     started = False
     try:
         if not ray.is_initialized():
             if address is None:
-                ray.init(num_cpus=workers or 2, include_dashboard=False, _node_ip_address="127.0.0.1",
-                         object_store_memory=LOCAL_OBJECT_STORE_BYTES, log_to_driver=False,
-                         logging_level=logging.WARNING, configure_logging=True)
+                # No dashboard. Ray (2.60) will not bind a local instance to loopback (it resolves
+                # 127.0.0.1 to the node's address); its token authentication, on by default, guards it.
+                ray.init(num_cpus=workers or 2, include_dashboard=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                         log_to_driver=False, logging_level=logging.ERROR)
             else:
-                ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
+                ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
             started = True
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True  # manifest order, as the local engine writes
@@ -101,7 +105,7 @@ def ray_outcomes(jobs: Iterator[Job], check_kwargs: dict[str, Any], cache, rende
         items = [{"index": n, "job": _job_json(pair, options)} for n, (pair, options, _) in enumerate(pending)]
         dataset = ray.data.from_items(items, override_num_blocks=min(len(items), MAX_BLOCKS))
         dataset = dataset.map_batches(
-            PairChecker, batch_size=1, concurrency=actors, num_cpus=1,
+            PairChecker, batch_size=1, compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=1,
             num_gpus=min(1.0, gpus / actors) if gpus else None,
             fn_constructor_kwargs={"check_kwargs": check_kwargs,
                                    "cache_dir": str(cache.directory) if cache is not None else None,
@@ -110,6 +114,11 @@ def ray_outcomes(jobs: Iterator[Job], check_kwargs: dict[str, Any], cache, rende
         for row in dataset.iter_rows():
             pair, options, key = pending[row["index"]]
             yield pair, options, key, Outcome(**json.loads(row["outcome"]))
+    except ray.exceptions.RayError as exc:  # a lost actor or node: what was written stays; rerun to go on
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        raise FidelityError(f"Ray: {type(exc).__name__}: {lines[0] if lines else ''} (rerun to go on)") from None
+    except ConnectionError as exc:
+        raise FidelityError(f"Ray: cannot reach the cluster at {address}: {exc}") from None
     finally:
         if started:
             ray.shutdown()
