@@ -236,10 +236,10 @@ def batch(
         help="Check in N processes (each loads the models once); with --engine ray, N actors (default 2 locally, "
              "one per CPU on a cluster)."),
     engine: Engine = typer.Option(
-        Engine.local, "--engine", help="Where pairs are checked: local (this machine), or ray (needs pip install 'fidelity[ray]')."),
+        Engine.local, "--engine", help="Where pairs are checked: local (this machine), or ray (needs pip install 'fidelity\\[ray]')."),
     address: Optional[str] = typer.Option(
         None, "--address", metavar="ADDRESS",
-        help="--engine ray: a running Ray cluster (ray://HOST:10001 or auto); default a local instance on loopback."),
+        help="--engine ray: a running Ray cluster (auto, HOST:6379 or ray://HOST:10001); default a local instance."),
     reports: Optional[Path] = typer.Option(
         None, "--reports", metavar="DIR", help="Also write each checked pair's own report into DIR (file name from its id)."),
     report_format: Optional[str] = typer.Option(
