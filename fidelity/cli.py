@@ -36,6 +36,17 @@ class QuoteFormat(str, Enum):
     json = "json"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class SummaryFormat(str, Enum):
+    html = "html"
+    md = "md"
+    csv = "csv"
+
+
 class DeviceChoice(str, Enum):
     auto = "auto"
     cpu = "cpu"
@@ -318,7 +329,21 @@ def batch(
     no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embeddings on disk."),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Check again the pairs an earlier run recorded as failed."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Check in N processes (each loads the models once)."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1,
+        help="Check in N processes (each loads the models once); with --engine ray, N actors (default 2 locally, "
+             "one per CPU on a cluster)."),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine", help="Where pairs are checked: local (this machine), or ray (needs pip install 'fidelity\\[ray]')."),
+    address: Optional[str] = typer.Option(
+        None, "--address", metavar="ADDRESS",
+        help="--engine ray: a running Ray cluster (auto, HOST:6379 or ray://HOST:10001); default a local instance."),
+    reports: Optional[Path] = typer.Option(
+        None, "--reports", metavar="DIR", help="Also write each checked pair's own report into DIR (file name from its id)."),
+    report_format: Optional[str] = typer.Option(
+        None, "--report-format", metavar="FORMAT", help="Format of the --reports files (default html if available, else md)."),
+    summary_file: Optional[Path] = typer.Option(
+        None, "--summary", metavar="FILE", help="Then summarize the results into FILE (.html, .md or .csv)."),
 ) -> None:
     """Check many pairs: one JSON report per line in OUTPUT; a rerun skips the pairs already done.
 
@@ -327,10 +352,15 @@ def batch(
     """
     from .batch import directory_pairs, manifest_pairs, run_batch
     from .embedding_cache import EmbeddingCache, default_cache_dir
+    from .summary import format_for, write_summary
 
     directories = originals is not None or rewrites is not None
     if (manifest is not None and directories) or (manifest is None and (originals is None or rewrites is None)):
         _fail("give a MANIFEST, or both --originals DIR and --rewrites DIR")
+    if address is not None and engine is not Engine.ray:
+        _fail("--address is for --engine ray")
+    if summary_file is not None:
+        _check_writable(summary_file)
     for name, value in (("--original-date", original_date), ("--rewrite-date", rewrite_date)):
         _iso_date(value, name)
     defaults = {"original_lang": original_lang, "rewrite_lang": rewrite_lang,
@@ -342,14 +372,41 @@ def batch(
     try:
         check_config = _check_config(config, detectors)
         store = None if no_cache else EmbeddingCache(cache or default_cache_dir())
+        summary_format = format_for(summary_file) if summary_file is not None else None
         summary = run_batch(pairs, output, config=check_config, encoder=encoder, translator=translator, nli=nli,
                             device=device.value, offline=True if offline else None, defaults=defaults,
-                            cache=store, retry_errors=retry_errors, progress=progress, workers=workers)
+                            cache=store, retry_errors=retry_errors, progress=progress, workers=workers,
+                            engine=engine.value, address=address, reports=reports, report_format=report_format)
+        if summary_file is not None:
+            write_summary(output, summary_format, summary_file)
     except FidelityError as exc:
         _fail(str(exc))
         return
     typer.echo(f"fidelity batch: {summary.line()}", err=True)
     raise typer.Exit(130 if summary.interrupted else summary.exit_code)
+
+
+@app.command()
+def summarize(
+    results: Path = typer.Argument(..., help="A results file written by `fidelity batch`."),
+    format: Optional[SummaryFormat] = typer.Option(
+        None, "--format", "-f", help="html (one self-contained page), md or csv (one row per pair). "
+                                     "Default: from --output's suffix, else md."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the summary to FILE instead of stdout."),
+) -> None:
+    """Summarize a batch: pairs worst first, score distribution, counts by category, outlet and language pair."""
+    from .summary import format_for, write_summary
+
+    if output is not None:
+        _check_writable(output)
+    try:
+        chosen = format.value if format is not None else format_for(output) if output is not None else "md"
+        text = write_summary(results, chosen, output)
+    except FidelityError as exc:
+        _fail(str(exc))
+        return
+    if output is None:
+        sys.stdout.write(text)
 
 
 def _check_config(path: Optional[Path], detectors: Optional[str]):
