@@ -122,7 +122,7 @@ def same_entity(a: Entity, b: Entity) -> bool:
 
 # Spellings that transliteration swaps: Russian has no h (г or х: 'Томагавк' for 'Tomahawk'),
 # writes w as в and ends 'Ning' as 'Нин'.
-_DIGRAPHS = (("kh", "h"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
+_DIGRAPHS = (("dzh", "j"), ("kh", "h"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
              ("ph", "f"), ("ck", "k"), ("qu", "k"), ("w", "v"), ("x", "ks"), ("j", "i"), ("y", "i"), ("h", "g"))
 
 

@@ -31,6 +31,9 @@ _EN_WORDS = {
     "восемь": 8, "девять": 9, "десять": 10, "сто": 100, "тысяч": 1000, "тысячи": 1000, "тысяча": 1000,
     "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000, "млн": 1_000_000,
     "миллиард": 1_000_000_000, "млрд": 1_000_000_000, "вдвое": 2, "дважды": 2, "втрое": 3,
+    # Russian numerals in the other cases ("около четырёх тысяч": about four thousand)
+    "двух": 2, "двум": 2, "трёх": 3, "трех": 3, "трём": 3, "трем": 3, "четырёх": 4, "четырех": 4, "четырём": 4,
+    "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10,
 }
 _RU_MONTH = r"январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?|сентябр[ьяе]|" \
             r"октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]"
@@ -39,9 +42,12 @@ MONTH_NAME = "(?:" + "|".join(
     sorted((re.escape(m) for m in _MONTHS if not re.match("[а-я]", m)), key=len, reverse=True)) + "|" + _RU_MONTH + ")"
 # Ordinal suffixes after a digit: English 1st/2nd/3rd/4th, French 1er/2e/2ème, German "1.", Spanish 1º.
 _ORD_SUFFIX = r"(?:st|nd|rd|th|er|re|e|ème|eme|º|ª)"
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:{_ORD_SUFFIX}|\.)?\s+(?:of\s+|de\s+)?({MONTH_NAME})(?!\w)\.?", re.I)
+# "25-го июля": a Russian day number may carry its ordinal ending.
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:{_ORD_SUFFIX}|\.|-?(?:го|е|ое|ого))?\s+(?:of\s+|de\s+)?({MONTH_NAME})(?!\w)\.?",
+                        re.I)
 _MONTH_DAY = re.compile(rf"\b({MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent))", re.I)
-_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
+# Not a number: the digits of a name ("COVID-19", "Су-57").
+_NUMBER = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
                      rf"(?:{_ORD_SUFFIX}|[a-zµ°]{{1,3}}(?=\W|$))?(?![\w])", re.I)
 _WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 _WEEKDAYS.update({d: i for i, d in enumerate(
@@ -200,7 +206,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             taken.append((m.start(), stop))
     for m in _WORD.finditer(text, start, end):
         if free(m.start(), m.end()):
-            value, stop = str(_EN_WORDS[m.group(1).lower()]), m.end()
+            number = _EN_WORDS[m.group(1).lower()]
+            value, stop = str(number), m.end()
+            scale = _SCALE_AFTER.match(text, stop, end) if 1 <= number < 1000 else None
+            if scale is not None:  # "four thousand", "четырёх тысяч"
+                value, stop = _number_value(str(number), _scale(scale.group(1))), scale.end()
             percent = _PERCENT_AFTER.match(text, stop, end)
             if percent:  # "fifty percent" is "50 %"
                 value, stop = value + "%", percent.end()

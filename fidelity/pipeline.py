@@ -16,11 +16,12 @@ from .cues import cue_covered
 from .detectors import AlignedPair, Level, Resources, build_detectors, judge
 from .detectors.base import side_language
 from .detectors.registry import plain
-from .encoders import BUILTIN_ENCODERS, Encoder, WithThresholds, encoder_for_languages, load_encoder
+from .encoders import BUILTIN_ENCODERS, Encoder, WithThresholds, encoder_for_languages, load_encoder, shifted
 from .errors import UnsupportedLanguageError
 from .lang import base_language
 from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
 from .load import load
+from .models import cross_lingual_shift
 from .nli import load_nli, nli_signature
 from .pivot import map_finding, needs_translation, pivot_document, with_back_translations
 from .report import Report
@@ -116,6 +117,16 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
             f"no available encoder covers {', '.join(sorted(set(missing)))}; covered languages: {', '.join(covered)}"
         )
     return encoder
+
+
+def _language_pair_shift(encoder: Encoder, original: Document, compared: Document) -> float:
+    """Compared across languages, an encoder scores faithful translations lower than paraphrases
+    by an amount that depends on the pair (USE: en-ru 0.13, en-ja 0.29): its thresholds move down
+    by the manifest's measured shift, so that 'equivalent' means the same in every pair."""
+    a, b = base_language(original.language), base_language(compared.language)
+    if a == b or "und" in (a, b):
+        return 0.0
+    return cross_lingual_shift(encoder.name, a, b)
 
 
 def _cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
@@ -266,6 +277,9 @@ def check(
     chosen = _choose_encoder(encoder, original_doc, compared, device=device, offline=offline)
     if embedding_cache is not None:
         chosen = embedding_cache.wrap(chosen)
+    shift = _language_pair_shift(chosen, original_doc, compared)
+    if shift:
+        chosen = WithThresholds(chosen, shifted(chosen.thresholds, shift))
     if config.thresholds.any():
         chosen = WithThresholds(chosen, config.thresholds.apply(chosen.thresholds))
     beads = (one_bead if aligned else align)(
@@ -297,6 +311,8 @@ def check(
             "align_min": chosen.thresholds.align_min,
             "counterpart": chosen.thresholds.counterpart,
         },
+        # The thresholds above already hold it: the encoder's own, lowered by this much.
+        "language_pair_shift": shift,
         "translator": used.settings() if used is not None else None,
         "back_translation": back_translation,
         "language_id": DETECTOR_SETTINGS,
