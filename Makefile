@@ -14,7 +14,8 @@ install:
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of torch first (pinned): an unpinned torch would pull a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==$(TORCH_VERSION)
-	$(BIN)/pip install --quiet -e '.[test]'
+	# the extras too: bilingual files (translate-toolkit) and Ray, so that CI runs their tests
+	$(BIN)/pip install --quiet -e '.[test,bilingual,ray]'
 
 test:
 	$(BIN)/python -m pytest -q
@@ -35,6 +36,9 @@ wheel-check:
 	cd "$$tmp"; unset PYTHONPATH; export FIDELITY_OFFLINE=1; \
 	"$$tmp/venv/bin/python" -c 'import fidelity, sys; sys.exit(0 if "site-packages" in fidelity.__file__ else "fidelity imported from " + fidelity.__file__)'; \
 	"$$tmp/venv/bin/fidelity" models list; \
+	"$$tmp/venv/bin/python" -c 'from importlib.resources import files; t = files("fidelity.render") / "templates"; \
+	missing = [n for n in ("report.html.j2", "report.css", "report.js", "summary.html.j2") if not (t / n).is_file()]; \
+	assert not missing, f"the wheel lacks the HTML report files {missing}"'; \
 	"$$tmp/venv/bin/fidelity" check $(SEED_ORIGINAL) $(SEED_REWRITE) --original-date 2023-05-10 \
 		--format json --output "$$tmp/report.json"; \
 	"$$tmp/venv/bin/python" -c 'import json, sys; r = json.load(open(sys.argv[1], encoding="utf-8")); \

@@ -49,7 +49,7 @@ import numpy as np
 from .encoders import Encoder, Thresholds
 from .types import Bead, Verdict
 
-__all__ = ["AlignOptions", "align", "bead_types"]
+__all__ = ["AlignOptions", "align", "bead_types", "one_bead"]
 
 _NEG = -1e18
 _BLOCK = 256  # rows per similarity block: memory stays linear in document length
@@ -426,6 +426,16 @@ def align(
     if o.reorder:
         _reorder(state, p, move_min, th.related)
     return state.beads()
+
+
+def one_bead(original: Sequence[str], rewrite: Sequence[str], encoder: Encoder,
+             options: AlignOptions | None = None) -> list[Bead]:
+    """Segments aligned already (a bilingual file's unit): every sentence in one bead, scored as
+    ``align`` scores a merged bead (the joined texts' cosine). ``options`` is unused: nothing is aligned."""
+    s_side, t_side = tuple(range(len(original))), tuple(range(len(rewrite)))
+    if not (s_side and t_side):
+        return [Bead(s_side, t_side)] if s_side or t_side else []
+    return [Bead(s_side, t_side, score=_cos(_Side(original, encoder), _Side(rewrite, encoder), s_side, t_side))]
 
 
 def _trim(state: "_State", pair: Pair, slack: float) -> list[Pair]:

@@ -11,7 +11,9 @@ language...) is recorded with its one-line error and the run goes on.
 
 The manifest (CSV or JSON lines) is read row by row, twice: once to validate it and count the
 pairs (so a bad manifest fails before any work, and the progress bar has a total), once to
-check them.
+check them. The pairs are checked here (one process, or ``workers`` spawned ones) or on Ray
+(``engine="ray"``, ``batch_ray.py``); either way this process computes the keys, skips what is
+done, builds each result line and writes it (and, with ``reports``, each pair's own report).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ OPTION_COLUMNS = ("original_lang", "rewrite_lang", "original_date", "rewrite_dat
 KNOWN_COLUMNS = ("id", *PATH_COLUMNS, *OPTION_COLUMNS)
 # Keys of a result line besides the report's; an extra column with one of these names (or a
 # report key's) is written as ``manifest_<name>``.
-RESULT_KEYS = ("key", "status", "id", "error", "seconds", "original_path", "rewrite_path",
+RESULT_KEYS = ("key", "status", "id", "error", "seconds", "original_path", "rewrite_path", "report",
                "original", "rewrite", "alignment", "findings", "set_aside", "summary", "settings")
 
 
@@ -267,21 +269,24 @@ def _iso_date(value: str | None, what: str) -> datetime.date | None:
         raise FidelityError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _record_base(key: str, status: str, pair: Pair) -> dict[str, Any]:
-    return {"key": key, "status": status, "id": pair.id, "error": None, "seconds": None,
-            "original_path": str(pair.original), "rewrite_path": str(pair.rewrite)}
+@dataclass
+class Outcome:
+    """One pair's check, as an engine hands it back to the writer."""
+
+    status: str  # "ok" or "error"
+    data: dict[str, Any]  # the report's dict, or {"error": one line}
+    seconds: float
+    rendered: str | None = None  # the pair's report in the --reports format (ok pairs only)
 
 
-def _with_extra(record: dict[str, Any], pair: Pair) -> dict[str, Any]:
-    for name, value in pair.extra.items():
-        record[f"manifest_{name}" if name in RESULT_KEYS else name] = value
-    return record
-
-
-def check_pair(pair: Pair, options: dict[str, str], check_kwargs: dict[str, Any], cache=None) -> tuple[str, dict]:
-    """Check one pair: ("ok", the report's dict) or ("error", {"error": one line})."""
+def check_pair(pair: Pair, options: dict[str, str], check_kwargs: dict[str, Any], cache=None,
+               render: str | None = None) -> Outcome:
+    """Check one pair; any failure is this pair's, recorded as a one-line error. ``render``: a
+    name in ``fidelity.render.RENDERERS`` to render the report with as well."""
     from .pipeline import check
 
+    start = time.perf_counter()
+    rendered = None
     try:
         for side in ("original", "rewrite"):
             if str(getattr(pair, side)) in ("", "."):
@@ -291,16 +296,89 @@ def check_pair(pair: Pair, options: dict[str, str], check_kwargs: dict[str, Any]
                        original_date=_iso_date(options.get("original_date"), "original_date"),
                        rewrite_date=_iso_date(options.get("rewrite_date"), "rewrite_date"),
                        embedding_cache=cache, **check_kwargs)
-        return "ok", report.to_dict()
+        status, data = "ok", report.to_dict()
+        if render is not None:
+            from .render import RENDERERS
+
+            rendered = RENDERERS[render](report)
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # any failure is this pair's, recorded; the batch goes on
-        return "error", {"error": _one_line(exc)}
+        status, data = "error", {"error": _one_line(exc)}
     finally:
         if cache is not None:  # the disk has this pair's embeddings: memory stays flat over the manifest
             from .encoders import clear_memory_caches
 
             clear_memory_caches()
+    return Outcome(status, data, round(time.perf_counter() - start, 3), rendered)
+
+
+def build_record(pair: Pair, key: str, outcome: Outcome, report: str | None = None) -> dict[str, Any]:
+    """The result line: key and status first (``done_keys`` reads them without parsing the
+    line), then the pair, its extra manifest columns, then the report's fields."""
+    record: dict[str, Any] = {"key": key, "status": outcome.status, "id": pair.id,
+                              "error": outcome.data.get("error") if outcome.status == "error" else None,
+                              "seconds": outcome.seconds, "original_path": str(pair.original),
+                              "rewrite_path": str(pair.rewrite), "report": report}
+    for name, value in pair.extra.items():
+        record[f"manifest_{name}" if name in RESULT_KEYS else name] = value
+    if outcome.status == "ok":
+        record.update(outcome.data)
+    return record
+
+
+# --- per-pair reports ------------------------------------------------------------------
+
+REPORT_SUFFIX = {"html": ".html", "md": ".md", "json": ".json", "diff": ".diff"}
+
+
+def default_report_format() -> str:
+    """HTML when that renderer is registered, else Markdown."""
+    from .render import RENDERERS
+
+    return "html" if "html" in RENDERERS else "md"
+
+
+def report_file_name(pair_id: str, format: str) -> str:
+    """A safe file name from the pair's id: its letters, digits, ``.-_`` (the rest as ``_``), then a
+    hash of the whole id, so that two ids that read alike never share a file."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", pair_id).strip("._")[:80] or "pair"
+    digest = hashlib.sha256(pair_id.encode("utf-8")).hexdigest()[:8]
+    return f"{stem}-{digest}{REPORT_SUFFIX.get(format, '.txt')}"
+
+
+def _write_report(folder: Path, output: Path, pair: Pair, format: str, text: str) -> str:
+    """Write one pair's report (whole: a temporary file renamed); its path relative to the
+    results file's folder, as the result line records it."""
+    path = folder / report_file_name(pair.id, format)
+    partial = path.with_name(path.name + ".part")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        raise FidelityError(f"cannot write report {path}: {exc.strerror}") from None
+    return Path(os.path.relpath(path.resolve(), output.resolve().parent)).as_posix()
+
+
+Job = tuple[Pair, dict[str, str], str]  # a pair to check, its options and its key
+
+
+def pending_pairs(pairs: Iterable[Pair], defaults: dict[str, str], signature: str, done: dict[str, str],
+                  retry_errors: bool, summary: BatchSummary, on_skip: Callable[[], None] | None = None) -> Iterator[Job]:
+    """The pairs still to check, with their options and keys: a pair whose key ``done`` holds is
+    counted as skipped (unless it failed and ``retry_errors``); a key seen twice is checked once."""
+    for pair in pairs:
+        options = {**defaults, **pair.options}
+        key = pair_key(pair, options, signature)
+        previous = done.get(key)
+        if previous is not None and not (retry_errors and previous == "error"):
+            summary.skipped += 1
+            summary.skipped_failed += previous == "error"
+            if on_skip is not None:
+                on_skip()
+            continue
+        done[key] = "pending"
+        yield pair, options, key
 
 
 def run_batch(
@@ -317,7 +395,11 @@ def run_batch(
     cache=None,
     retry_errors: bool = False,
     progress: bool | None = None,
-    workers: int = 1,
+    workers: int | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    reports: str | Path | None = None,
+    report_format: str | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Check every pair that ``pairs()`` yields (called twice: to validate and count, then to run),
@@ -326,11 +408,32 @@ def run_batch(
     ``defaults`` are per-row options (original_lang, rewrite_lang, original_date, rewrite_date)
     for rows that leave them empty. ``cache`` is an ``EmbeddingCache`` or None. ``progress``:
     a progress bar on stderr (default: when stderr is a terminal). Raises ``ManifestError``
-    before any work when the manifest is bad. ``workers`` > 1 checks in that many processes (each
-    loads its models once); results are still written by this process, in manifest order.
+    before any work when the manifest is bad. ``engine="local"``: ``workers`` > 1 checks in that
+    many processes (each loads its models once); ``engine="ray"`` checks on Ray (``address``: a
+    running cluster; default a local one with ``workers`` or 2 CPUs). Either way results are
+    written by this process, in manifest order. ``reports``: a folder for each checked pair's
+    own report, in ``report_format`` (a name in ``RENDERERS``; default HTML if registered, else
+    Markdown); the result line's ``report`` is its path relative to ``output``'s folder.
     """
     from .config import CheckConfig
+    from .render import RENDERERS
 
+    if engine not in ("local", "ray"):
+        raise FidelityError(f"unknown engine {engine!r} (local or ray)")
+    if engine == "ray":
+        from .batch_ray import require_ray
+
+        require_ray()  # before any work: a one-line error without the extra
+    render = None
+    if reports is not None:
+        render = report_format or default_report_format()
+        if render not in RENDERERS:
+            raise FidelityError(f"unknown report format {render!r} (one of: {', '.join(RENDERERS)})")
+        reports = Path(reports)
+        try:
+            reports.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FidelityError(f"cannot make the reports folder {reports}: {exc.strerror}") from None
     config = config or CheckConfig()
     output = Path(output)
     defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
@@ -351,62 +454,44 @@ def run_batch(
         else:
             print(text, file=sys.stderr, flush=True)
 
-    def todo() -> Iterator[tuple[Pair, dict[str, str], str]]:
-        for pair in pairs():
-            options = {**defaults, **pair.options}
-            key = pair_key(pair, options, signature)
-            previous = done.get(key)
-            if previous is not None and not (retry_errors and previous == "error"):
-                summary.skipped += 1
-                summary.skipped_failed += previous == "error"
-                if bar:
-                    bar.skip()
-                continue
-            done[key] = "pending"  # the same pair twice in one manifest: checked once
-            yield pair, options, key
+    todo = pending_pairs(pairs(), defaults, signature, done, retry_errors, summary, bar.skip if bar else None)
+    if engine == "ray":
+        from .batch_ray import ray_outcomes
 
-    if workers > 1:
-        results = _in_workers(todo(), workers, check_kwargs, cache)
+        results = ray_outcomes(todo, check_kwargs, cache, render, workers=workers, address=address)
+    elif (workers or 1) > 1:
+        results = _in_workers(todo, workers, check_kwargs, cache, render)
     else:
-        results = ((pair, options, key, *_timed(check_pair, pair, options, check_kwargs, cache))
-                   for pair, options, key in todo())
+        results = ((pair, options, key, check_pair(pair, options, check_kwargs, cache, render))
+                   for pair, options, key in todo)
     try:
-        for pair, options, key, status, result, seconds in results:
-            record = _record_base(key, status, pair)
-            record["seconds"] = seconds
-            if status == "ok":
-                _with_extra(record, pair)
-                record.update(result)
+        for pair, options, key, outcome in results:
+            report = None
+            if outcome.rendered is not None and reports is not None:
+                report = _write_report(reports, output, pair, render, outcome.rendered)
+            writer.write(build_record(pair, key, outcome, report))
+            done[key] = outcome.status
+            if outcome.status == "ok":
                 summary.ok += 1
             else:
-                record["error"] = result["error"]
-                _with_extra(record, pair)
                 summary.failed += 1
-                report_error(f"fidelity: {pair.id}: {result['error']}")
-            writer.write(record)
-            done[key] = status
+                report_error(f"fidelity: {pair.id}: {outcome.data['error']}")
             if bar:
                 bar.advance()
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        results.close()  # stops the worker processes, if any
+        results.close()  # stops the worker processes or Ray, if any
         writer.close()
         if bar:
             bar.stop()
     return summary
 
 
-def _timed(function, *args):
-    start = time.perf_counter()
-    status, result = function(*args)
-    return status, result, round(time.perf_counter() - start, 3)
-
-
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(check_kwargs: dict[str, Any], cache_dir: str | None) -> None:
+def _worker_init(check_kwargs: dict[str, Any], cache_dir: str | None, render: str | None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -414,13 +499,14 @@ def _worker_init(check_kwargs: dict[str, Any], cache_dir: str | None) -> None:
 
     _WORKER["kwargs"] = check_kwargs
     _WORKER["cache"] = EmbeddingCache(cache_dir) if cache_dir else None
+    _WORKER["render"] = render
 
 
-def _worker_check(pair: Pair, options: dict[str, str]):
-    return _timed(check_pair, pair, options, _WORKER["kwargs"], _WORKER["cache"])
+def _worker_check(pair: Pair, options: dict[str, str]) -> Outcome:
+    return check_pair(pair, options, _WORKER["kwargs"], _WORKER["cache"], _WORKER["render"])
 
 
-def _in_workers(items: Iterator[tuple[Pair, dict[str, str], str]], workers: int, check_kwargs: dict[str, Any], cache):
+def _in_workers(items: Iterator[Job], workers: int, check_kwargs: dict[str, Any], cache, render: str | None):
     """Check in ``workers`` processes; yield results in manifest order, at most a few pairs ahead
     of the writer (memory stays flat)."""
     import multiprocessing
@@ -428,17 +514,17 @@ def _in_workers(items: Iterator[tuple[Pair, dict[str, str], str]], workers: int,
 
     context = multiprocessing.get_context("spawn")
     cache_dir = str(cache.directory) if cache is not None else None
-    pool = context.Pool(workers, initializer=_worker_init, initargs=(check_kwargs, cache_dir))
+    pool = context.Pool(workers, initializer=_worker_init, initargs=(check_kwargs, cache_dir, render))
     pending: deque = deque()
     try:
         for pair, options, key in items:
             pending.append((pair, options, key, pool.apply_async(_worker_check, (pair, options))))
             while len(pending) >= workers * 2:
                 pair_, options_, key_, result = pending.popleft()
-                yield (pair_, options_, key_, *result.get())
+                yield pair_, options_, key_, result.get()
         while pending:
             pair_, options_, key_, result = pending.popleft()
-            yield (pair_, options_, key_, *result.get())
+            yield pair_, options_, key_, result.get()
         pool.close()
     finally:
         pool.terminate()

@@ -136,3 +136,10 @@ def clean(text: str, side: str) -> CleanedText:
         out.blocks.append((start, end))
         previous_was_content = True
     return out
+
+
+def content_only(text: str, side: str) -> CleanedText:
+    """Every non-empty line is content, nothing set aside: a bilingual file's segment was extracted
+    already, and a short one ("Source: CNN", a date) is text to check, not page boilerplate."""
+    spans = [_strip_span(text, s, e) for s, e in _lines(text)]
+    return CleanedText(blocks=[(s, e) for s, e in spans if s < e])

@@ -27,11 +27,24 @@ class OutputFormat(str, Enum):
     json = "json"
     diff = "diff"
     md = "md"
+    html = "html"
+    sarif = "sarif"
 
 
 class QuoteFormat(str, Enum):
     text = "text"
     json = "json"
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class SummaryFormat(str, Enum):
+    html = "html"
+    md = "md"
+    csv = "csv"
 
 
 class DeviceChoice(str, Enum):
@@ -70,11 +83,14 @@ def _iso_date(value: Optional[str], option: str):
 @app.command()
 def check(
     original: Path = typer.Argument(..., help="The original text file ('-' for stdin)."),
-    rewrite: Path = typer.Argument(..., help="The rewrite or translation ('-' for stdin)."),
+    rewrite: Optional[Path] = typer.Argument(
+        None, help="The rewrite or translation ('-' for stdin); none when ORIGINAL is a bilingual file "
+                   "(.xlf, .xliff, .po, .tmx: each unit is checked as a pair)."),
     format: OutputFormat = typer.Option(
         OutputFormat.text, "--format", "-f",
         help="Report format: text (terminal), json (the contract), diff (word diff per bead, "
-             "git --word-diff style), md (Markdown for tickets and PRs)."),
+             "git --word-diff style), md (Markdown for tickets and PRs), html (side-by-side page; use --output), "
+             "sarif (SARIF 2.1.0 for code scanning)."),
     brief: bool = typer.Option(False, "--brief", help="One finding a line: FILE:LINE:COL: severity category: message."),
     show_all: bool = typer.Option(False, "--all", help="--format diff: show every bead, not only those with findings."),
     min_severity: Optional[Severity] = typer.Option(
@@ -115,6 +131,10 @@ def check(
         None, "--config", metavar="FILE.toml",
         help="Settings: detector selection and cut-offs, thresholds, aligner options (any subset; "
              "`fidelity detectors --toml` prints them all)."),
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline", metavar="FILE.jsonl",
+        help="Accepted findings (`fidelity accept`): those matching are left out of the findings, the score and "
+             "--fail-on/--fail-under, and counted in the summary."),
 ) -> None:
     """Compare REWRITE with ORIGINAL and report the deviations."""
     from .pipeline import check as run_check
@@ -122,6 +142,8 @@ def check(
 
     if str(original) == "-" and str(rewrite) == "-":
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
+    if rewrite is None:
+        _bilingual_usage(original, format, brief, output)
     if output is not None:
         _check_writable(output)
     if device is DeviceChoice.cuda:
@@ -129,19 +151,32 @@ def check(
     dates = {name: _iso_date(value, name) for name, value in
              (("--original-date", original_date), ("--rewrite-date", rewrite_date))}
     try:
+        accepted = _baseline_entries(baseline)
         check_config = _check_config(config, detectors)
-        report = run_check(original, rewrite, original_lang=original_lang, rewrite_lang=rewrite_lang,
-                           encoder=encoder, translator=translator, device=device.value,
-                           offline=True if offline else None, nli=nli,
-                           original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
-                           config=check_config)
+        options = dict(original_lang=original_lang, rewrite_lang=rewrite_lang,
+                       encoder=encoder, translator=translator, device=device.value,
+                       offline=True if offline else None, nli=nli,
+                       original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
+                       config=check_config)
+        if rewrite is None:
+            from .bilingual import check_file
+
+            report = check_file(original, baseline=accepted, **options)
+        else:
+            report = run_check(original, rewrite, **options)
     except FidelityError as exc:
         _fail(str(exc))
         return
+    if accepted is not None and rewrite is not None:
+        from .baseline import apply_baseline
+
+        report = apply_baseline(report, accepted)
     report.min_severity = min_severity
     to_terminal = output is None and sys.stdout.isatty()
     use_color = to_terminal if color is None else color
-    if brief:
+    if rewrite is None:
+        _bilingual_out(report, format, output, width, use_color)
+    elif brief:
         text = RENDERERS["brief"](report)
     elif format is OutputFormat.text:
         import shutil
@@ -150,8 +185,82 @@ def check(
                                  color=use_color)
     else:
         text = RENDERERS[format.value](report, color=use_color, show_all=show_all)
-    _write(text, output)
+    if rewrite is not None:
+        _write(text, output)
     _exit_on_limits(report, fail_on, fail_under)
+
+
+def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Optional[Path]) -> None:
+    """One argument is a bilingual file, reported as text or JSON, annotated in its own format: say
+    so at once (before the check) otherwise."""
+    from .bilingual import FORMATS, file_format
+
+    if file_format(path) is None:
+        _fail(f"give REWRITE, or a bilingual file ({', '.join(FORMATS)}) as the one argument")
+    if output is not None and file_format(output) not in (None, file_format(path)):
+        _fail(f"--output {output}: an annotated {file_format(path).upper()} file is written in its own format "
+              f"({', '.join(s for s, f in FORMATS.items() if f == file_format(path))})")
+    if brief or format.value not in ("text", "json"):
+        _fail(f"{'--brief' if brief else '--format ' + format.value} is not available for a bilingual file: "
+              "use --format text or json")
+
+
+def _bilingual_out(report, format: OutputFormat, output: Optional[Path], width: Optional[int], color: bool) -> None:
+    """The report on stdout, or in --output; an --output in the input's bilingual format gets the
+    input back with the findings as notes on their units."""
+    import shutil
+
+    from .bilingual import annotate, file_format
+    from .render import BILINGUAL_RENDERERS
+
+    to_terminal = output is None and sys.stdout.isatty()
+    text = BILINGUAL_RENDERERS[format.value](report, color=color,
+                                             width=width or (shutil.get_terminal_size().columns if to_terminal else 160))
+    if output is None or file_format(output) is None:
+        _write(text, output)
+        return
+    try:
+        notes = annotate(report, output)
+    except FidelityError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    _write(text, None)
+    typer.echo(f"fidelity: {notes} note{'' if notes == 1 else 's'} written on the units of {output}", err=True)
+
+
+def _baseline_entries(path: Optional[Path]):
+    """The baseline's entries, read before the check (a bad file fails at once); None without one."""
+    if path is None:
+        return None
+    from .baseline import read_baseline
+
+    return read_baseline(path, must_exist=True)
+
+
+@app.command()
+def accept(
+    report: Path = typer.Argument(..., help="A report written by `fidelity check ... --format json`."),
+    baseline: Path = typer.Option(..., "--baseline", metavar="FILE.jsonl", help="The baseline to write or extend."),
+    ids: Optional[str] = typer.Option(None, "--ids", metavar="F003,F017", help="Accept these findings (UNIT:ID for a bilingual file's report)."),
+    accept_all: bool = typer.Option(False, "--all", help="Accept every finding the report lists."),
+) -> None:
+    """Accept findings of REPORT (false alarms, deliberate changes): a later `check --baseline FILE` leaves them out."""
+    from .baseline import accept as accept_findings, read_baseline, read_report, write_baseline
+
+    if accept_all == (ids is not None):
+        _fail("give --ids F003,F017 or --all")
+    wanted = None if ids is None else [i.strip() for i in ids.split(",") if i.strip()]
+    try:
+        entries, new = accept_findings(read_report(report), wanted, read_baseline(baseline))
+        write_baseline(baseline, entries)
+    except FidelityError as exc:
+        _fail(str(exc))
+        return
+    except OSError as exc:
+        _fail(f"cannot write {baseline}: {exc.strerror}")
+        return
+    typer.echo(f"fidelity accept: {new} finding{'' if new == 1 else 's'} added; {baseline} holds {len(entries)}", err=True)
 
 
 def _exit_on_limits(report, fail_on: Optional[Severity], fail_under: Optional[float]) -> None:
@@ -220,7 +329,21 @@ def batch(
     no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embeddings on disk."),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Check again the pairs an earlier run recorded as failed."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Check in N processes (each loads the models once)."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1,
+        help="Check in N processes (each loads the models once); with --engine ray, N actors (default 2 locally, "
+             "one per CPU on a cluster)."),
+    engine: Engine = typer.Option(
+        Engine.local, "--engine", help="Where pairs are checked: local (this machine), or ray (needs pip install 'fidelity\\[ray]')."),
+    address: Optional[str] = typer.Option(
+        None, "--address", metavar="ADDRESS",
+        help="--engine ray: a running Ray cluster (auto, HOST:6379 or ray://HOST:10001); default a local instance."),
+    reports: Optional[Path] = typer.Option(
+        None, "--reports", metavar="DIR", help="Also write each checked pair's own report into DIR (file name from its id)."),
+    report_format: Optional[str] = typer.Option(
+        None, "--report-format", metavar="FORMAT", help="Format of the --reports files (default html if available, else md)."),
+    summary_file: Optional[Path] = typer.Option(
+        None, "--summary", metavar="FILE", help="Then summarize the results into FILE (.html, .md or .csv)."),
 ) -> None:
     """Check many pairs: one JSON report per line in OUTPUT; a rerun skips the pairs already done.
 
@@ -229,10 +352,15 @@ def batch(
     """
     from .batch import directory_pairs, manifest_pairs, run_batch
     from .embedding_cache import EmbeddingCache, default_cache_dir
+    from .summary import format_for, write_summary
 
     directories = originals is not None or rewrites is not None
     if (manifest is not None and directories) or (manifest is None and (originals is None or rewrites is None)):
         _fail("give a MANIFEST, or both --originals DIR and --rewrites DIR")
+    if address is not None and engine is not Engine.ray:
+        _fail("--address is for --engine ray")
+    if summary_file is not None:
+        _check_writable(summary_file)
     for name, value in (("--original-date", original_date), ("--rewrite-date", rewrite_date)):
         _iso_date(value, name)
     defaults = {"original_lang": original_lang, "rewrite_lang": rewrite_lang,
@@ -244,14 +372,41 @@ def batch(
     try:
         check_config = _check_config(config, detectors)
         store = None if no_cache else EmbeddingCache(cache or default_cache_dir())
+        summary_format = format_for(summary_file) if summary_file is not None else None
         summary = run_batch(pairs, output, config=check_config, encoder=encoder, translator=translator, nli=nli,
                             device=device.value, offline=True if offline else None, defaults=defaults,
-                            cache=store, retry_errors=retry_errors, progress=progress, workers=workers)
+                            cache=store, retry_errors=retry_errors, progress=progress, workers=workers,
+                            engine=engine.value, address=address, reports=reports, report_format=report_format)
+        if summary_file is not None:
+            write_summary(output, summary_format, summary_file)
     except FidelityError as exc:
         _fail(str(exc))
         return
     typer.echo(f"fidelity batch: {summary.line()}", err=True)
     raise typer.Exit(130 if summary.interrupted else summary.exit_code)
+
+
+@app.command()
+def summarize(
+    results: Path = typer.Argument(..., help="A results file written by `fidelity batch`."),
+    format: Optional[SummaryFormat] = typer.Option(
+        None, "--format", "-f", help="html (one self-contained page), md or csv (one row per pair). "
+                                     "Default: from --output's suffix, else md."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the summary to FILE instead of stdout."),
+) -> None:
+    """Summarize a batch: pairs worst first, score distribution, counts by category, outlet and language pair."""
+    from .summary import format_for, write_summary
+
+    if output is not None:
+        _check_writable(output)
+    try:
+        chosen = format.value if format is not None else format_for(output) if output is not None else "md"
+        text = write_summary(results, chosen, output)
+    except FidelityError as exc:
+        _fail(str(exc))
+        return
+    if output is None:
+        sys.stdout.write(text)
 
 
 def _check_config(path: Optional[Path], detectors: Optional[str]):

@@ -116,14 +116,18 @@ HEDGES: dict[str, dict[str, list[str]]] = {
         "negotiating": [r"in talks", r"talks to", r"negotiat\w+", r"discussing", r"in discussions?", r"under discussion", r"consider\w*",
                         r"exploring", r"weighing"],
         "planning": [r"plans? to", r"planning", r"planned", r"intends? to", r"intention", r"aims? to", r"proposed?",
-                     r"expected to", r"set to", r"is to", r"are to"],
-        "wanting": [r"wants? to", r"wanted to", r"hopes? to", r"hoped to", r"seeks? to", r"sought to", r"wish\w*"],
+                     r"expected to", r"set to", r"is to", r"are to", r"work(?:s|ing)?['’]?\s+towards?"],
+        # "wish" as a verb: "their wishes" (a noun) hedges nothing.
+        "wanting": [r"wants? to", r"wanted to", r"hopes? to", r"hoped to", r"seeks? to", r"sought to",
+                    r"wish(?:es|ed)? to", r"wishing to"],
+        # "wouldn't" is "would not": one cue either way, so the spelling is no change.
         "possibility": [r"may(?!\s+\d)", r"might", r"could", r"possibl[ey]", r"likely", r"unlikely", r"perhaps",
-                        r"potential(?:ly)?", r"would"],
+                        r"potential(?:ly)?", r"would(?:n['’]t)?"],
         "reported": [r"reportedly", r"allegedly", r"apparently", r"claim\w*", r"rumou?r\w*", r"perceived",
                      r"suspected", r"probably", r"presumably", r"supposedly", r"seemingly", r"believed to",
                      r"thought to", r"said to", r"understood to", r"appears? to", r"appeared to", r"seems? to",
-                     r"seemed to", r"speculation", r"impl(y|ies|ied)", r"suggests?", r"suggested"],
+                     r"seemed to", r"speculation", r"impl(y|ies|ied)", r"suggests?", r"suggested",
+                     r"I think", r"I believe", r"in my (?:view|opinion)", r"it seems to me"],
     },
     "ru": {
         "negotiating": [r"переговор\w*", r"обсужда\w*", r"обсужден\w*", r"рассматрива\w*"],

@@ -38,6 +38,11 @@ class Thresholds:
     counterpart: float  # two clauses at or above this say roughly the same thing (cue detectors compare them)
 
 
+def shifted(thresholds: Thresholds, shift: float) -> Thresholds:
+    """Every threshold moved down by ``shift`` (a language pair's cosines run that much lower)."""
+    return Thresholds(**{k: round(max(0.0, v - shift), 4) for k, v in asdict(thresholds).items()})
+
+
 class Encoder(Protocol):
     name: str
     languages: frozenset[str]

@@ -60,7 +60,7 @@ def find_entities(text: str, ranges: list[tuple[int, int]], vocabulary: set[str]
     """Runs of capitalised tokens that are not function words and never appear in lower case.
 
     A capitalised word at the start of a sentence counts only if ``known_names`` (capitalised
-    words seen mid-sentence) has it, or it is an acronym.
+    words seen mid-sentence) has it, or it is an acronym or a country's name.
     """
     entities: list[Entity] = []
     for start, end in ranges:
@@ -78,6 +78,7 @@ def find_entities(text: str, ranges: list[tuple[int, int]], vocabulary: set[str]
                     or not _SENTENCE_START.match(text[start : token.start])
                     or word.isupper()
                     or (known_names is not None and word in known_names)
+                    or country_code(word, "en") is not None  # "China opened…": a country even first
                 )
             )
             adjacent = bool(run) and token is not None and text[run[-1].end : token.start].strip() == ""
@@ -121,7 +122,7 @@ def same_entity(a: Entity, b: Entity) -> bool:
 
 # Spellings that transliteration swaps: Russian has no h (г or х: 'Томагавк' for 'Tomahawk'),
 # writes w as в and ends 'Ning' as 'Нин'.
-_DIGRAPHS = (("kh", "h"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
+_DIGRAPHS = (("dzh", "j"), ("kh", "h"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
              ("ph", "f"), ("ck", "k"), ("qu", "k"), ("w", "v"), ("x", "ks"), ("j", "i"), ("y", "i"), ("h", "g"))
 
 

@@ -54,6 +54,10 @@ class ModelEntry:
     prefix: str = ""  # text prepended to every input (multilingual-e5: "query: ")
     max_length: int | None = None
     thresholds: dict[str, float] | None = None
+    # How far below English paraphrases this encoder scores faithful translations, per language
+    # pair ("en-ru"): a cross-lingual check lowers every threshold by it
+    # (scripts/calibrate_language_pairs.py measures it).
+    cross_lingual_shift: dict[str, float] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -93,6 +97,7 @@ class ResolvedModel:
 
 
 _KNOWN = {"name", "role", "hub", "languages", "size_mb", "licence", "licence_verified", "source", "pooling",
+          "cross_lingual_shift",
           "prefix", "max_length", "thresholds", "aliases", "notes"}
 
 
@@ -114,12 +119,16 @@ def _entry(raw: dict[str, Any], where: Path) -> ModelEntry:
         if set(thresholds) != set(THRESHOLD_KEYS):
             raise ValueError(f"{where}: model {name!r}: thresholds need exactly {', '.join(THRESHOLD_KEYS)}")
         thresholds = {k: float(thresholds[k]) for k in THRESHOLD_KEYS}
+    shifts = raw.get("cross_lingual_shift", {})
+    if not isinstance(shifts, dict) or not all(isinstance(v, (int, float)) and 0 <= v < 1 for v in shifts.values()):
+        raise ValueError(f"{where}: model {name!r}: cross_lingual_shift maps language pairs to numbers in [0, 1)")
     size = raw.get("size_mb")
     return ModelEntry(
         name=name, role=role, hub=raw.get("hub", ""), languages=tuple(raw.get("languages", ())),
         size_mb=float(size) if size is not None else None, licence=raw.get("licence", "unknown"),
         source=source, licence_verified=bool(raw.get("licence_verified", False)), pooling=pooling,
         prefix=raw.get("prefix", ""), max_length=raw.get("max_length"), thresholds=thresholds,
+        cross_lingual_shift={_pair_key(*k.split("-", 1)): float(v) for k, v in shifts.items()},
         aliases=tuple(raw.get("aliases", ())), notes=raw.get("notes", ""),
         extra={k: v for k, v in raw.items() if k not in _KNOWN},
     )
@@ -139,6 +148,16 @@ def load_manifest(path: Path | None = None) -> tuple[ModelEntry, ...]:
                 raise ValueError(f"{path}: model name {key!r} appears twice")
             seen.add(key.lower())
     return entries
+
+
+def _pair_key(a: str, b: str) -> str:
+    return "-".join(sorted((a.strip().lower(), b.strip().lower())))
+
+
+def cross_lingual_shift(encoder_name: str, language_a: str, language_b: str) -> float:
+    """The manifest's threshold shift for an encoder comparing two languages (0 when none is measured)."""
+    entry = find(encoder_name)
+    return entry.cross_lingual_shift.get(_pair_key(language_a, language_b), 0.0) if entry is not None else 0.0
 
 
 def find(name: str) -> ModelEntry | None:

@@ -31,6 +31,9 @@ _EN_WORDS = {
     "восемь": 8, "девять": 9, "десять": 10, "сто": 100, "тысяч": 1000, "тысячи": 1000, "тысяча": 1000,
     "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000, "млн": 1_000_000,
     "миллиард": 1_000_000_000, "млрд": 1_000_000_000, "вдвое": 2, "дважды": 2, "втрое": 3,
+    # Russian numerals in the other cases ("около четырёх тысяч": about four thousand)
+    "двух": 2, "двум": 2, "трёх": 3, "трех": 3, "трём": 3, "трем": 3, "четырёх": 4, "четырех": 4, "четырём": 4,
+    "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10,
 }
 _RU_MONTH = r"январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?|сентябр[ьяе]|" \
             r"октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]"
@@ -39,9 +42,12 @@ MONTH_NAME = "(?:" + "|".join(
     sorted((re.escape(m) for m in _MONTHS if not re.match("[а-я]", m)), key=len, reverse=True)) + "|" + _RU_MONTH + ")"
 # Ordinal suffixes after a digit: English 1st/2nd/3rd/4th, French 1er/2e/2ème, German "1.", Spanish 1º.
 _ORD_SUFFIX = r"(?:st|nd|rd|th|er|re|e|ème|eme|º|ª)"
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:{_ORD_SUFFIX}|\.)?\s+(?:of\s+|de\s+)?({MONTH_NAME})(?!\w)\.?", re.I)
+# "25-го июля": a Russian day number may carry its ordinal ending.
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:{_ORD_SUFFIX}|\.|-?(?:го|е|ое|ого))?\s+(?:of\s+|de\s+)?({MONTH_NAME})(?!\w)\.?",
+                        re.I)
 _MONTH_DAY = re.compile(rf"\b({MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent))", re.I)
-_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
+# Not a number: the digits of a name ("COVID-19", "Су-57").
+_NUMBER = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
                      rf"(?:{_ORD_SUFFIX}|[a-zµ°]{{1,3}}(?=\W|$))?(?![\w])", re.I)
 _WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 _WEEKDAYS.update({d: i for i, d in enumerate(
@@ -63,6 +69,28 @@ _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|
 _RELATIVE = re.compile(r"\b(last|next|this|previous|past|coming|прошл\w*|следующ\w*|эт\w+)\s+"
                        r"(week|month|year|decade|weekend|summer|winter|spring|autumn|fall|"
                        r"недел\w*|месяц\w*|год\w*|лет\w*)\b", re.I)
+# A scale word after a number: "640 thousand" is 640,000, as is "640 тыс." ("$1 tln" is a trillion).
+# Single letters ("5 m", "3k") are left alone: they are as often units as scales.
+_SCALES = {"thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "tausend": 1e3, "mille": 1e3, "mil": 1e3,
+           "million": 1e6, "mln": 1e6, "mio": 1e6, "млн": 1e6, "миллион": 1e6, "millionen": 1e6, "millones": 1e6,
+           "billion": 1e9, "bn": 1e9, "bln": 1e9, "млрд": 1e9, "миллиард": 1e9, "milliard": 1e9, "milliarden": 1e9,
+           "mrd": 1e9, "trillion": 1e12, "tln": 1e12, "trln": 1e12, "трлн": 1e12, "триллион": 1e12}
+_SCALE_AFTER = re.compile(r"[ \u00a0]*(thousand|тысяч\w*|тыс\.?|tausend|mille|mil|millions?|mln|mio\.?|млн\.?|"
+                          r"миллион\w*|millionen|millones|billions?|bn|bln|млрд\.?|миллиард\w*|milliards?|"
+                          r"milliarden|mrd\.?|trillions?|tln|trln|трлн\.?|триллион\w*)(?!\w)", re.I)
+
+
+def _scale(word: str) -> float:
+    key = word.lower().rstrip(".")
+    return _SCALES.get(key) or _SCALES.get(key.rstrip("s")) or next(
+        v for k, v in _SCALES.items() if key.startswith(k) and k in ("тысяч", "миллион", "миллиард", "триллион"))
+
+
+def is_scale_word(word: str) -> bool:
+    """'thousand', 'bn', 'млн': a word the number next to it is read with (the numbers detector's)."""
+    return _SCALE_AFTER.fullmatch(word) is not None
+
+
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|процент\w*)", re.I)
 _WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
@@ -108,13 +136,13 @@ def _month(name: str) -> int:
     return _MONTHS.get(name[:2], 0)
 
 
-def _number_value(raw: str) -> str:
+def _number_value(raw: str, scale: float = 1.0) -> str:
     cleaned = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if re.fullmatch(r"\d{1,3}(,\d{3})+", cleaned):
         cleaned = cleaned.replace(",", "")
     cleaned = cleaned.replace(",", ".")
     try:
-        number = float(cleaned)
+        number = round(float(cleaned) * scale, 6)
     except ValueError:
         return cleaned
     return str(int(number)) if number == int(number) else str(number)
@@ -167,11 +195,22 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     for m in _NUMBER.finditer(text, start, end):
         if free(m.start(), m.end()):
             unit = "%" if m.group(2) else ""
-            found.append(Quantity(m.start(), m.end(), m.group(0), _number_value(m.group(1)) + unit))
-            taken.append((m.start(), m.end()))
+            value, stop = _number_value(m.group(1)), m.end()
+            suffix = m.group(0)[len(m.group(1)):].lower()
+            if not unit and suffix in _SCALES:  # "3.5bn"
+                value = _number_value(m.group(1), _SCALES[suffix])
+            scale = None if unit or suffix else _SCALE_AFTER.match(text, stop, end)
+            if scale is not None:
+                value, stop = _number_value(m.group(1), _scale(scale.group(1))), scale.end()
+            found.append(Quantity(m.start(), stop, text[m.start():stop], value + unit))
+            taken.append((m.start(), stop))
     for m in _WORD.finditer(text, start, end):
         if free(m.start(), m.end()):
-            value, stop = str(_EN_WORDS[m.group(1).lower()]), m.end()
+            number = _EN_WORDS[m.group(1).lower()]
+            value, stop = str(number), m.end()
+            scale = _SCALE_AFTER.match(text, stop, end) if 1 <= number < 1000 else None
+            if scale is not None:  # "four thousand", "четырёх тысяч"
+                value, stop = _number_value(str(number), _scale(scale.group(1))), scale.end()
             percent = _PERCENT_AFTER.match(text, stop, end)
             if percent:  # "fifty percent" is "50 %"
                 value, stop = value + "%", percent.end()

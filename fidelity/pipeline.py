@@ -9,18 +9,19 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .align import align
-from .clean import clean
+from .align import align, one_bead
+from .clean import clean, content_only
 from .config import CheckConfig
 from .cues import cue_covered
 from .detectors import AlignedPair, Level, Resources, build_detectors, judge
 from .detectors.base import side_language
 from .detectors.registry import plain
-from .encoders import BUILTIN_ENCODERS, Encoder, WithThresholds, encoder_for_languages, load_encoder
+from .encoders import BUILTIN_ENCODERS, Encoder, WithThresholds, encoder_for_languages, load_encoder, shifted
 from .errors import UnsupportedLanguageError
 from .lang import base_language
 from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
 from .load import load
+from .models import cross_lingual_shift
 from .nli import load_nli, nli_signature
 from .pivot import map_finding, needs_translation, pivot_document, with_back_translations
 from .report import Report
@@ -32,12 +33,13 @@ from .when import parse_date_line
 Source = str | Path
 
 
-def prepare(source: Source, side: str, language: str | None = None) -> Document:
-    """Load, clean, identify the language of and segment one input."""
+def prepare(source: Source, side: str, language: str | None = None, *, boilerplate: bool = True) -> Document:
+    """Load, clean (unless ``boilerplate`` is False: all of it is content), identify the language of
+    and segment one input."""
     loaded = load(source)
-    cleaned = clean(loaded.text, side)
+    cleaned = clean(loaded.text, side) if boilerplate else content_only(loaded.text, side)
     block_texts = [loaded.text[s:e] for s, e in cleaned.blocks]
-    doc_language = language or _document_language(block_texts)
+    doc_language = language or document_language(block_texts)
     sentences = segment(loaded.text, cleaned.blocks, doc_language)
     if language is None:
         # Per-sentence language: a quoted foreign phrase or a mixed-language page shows up here.
@@ -75,7 +77,7 @@ def _covered_languages() -> frozenset[str]:
     return frozenset(base_language(lang) for factory in set(BUILTIN_ENCODERS.values()) for lang in factory.languages)
 
 
-def _document_language(block_texts: list[str], detect_document=detect_document_language) -> str:
+def document_language(block_texts: list[str], detect_document=detect_document_language) -> str:
     """The document's language; a guess no encoder covers (informal German read as ``ie`` or
     ``ceb``) gives way to the most likely language one does, when the detector has any."""
     guess = detect_document(block_texts)
@@ -115,6 +117,16 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
             f"no available encoder covers {', '.join(sorted(set(missing)))}; covered languages: {', '.join(covered)}"
         )
     return encoder
+
+
+def _language_pair_shift(encoder: Encoder, original: Document, compared: Document) -> float:
+    """Compared across languages, an encoder scores faithful translations lower than paraphrases
+    by an amount that depends on the pair (USE: en-ru 0.13, en-ja 0.29): its thresholds move down
+    by the manifest's measured shift, so that 'equivalent' means the same in every pair."""
+    a, b = base_language(original.language), base_language(compared.language)
+    if a == b or "und" in (a, b):
+        return 0.0
+    return cross_lingual_shift(encoder.name, a, b)
 
 
 def _cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
@@ -224,6 +236,7 @@ def check(
     rewrite_date: date | None = None,
     config: CheckConfig | None = None,
     embedding_cache=None,
+    aligned: bool = False,
 ) -> Report:
     """Compare a rewrite with its original and report where the meaning deviates.
 
@@ -241,10 +254,13 @@ def check(
     sets the aligner's options; the report's ``settings`` record all of it.
     ``embedding_cache`` (a ``fidelity.embedding_cache.EmbeddingCache``) keeps the sentence
     embeddings on disk across processes (``fidelity batch``); the report is the same either way.
+    ``aligned=True`` says the two texts are one segment and its translation (a bilingual file's
+    unit): nothing is set aside as boilerplate and all their sentences form one bead, with no
+    alignment step.
     """
     config = config or CheckConfig()
-    original_doc = prepare(original, "original", original_lang)
-    rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang)
+    original_doc = prepare(original, "original", original_lang, boilerplate=not aligned)
+    rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang, boilerplate=not aligned)
     original_doc.date = _article_date(original_doc, original_date)
     rewrite_doc.date = _article_date(rewrite_doc, rewrite_date)
     judge_nli = load_nli(nli, device=device, offline=offline)  # before the slow stages: fail fast
@@ -262,9 +278,12 @@ def check(
     chosen = _choose_encoder(encoder, original_doc, compared, device=device, offline=offline)
     if embedding_cache is not None:
         chosen = embedding_cache.wrap(chosen)
+    shift = _language_pair_shift(chosen, original_doc, compared)
+    if shift:
+        chosen = WithThresholds(chosen, shifted(chosen.thresholds, shift))
     if config.thresholds.any():
         chosen = WithThresholds(chosen, config.thresholds.apply(chosen.thresholds))
-    beads = align(
+    beads = (one_bead if aligned else align)(
         [s.text for s in original_doc.sentences],
         [s.text for s in compared.sentences],
         chosen,
@@ -293,6 +312,8 @@ def check(
             "align_min": chosen.thresholds.align_min,
             "counterpart": chosen.thresholds.counterpart,
         },
+        # The thresholds above already hold it: the encoder's own, lowered by this much.
+        "language_pair_shift": shift,
         "translator": used.settings() if used is not None else None,
         "back_translation": back_translation,
         "language_id": DETECTOR_SETTINGS,

@@ -29,6 +29,9 @@ class Report:
     # Findings less severe than this are left out of the listings (renderers, JSON ``findings``);
     # the score and the counts still take every finding, and ``summary.filtered`` says what was left out.
     min_severity: Severity | None = None
+    # Findings accepted in a baseline (``fidelity.baseline.apply_baseline``); None when none was applied.
+    # They are out of ``findings`` (so out of the score and the exit-code limits), counted in the summary.
+    suppressed: list[Finding] | None = None
 
     @property
     def listed_findings(self) -> list[Finding]:
@@ -91,6 +94,12 @@ class Report:
                 f.severity.value for f in self.listed_findings)
             out["filtered"] = {"min_severity": self.min_severity.value, "findings": sum(left_out.values()),
                                "severity": {s.value: left_out.get(s.value, 0) for s in Severity}}
+        if self.suppressed is not None:
+            accepted = Counter(f.severity.value for f in self.suppressed)
+            everything = Report(self.original, self.rewrite, self.alignment, self.findings + self.suppressed)
+            out["suppressed"] = {"findings": len(self.suppressed),
+                                 "severity": {s.value: accepted.get(s.value, 0) for s in Severity},
+                                 "score_without_baseline": everything.score}
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,6 +109,7 @@ class Report:
             "alignment": [b.to_dict() for b in self.alignment],
             "findings": [f.to_dict() for f in self.listed_findings],
             "set_aside": [s.to_dict() for s in self.set_aside],
+            **({"suppressed": [f.to_dict() for f in self.suppressed]} if self.suppressed is not None else {}),
             "summary": self.summary(),
             "settings": self.settings,
         }

@@ -33,6 +33,29 @@ FAITHFUL = [
      "in Chelebinsk in 2015-2016."),
     ("Work week in St. Petersburg will start with warm and dry weather",
      "The working week in Petersburg will start with warm and dry weather"),
+    # A number with a scale word is the same number.
+    ("Worldwide coronavirus death toll exceeds 640,000",
+     "Number of deaths from coronavirus in the world has exceeded 640 thousand"),
+    # Negation said with a prefix ("unable", "insufficient") is negation.
+    ("Democratic Party representatives believe that the proposed funds are insufficient.",
+     "Representatives of the US Democratic Party believe the proposed funds aren’t enough."),
+    # "would" of reported speech is tense, not a hedge.
+    ("Leus added that the rise in temperature that began the previous day would continue and that temperature "
+     "readings would return to their climatic norm.",
+     "Leus added that the increase in the background temperature, which began yesterday evening, will continue, "
+     "and that thermometer readings will return the norm for the climate."),
+    # The source kept, its verb reworded.
+    ("In the coming season, Carolina prospect Jack Drury will be playing in the Swedish championship, reports The "
+     "Hockey News journalist Ryan Kennedy on Twitter.",
+     "Carolina prospect Jack Drury will be playing in the Swedish championships next season, The Hockey News' Ryan "
+     "Kennedy posted on Twitter."),
+    # A compound written as two words, and a clause joined by 'and' that is no list.
+    ("Nonetheless, they were unable to save the stained glass windows from Louis XII's times and a unique organ "
+     "of the Baroque era.",
+     "Nevertheless, they were unable to save the stained-glass windows from the time of Louis XII and the unique "
+     "Baroque-era organ."),
+    ("The man hit the employee in the face, and the latter fell down unconscious.",
+     "The man punched the employee in the face, who fell unconscious."),
 ]
 
 
@@ -62,6 +85,15 @@ def test_a_translators_error_in_a_faithful_looking_pair_is_found():
     report = fidelity.check(a, b, original_lang="en", rewrite_lang="en")
     numbers = [f for f in _major(report) if f.category == "number_changed"]
     assert numbers and numbers[0].original.text == "June" and numbers[0].rewrite.text == "July"
+
+
+def test_two_changed_words_in_one_sentence_stay_found():
+    # Each makes only half of the sentences' difference; together they are the difference.
+    a = ("Russia’s invasion of Ukraine sent shockwaves through Europe and drove non-aligned Finland and Sweden to "
+         "abandon their neutrality.")
+    b = a.replace("abandon their neutrality", "keep their neutrality").replace("sent shockwaves", "sent calm")
+    report = fidelity.check(a, b)
+    assert [f for f in _major(report) if f.category == "mistranslation"], [f.message for f in report.findings]
 
 
 def test_names_swapped_in_a_copied_text_are_entity_changes():

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..cues import ATTRIBUTION, find_cues
 from ..lang import base_language
 from ..entities import (NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary)
-from ..tokens import tokenize
+from ..cues import STOPWORDS
+from ..tokens import stem, tokenize
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, sentence_span, side_language, side_ranges, token_span
 from .registry import Configured, Traits, register
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:.!?\"“”«»()–—]")
 
 
 @dataclass(frozen=True)
@@ -107,9 +112,35 @@ class AttributionDetector(Configured):
             span = token_span(pair.original.text, op.original)
             o_cues = cues(pair.original, [(span.start, span.end)])
             r_cues = cues(pair.rewrite, [(op.rewrite[0].start, op.rewrite[-1].end)]) if op.rewrite else []
-            if len(o_cues) > len(r_cues):
+            if len(o_cues) > len(r_cues) and not _source_kept(pair, bead_index, o_cues[0], language):
                 return [_dropped(pair, bead_index, span, self.config)]
         return []
+
+
+def _source_kept(pair: AlignedPair, bead_index: int, cue, language: str) -> bool:
+    """Does the rewrite still name who said it? The source is the content words next to the
+    reporting phrase in its clause ('Meteorologists reported', 'reports The Hockey News', 'according
+    to eyewitnesses'); a reworded verb with its source kept ('TASS reported' / 'TASS reports',
+    'Psychologist reports: ...' / '... – psychologist') drops no attribution."""
+    text = pair.original.text
+    stopwords = STOPWORDS.get(base_language(language), frozenset())
+
+    def content(tokens) -> set[str]:
+        return {stem(t.norm) for t in tokens
+                if t.norm not in stopwords and not find_cues(ATTRIBUTION, language, t.text)}
+
+    clause_before = _CLAUSE_BREAK.split(text[max(0, cue.start() - 60):cue.start()])[-1]
+    clause_after = _CLAUSE_BREAK.split(text[cue.end():cue.end() + 60])[0]
+    # The subject before the verb; after it only where nothing precedes in the clause ("…,
+    # reports The Hockey News") or the phrase introduces its source ("according to", "citing").
+    source = content(tokenize(text, cue.start() - len(clause_before), cue.start())[-3:])
+    if not source or cue.group(0).lower() in ("according to", "citing"):
+        source = content(tokenize(text, cue.end(), cue.end() + len(clause_after))[:3])
+    if not source:
+        return False
+    bead = pair.beads[bead_index]
+    kept = {stem(t.norm) for s, e in side_ranges(pair.rewrite, bead.rewrite) for t in tokenize(pair.rewrite.text, s, e)}
+    return bool(source & kept)
 
 
 def _dropped(pair: AlignedPair, bead_index: int, source: Span, config: AttributionConfig) -> Finding:

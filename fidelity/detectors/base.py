@@ -6,6 +6,7 @@ Each detector gets the aligned document pair and returns ``Finding``s with exact
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol, Sequence
 
@@ -262,6 +263,10 @@ class DiffOp:
     only_rewrite: list
 
 
+def _parts(word: str) -> list[str]:
+    return [p for p in re.split(r"[-‐‑]", word) if p]
+
+
 def _word_diff(pair: AlignedPair, bead: Bead) -> list[DiffOp]:
     import difflib
 
@@ -269,15 +274,22 @@ def _word_diff(pair: AlignedPair, bead: Bead) -> list[DiffOp]:
     r_tokens = [t for s, e in side_ranges(pair.rewrite, bead.rewrite) for t in tokenize(pair.rewrite.text, s, e)]
     o_stems = [stem(t.text) for t in o_tokens]
     r_stems = [stem(t.text) for t in r_tokens]
-    o_set, r_set = set(o_stems), set(r_stems)
+    # A compound's parts count as its words: 'Baroque era' / 'Baroque-era' is a spelling, not a change.
+    o_set = set(o_stems) | {stem(p) for t in o_tokens for p in _parts(t.text)}
+    r_set = set(r_stems) | {stem(p) for t in r_tokens for p in _parts(t.text)}
+
+    def elsewhere(token, token_stem: str, other: set[str]) -> bool:
+        parts = _parts(token.text)
+        return token_stem in other or (len(parts) > 1 and all(stem(p) in other for p in parts))
+
     ops = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=o_stems, b=r_stems, autojunk=False).get_opcodes():
         if op == "equal":
             continue
         ops.append(DiffOp(
             op, o_tokens[i1:i2], r_tokens[j1:j2],
-            [t for t, st in zip(o_tokens[i1:i2], o_stems[i1:i2]) if st not in r_set],
-            [t for t, st in zip(r_tokens[j1:j2], r_stems[j1:j2]) if st not in o_set],
+            [t for t, st in zip(o_tokens[i1:i2], o_stems[i1:i2]) if not elsewhere(t, st, r_set)],
+            [t for t, st in zip(r_tokens[j1:j2], r_stems[j1:j2]) if not elsewhere(t, st, o_set)],
         ))
     return ops
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..cues import HEDGES, compile_cues
@@ -11,14 +12,32 @@ from .base import AlignedPair, Cue, CueChange, cue_changes, sentence_span, side_
 from .registry import Configured, Traits, register
 
 
+# Reported speech shifts tenses: "he said the rise would continue" reports "the rise will
+# continue"; that "would" is a future seen from the past, not a hedge.
+_REPORTED_SPEECH = {"en": re.compile(
+    r"\b(?:said|says|say|added|adds|noted|notes|reported|reports|announced|announces|stated|states|told|tells|"
+    r"explained|promised|warned|expected|confirmed|declared|wrote|believed|thought|knew|decided|agreed)\b[^.!?;]*$",
+    re.I)}
+
+
+def _backshifted(text: str, cue: re.Match[str], language: str) -> bool:
+    """Is this 'would' the future of reported speech ('added that ... would continue')?"""
+    reporting = _REPORTED_SPEECH.get(language)
+    if reporting is None or not cue.group(0).lower().startswith("would"):
+        return False
+    return bool(reporting.search(text, max(0, cue.start() - 200), cue.start()))
+
+
 def hedge_cues(language: str):
     """A cue finder for one language: hedges, each labelled with its kind (negotiating, planning...)."""
-    lexicon = HEDGES.get(base_language(language), {})
+    language = base_language(language)
+    lexicon = HEDGES.get(language, {})
 
     def find(text: str, start: int, end: int) -> list[Cue]:
         return [Cue(m.start(), m.end(), m.group(0), kind)
                 for kind, patterns in lexicon.items()
-                for m in compile_cues(tuple(patterns)).finditer(text, start, end)]
+                for m in compile_cues(tuple(patterns)).finditer(text, start, end)
+                if not (kind == "possibility" and _backshifted(text, m, language))]
 
     return find
 

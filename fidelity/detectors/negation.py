@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..cues import (ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, bounded, compile_cues, cue_covered,
                     find_cues)
 from ..lang import base_language
+from ..tokens import tokenize
 from ..types import Finding, Severity, Span, Verdict
 from .base import AlignedPair, Cue, cue_changes, sentence_span, side_language, side_ranges, token_span
 from .registry import Configured, Traits, register
@@ -40,6 +42,49 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     return bool(before and after and before[-1][:1].isupper() and after[0][:1].isupper() and len(word) <= 3)
 
 
+# Words negated by a prefix ("unable", "insufficient", "unsupported") say "not" without a cue
+# word. They only ever cancel a cue difference ("unable" / "couldn't"), never raise one: a prefix
+# is often no negation ("unveil", "increase"), and then the same word on both sides cancels out.
+_LEXICAL_PREFIXES = {"en": ("un", "in", "im", "il", "ir", "dis", "non")}
+_LEXICAL_WORDS = {"en": re.compile(r"fail(?:s|ed|ing|ure)?|lack(?:s|ed|ing)?|absent|short of", re.I)}
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Whole English words from the context model's WordPiece vocabulary (its package ships it):
+    what is left after a prefix must be a word ('un|able', not 'un|ique'). Empty without it."""
+    from ..errors import ModelUnavailableError
+    from ..models import resolve
+
+    try:
+        path = resolve("all-minilm-l6-v2", offline=True).path
+    except ModelUnavailableError:
+        return frozenset()
+    vocab = path / "vocab.txt" if path is not None else None
+    if vocab is None or not vocab.is_file():
+        return frozenset()
+    return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and len(w) >= 4)
+
+
+def lexical_negations(text: str, start: int, end: int, language: str) -> int:
+    """How many words negated by a prefix, or negative by meaning ('fail', 'lack'), a stretch holds."""
+    language = base_language(language)
+    prefixes = _LEXICAL_PREFIXES.get(language)
+    if not prefixes:
+        return 0
+    words = _english_words()
+    count = len(_LEXICAL_WORDS[language].findall(text, start, end))
+    for token in tokenize(text, start, end):
+        norm = token.norm
+        count += any(norm.startswith(p) and norm[len(p):] in words for p in prefixes)
+    return count
+
+
+def _polarity(text: str, ranges, find, language: str) -> int:
+    """Negations of a stretch counted as meaning: cue words plus lexical negations."""
+    return sum(len(find(text, s, e)) + lexical_negations(text, s, e, language) for s, e in ranges)
+
+
 def _is_form(token: str, word: str, language: str) -> bool:
     """Is ``token`` an inflected form of ``word``? Russian entries are stems, English entries lemmas."""
     if base_language(language) != "en":
@@ -59,6 +104,12 @@ def is_antonym_pair(a: str, b: str, language: str) -> bool:
             if q.startswith(prefix) and q[len(prefix):] == p and len(p) > 3:
                 return True
     return False
+
+
+def _prefixed(a: str, b: str, language: str) -> bool:
+    """Is one word the other with a negating prefix ('supported' / 'unsupported')?"""
+    return any(q.startswith(p) and q[len(p):] == o for p in NEGATING_PREFIXES.get(base_language(language), ())
+               for o, q in ((a, b), (b, a)))
 
 
 def _counts(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> tuple[int, int]:
@@ -81,6 +132,10 @@ class NegationConfig:
     # flagged 0.046 of REFreSD's no-difference pairs (French "ne ... que", "sans") for 0.33 of
     # the en-ru negation minimal pairs.
     equivalent_cross_lingual_severity: Severity = Severity.MINOR
+    # ... except where each side is one clause: then no cue can be paired with the wrong clause,
+    # and one side negating what the other affirms is the whole sentence ("Japan will not open
+    # the office" / "日本今年将开设该办事处"): major.
+    single_clause_cross_lingual_severity: Severity = Severity.MAJOR
 
 
 @register("negation", config=NegationConfig, traits=Traits(cue=True, grades_cross_lingual=True))
@@ -94,6 +149,14 @@ class NegationDetector(Configured):
         bead = pair.beads[bead_index]
         find = negation_cues(language)
         o_total, r_total = _counts(pair, bead_index, find, find)
+        o_ranges, r_ranges = side_ranges(pair.original, bead.original), side_ranges(pair.rewrite, bead.rewrite)
+        # As many negations on both sides, counted as meaning ("unable" / "couldn't",
+        # "no longer supported" / "unsupported"): the polarity held.
+        if _polarity(pair.original.text, o_ranges, find, language) == _polarity(pair.rewrite.text, r_ranges, find, language):
+            o_total = r_total
+            same_polarity = True
+        else:
+            same_polarity = False
         findings = []
         for op in pair.word_diff(bead_index):
             o_cues = find(pair.original.text, op.original[0].start, op.original[-1].end) if op.original else []
@@ -118,7 +181,8 @@ class NegationDetector(Configured):
             o_words = op.original if swap else op.only_original
             r_words = op.rewrite if swap else op.only_rewrite
             for a in o_words:
-                b = next((b for b in r_words if is_antonym_pair(a.norm, b.norm, language)), None)
+                b = next((b for b in r_words if is_antonym_pair(a.norm, b.norm, language)
+                          and not (same_polarity and _prefixed(a.norm, b.norm, language))), None)
                 if b is not None:
                     findings.append(Finding(
                         "", "negation", self.config.severity, self.config.antonym_confidence, Span.of(a), Span.of(b),
@@ -138,13 +202,17 @@ class NegationDetector(Configured):
                 continue  # no list for one side: its negations are unknown, not absent
             find_o, find_r = negation_cues(o_lang), negation_cues(r_lang)
             o_total, r_total = _counts(pair, bead_index, find_o, find_r)
-            if o_total == r_total:
+            if o_total == r_total or _polarity(pair.original.text, side_ranges(pair.original, bead.original), find_o,
+                                               o_lang) == _polarity(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), find_r, r_lang):
                 # Across languages (or loose paraphrase) clauses split differently, so a cue is
                 # easily paired with the wrong clause; as many negations on both sides is no flip.
                 continue
             severity = self.config.severity
             if not pair.same_language(bead_index) and bead.verdict is Verdict.EQUIVALENT:
-                severity = self.config.equivalent_cross_lingual_severity
+                clauses = pair.clauses(bead_index)
+                single = len(clauses.original) == 1 and len(clauses.rewrite) == 1
+                severity = (self.config.single_clause_cross_lingual_severity if single
+                            else self.config.equivalent_cross_lingual_severity)
             for change in cue_changes(pair, bead_index, find_o, find_r):
                 cue = Span.of(change.cue)
                 if change.change == "added":

@@ -75,3 +75,12 @@ def score_text(report: Report) -> str:
 
 def span_label(span: Span | None) -> str:
     return "" if span is None else f"{span.start}-{span.end}"
+
+
+def baseline_line(report: Report) -> str | None:
+    """What a baseline suppressed, never silently: "73 findings accepted in baseline ..."; None without one."""
+    if report.suppressed is None:
+        return None
+    n, before = len(report.suppressed), report.summary()["suppressed"]["score_without_baseline"]
+    return (f"{n} finding{'' if n == 1 else 's'} accepted in baseline (not listed; score with them: "
+            f"{'none' if before is None else f'{before:.1f}'})")

@@ -9,21 +9,23 @@ import re
 from ..report import Report
 from ..tokens import normalise_word, one_line, tokenize
 from ..types import Bead, Document
-from .common import LineIndex, display_path, grouped, score_text, whole_message
+from .common import LineIndex, baseline_line, display_path, grouped, score_text, whole_message
 
 _NON_SPACE = re.compile(r"\S+")
 _RED, _GREEN, _CYAN, _BOLD, _DIM, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-def _pieces(text: str) -> list[tuple[int, int, str]]:
-    """Words (fidelity's tokenizer) and the runs of other non-space characters between them, in order."""
+def pieces(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Words (fidelity's tokenizer) and the runs of other non-space characters between them in
+    ``text[start:end]``, in order, with their offsets into ``text``."""
+    end = len(text) if end is None else end
     out: list[tuple[int, int, str]] = []
-    last = 0
-    for t in tokenize(text):
-        out += [(last + m.start(), last + m.end(), m.group(0)) for m in _NON_SPACE.finditer(text[last:t.start])]
+    last = start
+    for t in tokenize(text, start, end):
+        out += [(m.start(), m.end(), m.group(0)) for m in _NON_SPACE.finditer(text, last, t.start)]
         out.append((t.start, t.end, t.text))
         last = t.end
-    out += [(last + m.start(), last + m.end(), m.group(0)) for m in _NON_SPACE.finditer(text[last:])]
+    out += [(m.start(), m.end(), m.group(0)) for m in _NON_SPACE.finditer(text, last, end)]
     return out
 
 
@@ -41,11 +43,31 @@ def _merged(ops: list[tuple[str, int, int, int, int]]) -> list[tuple[str, int, i
     return out
 
 
+def word_opcodes(a: list[tuple[int, int, str]], b: list[tuple[int, int, str]]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes from pieces ``a`` to pieces ``b`` (words compared case-blind), a lone matching
+    word between two changes taken into them."""
+    return _merged(difflib.SequenceMatcher(None, [normalise_word(p[2]) for p in a], [normalise_word(p[2]) for p in b],
+                                           autojunk=False).get_opcodes())
+
+
+def word_changes(a: list[tuple[int, int, str]],
+                 b: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The character ranges (offsets the pieces carry) of the words removed from ``a`` and those added in ``b``,
+    one range per run of changed pieces: what ``word_diff`` shows as ``[-...-]`` and ``{+...+}``."""
+    removed: list[tuple[int, int]] = []
+    added: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in word_opcodes(a, b):
+        if tag != "equal" and i2 > i1:
+            removed.append((a[i1][0], a[i2 - 1][1]))
+        if tag != "equal" and j2 > j1:
+            added.append((b[j1][0], b[j2 - 1][1]))
+    return removed, added
+
+
 def word_diff(a_text: str, b_text: str, color: bool = False) -> str:
     """One line: ``a_text`` changed into ``b_text``, words compared case-blind with difflib."""
-    a, b = _pieces(a_text), _pieces(b_text)
-    ops = _merged(difflib.SequenceMatcher(None, [normalise_word(p[2]) for p in a], [normalise_word(p[2]) for p in b],
-                                          autojunk=False).get_opcodes())
+    a, b = pieces(a_text), pieces(b_text)
+    ops = word_opcodes(a, b)
     out: list[str] = []
     last_a: int | None = None
     last_b: int | None = None
@@ -117,6 +139,8 @@ def render_diff(report: Report, *, color: bool = False, show_all: bool = False, 
             f"{sev['minor']} minor")
     if "filtered" in summary:
         tail += f" · {summary['filtered']['findings']} below {summary['filtered']['min_severity']} not listed"
+    if baseline_line(report):
+        tail += f" · {baseline_line(report)}"
     lines.append(f"{_DIM}{tail}{_RESET}" if color else tail)
     return "\n".join(lines) + "\n"
 

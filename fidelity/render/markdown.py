@@ -8,7 +8,7 @@ import re
 from ..report import Report
 from ..tokens import one_line
 from ..types import Document
-from .common import LineIndex, display_path, grouped, score_text, whole_message
+from .common import LineIndex, baseline_line, display_path, grouped, score_text, whole_message
 
 # Input text is never at a line's start here (so '#', '-', '+', '1.' are safe); these are what can
 # open emphasis, code, links, tables or strike-through anywhere in a line.
@@ -39,12 +39,14 @@ def render_markdown(report: Report, **_: object) -> str:
            f"{beads['moved']} moved beads", ""]
     if "filtered" in summary:
         out += [f"{summary['filtered']['findings']} findings below {summary['filtered']['min_severity']} not listed.", ""]
+    if baseline_line(report):
+        out += [baseline_line(report) + ".", ""]
     signature = report.settings.get("signature")
     if signature:
         out += [f"<sub>{escape(signature)}</sub>", ""]
     groups = grouped(report)
     if not groups:
-        out += ["No deviations found.", ""]
+        out += ["No deviations found" + (" outside the baseline." if report.suppressed else "."), ""]
     for bead_index, findings in groups:
         if bead_index is None:
             out += ["### Not tied to a bead", ""]

@@ -11,16 +11,16 @@ from rich.text import Text
 
 from ..report import Report
 from ..types import Severity, Verdict
-from .common import grouped, whole_message
+from .common import baseline_line, grouped, whole_message
 
-_VERDICT_STYLE = {
+VERDICT_STYLE = {
     Verdict.EQUIVALENT: "green",
     Verdict.CHANGED: "yellow",
     Verdict.UNRELATED: "red",
     Verdict.OMITTED: "red",
     Verdict.ADDED: "magenta",
 }
-_SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.MAJOR: "red", Severity.MINOR: "yellow"}
+SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.MAJOR: "red", Severity.MINOR: "yellow"}
 
 
 def _side_text(report: Report, side: str, indices: tuple[int, ...]) -> Text:
@@ -37,7 +37,7 @@ def _side_text(report: Report, side: str, indices: tuple[int, ...]) -> Text:
     return text
 
 
-def _wrap_signature(signature: str, width: int) -> list[str]:
+def wrap_signature(signature: str, width: int) -> list[str]:
     """The signature in lines of at most ``width`` characters, broken only after a '|' (or, inside a
     field longer than a line, after a '+'), never inside a name."""
     lines = [""]
@@ -59,7 +59,7 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
         console.print(Text(f"{label} {doc.path or '<text>'} ({doc.language}, {len(doc.sentences)} sentences{dated})",
                            style="bold"))
     # The signature wraps only at its '|' separators, never inside a field.
-    for line in _wrap_signature(report.settings.get("signature", ""), console.width):
+    for line in wrap_signature(report.settings.get("signature", ""), console.width):
         console.print(Text(line, style="dim"), no_wrap=True, overflow="ignore", crop=False)
 
     table = Table(show_lines=True, expand=True)
@@ -68,7 +68,7 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
     table.add_column("rewrite", ratio=1)
     table.add_column("verdict", no_wrap=True)
     for n, bead in enumerate(report.alignment):
-        verdict = Text(bead.verdict.value, style=_VERDICT_STYLE[bead.verdict])
+        verdict = Text(bead.verdict.value, style=VERDICT_STYLE[bead.verdict])
         if bead.original and bead.rewrite:
             verdict.append(f"\n{bead.score:.2f}", style="dim")
         if bead.moved:
@@ -87,7 +87,7 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
             console.print(Text(f"bead {bead}" if bead is not None else "not tied to a bead", style="bold cyan"))
             for f in findings:
                 line = Text(f"  {f.id} ")
-                line.append(f"{f.severity.value:<8}", style=_SEVERITY_STYLE[f.severity])
+                line.append(f"{f.severity.value:<8}", style=SEVERITY_STYLE[f.severity])
                 line.append(f" {f.category:<16} ")
                 line.append(whole_message(f))
                 spans = []
@@ -101,7 +101,9 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
         console.print(Text(f"No findings at or above {report.min_severity.value} "
                            f"({len(report.findings)} less severe not listed).", style="green"))
     else:
-        console.print(Text("No deviations found.", style="green"))
+        console.print(Text("No deviations found" + (" outside the baseline." if report.suppressed else "."), style="green"))
+    if baseline_line(report):
+        console.print(Text(baseline_line(report), style="dim"))
 
     if report.set_aside:
         console.print(Text(f"Set aside, not compared ({len(report.set_aside)})", style="bold"))

@@ -1,0 +1,166 @@
+"""Bilingual files in and out: XLIFF 1.2, PO and TMX built from seed sentences, checked unit by unit
+(no alignment step), and the findings written back as notes that translate-toolkit reads."""
+
+import json
+import re
+from xml.sax.saxutils import escape
+
+import pytest
+
+pytest.importorskip("translate.storage", reason="translate-toolkit is an optional extra: pip install 'fidelity[bilingual]'")
+from translate.storage import factory, pypo  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from fidelity.bilingual import check_file  # noqa: E402
+from fidelity.cli import app  # noqa: E402
+from fidelity.types import Severity  # noqa: E402
+
+from .conftest import CNN, DEFNET, read_exact  # noqa: E402
+
+runner = CliRunner()
+SERIOUS = {Severity.CRITICAL, Severity.MAJOR}
+
+
+def _line_with(text: str, words: str) -> str:
+    return next(line.strip() for line in text.splitlines() if words in line)
+
+
+@pytest.fixture(scope="module")
+def units():
+    """(id, source, target): a faithful paraphrase, the finalized→ultimatum change, an untranslated unit."""
+    cnn, defnet = read_exact(CNN), read_exact(DEFNET)
+    faithful = _line_with(cnn, "Hayashi specifically cited")
+    changed_source = _line_with(cnn, "no details (have been) finalized yet")
+    changed_target = re.search(r"\"We're still discussing this\"[^.]*have not yet reached the ultimatum\.", defnet)[0]
+    paraphrase = faithful.replace("specifically cited", "specifically pointed to").replace("repercussions", "consequences")
+    assert paraphrase != faithful
+    return [("faithful", faithful, paraphrase), ("changed", changed_source, changed_target),
+            ("later", "Untranslated sentence.", "")]
+
+
+@pytest.fixture
+def xliff(tmp_path, units):
+    body = "".join(f'<trans-unit id="{uid}"><source>{escape(s)}</source>'
+                   + (f"<target>{escape(t)}</target>" if t else "") + "</trans-unit>\n" for uid, s, t in units)
+    path = tmp_path / "article.xlf"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+                    '<file original="cnn.txt" source-language="en" target-language="en" datatype="plaintext"><body>\n'
+                    f"{body}</body></file></xliff>\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def po(tmp_path, units):
+    store = pypo.pofile()
+    store.settargetlanguage("en")
+    for uid, source, target in units:
+        unit = store.addsourceunit(source)
+        unit.setcontext(uid)
+        unit.target = target
+    path = tmp_path / "article.po"
+    store.savefile(str(path))
+    return path
+
+
+def _assert_changed_flagged_faithful_not(report):
+    assert [u.unit.id for u in report.units] == ["faithful", "changed"]
+    assert [(s.unit.id, s.reason) for s in report.skipped] == [("later", "untranslated")]
+    by_id = {u.unit.id: u for u in report.units}
+    assert not [f for f in by_id["faithful"].report.findings if f.severity in SERIOUS]
+    serious = [f for f in by_id["changed"].report.findings if f.severity in SERIOUS]
+    assert any("ultimatum" in f.rewrite.text for f in serious if f.rewrite)
+    for u in report.units:  # one bead per unit: no alignment step; offsets index the unit's own texts
+        assert len(u.report.alignment) == 1
+        for f in u.report.findings:
+            assert f.original is None or u.unit.source[f.original.start:f.original.end] == f.original.text
+            assert f.rewrite is None or u.unit.target[f.rewrite.start:f.rewrite.end] == f.rewrite.text
+
+
+@pytest.mark.parametrize("kind", ["xliff", "po"])
+def test_each_unit_is_checked_as_a_pair(kind, request):
+    report = check_file(request.getfixturevalue(kind))
+    assert (report.source_language, report.target_language) == ("en", "en")
+    _assert_changed_flagged_faithful_not(report)
+
+
+def _notes(path) -> dict[str, list[str]]:
+    store = factory.getobject(str(path))
+    out = {}
+    for unit in store.units:
+        if unit.isheader():
+            continue
+        key = unit.getcontext() if path.suffix == ".po" else unit.xmlelement.get("id")
+        text = unit.getnotes(origin="fidelity") if path.suffix == ".xlf" else unit.getnotes()
+        out[key] = [line for line in text.splitlines() if line.strip()]
+    return out
+
+
+def test_annotated_xliff_reopens_with_the_notes_on_their_units(xliff, tmp_path):
+    out = tmp_path / "annotated.xlf"
+    result = runner.invoke(app, ["check", str(xliff), "--output", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    findings = {u["id"]: u["report"]["findings"] for u in data["units"]}
+    assert data["summary"]["units"] == {"total": 3, "checked": 2, "skipped": 1,
+                                        "with_findings": sum(1 for f in findings.values() if f)}
+    notes = _notes(out)
+    assert {uid: len(n) for uid, n in notes.items()} == {"faithful": len(findings["faithful"]),
+                                                         "changed": len(findings["changed"]), "later": 0}
+    assert any("ultimatum" in note and ("major" in note or "critical" in note) for note in notes["changed"])
+    # Annotating the annotated file again replaces the notes, never repeats them.
+    again = tmp_path / "again.xlf"
+    assert runner.invoke(app, ["check", str(out), "--output", str(again)]).exit_code == 0
+    assert _notes(again) == notes
+
+
+def test_annotated_po_keeps_the_notes_as_translator_comments(po, tmp_path):
+    out = tmp_path / "annotated.po"
+    result = runner.invoke(app, ["check", str(po), "--output", str(out), "--min-severity", "major"])
+    assert result.exit_code == 0, result.output
+    assert "unit changed: changed" in result.stdout and "unit faithful: " in result.stdout
+    notes = _notes(out)
+    assert notes["changed"] and all(n.startswith("(fidelity) ") for n in notes["changed"])
+    assert not notes["faithful"]  # nothing major or worse on the faithful unit
+
+
+def test_tmx_smoke_languages_from_the_file(tmp_path):
+    defnet = read_exact(DEFNET)
+    russian = re.search(r"Япония откроет[^\n]*?России", defnet)[0]  # the Russian headline in DEFNET's sources
+    english = _line_with(defnet, "Japan to Open the First NATO")
+    path = tmp_path / "headline.tmx"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="test" '
+                    'creationtoolversion="1" segtype="sentence" o-tmf="test" adminlang="en" srclang="ru" '
+                    'datatype="plaintext"/><body><tu tuid="headline">'
+                    f'<tuv xml:lang="ru"><seg>{escape(russian)}</seg></tuv>'
+                    f'<tuv xml:lang="en"><seg>{escape(english)}</seg></tuv></tu></body></tmx>\n', encoding="utf-8")
+    report = check_file(path)
+    assert (report.source_language, report.target_language) == ("ru", "en")
+    [unit] = report.units
+    assert unit.unit.id == "headline" and unit.report.original.language == "ru"
+    assert unit.report.alignment[0].original == (0,) and unit.report.alignment[0].rewrite == (0,)
+
+
+def test_bilingual_usage_errors_come_before_the_check(xliff, tmp_path):
+    for args, message in (([str(CNN)], "give REWRITE"), ([str(xliff), "--format", "diff"], "--format diff"),
+                          ([str(xliff), "--output", str(tmp_path / "out.po")], "written in its own format")):
+        result = runner.invoke(app, ["check", *args])
+        assert result.exit_code == 2 and message in result.output
+    broken = tmp_path / "broken.xlf"
+    broken.write_text("not xml", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(broken)])
+    assert result.exit_code == 2 and "cannot read it as XLIFF" in result.output
+
+
+def test_baseline_and_exit_codes_work_per_unit(xliff, tmp_path):
+    report_json, baseline = tmp_path / "report.json", tmp_path / "baseline.jsonl"
+    result = runner.invoke(app, ["check", str(xliff), "--format", "json", "--output", str(report_json),
+                                 "--fail-on", "major"])
+    assert result.exit_code == 1 and "--fail-on major" in result.output
+    changed = next(u for u in json.loads(report_json.read_text(encoding="utf-8"))["units"] if u["id"] == "changed")
+    ids = [f"changed:{f['id']}" for f in changed["report"]["findings"]]
+    assert runner.invoke(app, ["accept", str(report_json), "--ids", ",".join(ids), "--baseline", str(baseline)]).exit_code == 0
+    result = runner.invoke(app, ["check", str(xliff), "--format", "json", "--baseline", str(baseline), "--fail-on", "major"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["summary"]["suppressed"] == {"findings": len(ids)}
+    assert next(u for u in data["units"] if u["id"] == "changed")["report"]["findings"] == []
