@@ -47,7 +47,9 @@ class EmbeddingCache:
         self.path = self.directory / "embeddings.sqlite3"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+            # Not tied to the opening thread: a Ray actor is built in one thread and called in
+            # another (each call whole, never two at once), which sqlite3 refuses by default.
+            self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from fidelity.batch import manifest_pairs, run_batch
 from fidelity.cli import app
+from fidelity.embedding_cache import EmbeddingCache
 
 from .conftest import ROOT
 from .test_batch import _build_manifest
@@ -70,7 +71,9 @@ def test_ray_engine_writes_what_the_local_engine_writes(tmp_path):
     # a first pair already done: the Ray run skips it, as the local engine would
     first = local.read_text(encoding="utf-8").splitlines()[0]
     ray.write_text(first + "\n", encoding="utf-8")
-    two = run_batch(pairs, ray, progress=False, engine="ray", workers=2, on_error=lambda _: None)
+    # with the embedding cache, as `fidelity batch` runs by default: the actors' threads use it
+    two = run_batch(pairs, ray, progress=False, engine="ray", workers=2, cache=EmbeddingCache(tmp_path / "cache"),
+                    on_error=lambda _: None)
     assert (one.ok + one.failed, one.skipped) == (PAIRS, 0)
     assert (two.ok + 1, two.failed, two.skipped) == (one.ok, one.failed, 1)
     a, b = _records(local), _records(ray)
