@@ -1,7 +1,7 @@
 """Batch speed and memory: a shell loop over `fidelity check` against `fidelity batch`.
 
-    python scripts/bench_batch.py [--sizes 100,400] [--loop 20] [--workers 1,2] [--repeat 2]
-                                  [--workdir DIR]
+    python scripts/bench_batch.py [--sizes 100,400] [--loop 20] [--workers 1,2] [--ray-workers 2]
+                                  [--repeat 2] [--workdir DIR]
 
 Pairs (written as files under the work folder): WMT21 ru-en documents (English translation A as
 the original, the Russian source as the rewrite, whole documents) and REFreSD sentence pairs
@@ -14,7 +14,8 @@ Each round runs, each as its own process, timed from outside:
 - `fidelity batch` for every size and --workers count, twice: with a cold embedding cache (a new
   cache folder) and warm (the same folder, filled by the cold run); each run writes a results
   file of its own, since a run that found the pairs in its results file would skip them as done;
-- `fidelity batch --engine ray` likewise, when this fidelity has that option and ray is installed.
+- `fidelity batch --engine ray --workers 2` (--ray-workers) likewise, when this fidelity has that
+  option and ray is installed (its "all processes" include the local Ray instance's).
 Per run: pairs/s, sentences/s (the sentences of both sides, from the results), the peak RSS of
 the largest process (the kernel's high-water mark, through wait4: the batch process or one of its
 workers) and the peak of the whole process tree's RSS (sampled from /proc every 0.1 s). Then the
@@ -244,6 +245,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,400", help="manifest sizes, pairs (default: 100,400)")
     parser.add_argument("--loop", type=int, default=20, help="pairs for the shell loop (default: 20)")
     parser.add_argument("--workers", default="1,2", help="worker counts for batch (default: 1,2)")
+    parser.add_argument("--ray-workers", type=int, default=2, help="actors for --engine ray (default: 2)")
     parser.add_argument("--repeat", type=int, default=2, help="rounds of every run (default: 2)")
     parser.add_argument("--workdir", type=Path, default=None, help="where pairs, caches and results go (default: a temporary folder, removed)")
     args = parser.parse_args()
@@ -281,7 +283,7 @@ def main() -> None:
             print(loops[-1].line(), flush=True)
             for engine in engines:
                 for size in sizes:
-                    for workers in worker_counts:
+                    for workers in (worker_counts if engine is None else [args.ray_workers]):
                         pair = batch_runs(work, manifests[size], size, workers, env, engine)
                         runs.setdefault((engine, size, workers), []).append(pair)
         print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -305,12 +307,15 @@ def main() -> None:
             print(f"  {name}, warm cache vs cold: {ratio:6.2f}× faster (target ≥ 5)  {verdict(ratio >= 5)}")
         smallest, largest = sizes[0], sizes[-1]
         if largest != smallest:
-            for workers in worker_counts:
-                small = median_run([p[0] for p in runs[(None, smallest, workers)]])
-                big = median_run([p[0] for p in runs[(None, largest, workers)]])
+            for engine, size, workers in runs:
+                if size != smallest:
+                    continue
+                small = median_run([p[0] for p in runs[(engine, smallest, workers)]])
+                big = median_run([p[0] for p in runs[(engine, largest, workers)]])
+                name = f"batch{' --engine ' + engine if engine else ''} --workers {workers}"
                 for what, a, b in (("largest process", big.peak_process_mb, small.peak_process_mb),
                                    ("all processes", big.peak_tree_mb, small.peak_tree_mb)):
-                    print(f"  peak memory ({what}), --workers {workers}, {largest} / {smallest} pairs: "
+                    print(f"  peak memory ({what}), {name}, {largest} / {smallest} pairs: "
                           f"{a:.0f} / {b:.0f} MB = {a / b:.2f}× (target ≤ 1.3)  {verdict(a / b <= 1.3)}")
     finally:
         if args.workdir is None:
