@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from fidelity.batch import done_keys, manifest_pairs
@@ -21,6 +22,7 @@ from fidelity.encoders import _CachedEncoder
 from .conftest import CNN, DEFNET, INSIDER, ROOT
 
 WMT = ROOT.parent / "shared" / "eval" / "wmt21-ruen" / "newstest2021-ru-en.jsonl"
+REFRESD = ROOT.parent / "shared" / "eval" / "refresd" / "REFreSD_sentence_labels"
 
 
 def _build_manifest(folder: Path) -> tuple[Path, int]:
@@ -62,6 +64,33 @@ def _build_manifest(folder: Path) -> tuple[Path, int]:
     return manifest, len(rows)
 
 
+def fill_with_refresd(folder: Path, manifest: Path, total: int) -> int:
+    """Fill the manifest up to ``total`` rows with REFreSD en–fr sentence pairs written as files,
+    spread over the file (its labels come in runs); returns the number of rows."""
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns, existing = list(reader.fieldnames or []), list(reader)
+    lines = REFRESD.read_text(encoding="utf-8").splitlines()[1:]  # after the header
+    wanted = max(0, total - len(existing))
+    step = max(1, len(lines) // max(wanted, 1))
+    added = []
+    for n, line in enumerate(lines):
+        if len(added) >= wanted:
+            break
+        if n % step:
+            continue
+        _binary, label, english, french = line.split("\t")
+        (folder / f"refresd{n}.en.txt").write_text(english + "\n", encoding="utf-8")
+        (folder / f"refresd{n}.fr.txt").write_text(french + "\n", encoding="utf-8")
+        added.append({"id": f"refresd-{n}", "original": f"refresd{n}.en.txt", "rewrite": f"refresd{n}.fr.txt",
+                      "original_lang": "en", "rewrite_lang": "fr", "outlet": label})
+    with manifest.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(existing + added)
+    return len(existing) + len(added)
+
+
 def _batch(*args: str) -> list[str]:
     return [sys.executable, "-m", "fidelity.cli", "batch", *args, "--no-progress"]
 
@@ -83,11 +112,15 @@ def _lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
+@pytest.mark.skipif(not REFRESD.exists(), reason="needs the dev data in ../shared/eval (REFreSD)")
 def test_batch_resumes_after_sigkill(tmp_path):
-    manifest, total = _build_manifest(tmp_path)
+    # 210 pairs: the seeds, WMT21 ru-en documents, REFreSD en-fr sentence pairs and three bad rows.
+    manifest, rows = _build_manifest(tmp_path)
+    total = fill_with_refresd(tmp_path, manifest, 210)
+    assert total == 210
     clean, resumed = tmp_path / "clean.jsonl", tmp_path / "resumed.jsonl"
     run = subprocess.run(_batch(str(manifest), "-o", str(clean), "--no-cache"), env=_env(),
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=900)
     assert run.returncode == 1, run.stderr  # three rows fail
     assert f"{total - 3} succeeded, 3 failed, 0 skipped" in run.stderr.strip().splitlines()[-1]
 
@@ -104,7 +137,7 @@ def test_batch_resumes_after_sigkill(tmp_path):
         handle.write(b'{"key": "0123", "status": "ok", "id": "half')
 
     rerun = subprocess.run(_batch(str(manifest), "-o", str(resumed), "--cache", str(tmp_path / "cache")),
-                           env=_env(), capture_output=True, text=True, timeout=120)
+                           env=_env(), capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 1, rerun.stderr
     assert "skipped (done before" in rerun.stderr and f"{written} skipped" in rerun.stderr
 
@@ -122,7 +155,7 @@ def test_batch_resumes_after_sigkill(tmp_path):
     assert a["defnet"]["summary"]["score"] is not None and a["defnet"]["original"]["date"]
 
     again = subprocess.run(_batch(str(manifest), "-o", str(resumed), "--no-cache"), env=_env(),
-                           capture_output=True, text=True, timeout=60)
+                           capture_output=True, text=True, timeout=300)
     assert f"0 succeeded, 0 failed, {total} skipped" in again.stderr
     assert _lines(resumed) == total
 

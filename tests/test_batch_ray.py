@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import json
 import sys
@@ -16,36 +15,9 @@ from fidelity.batch import manifest_pairs, run_batch
 from fidelity.cli import app
 from fidelity.embedding_cache import EmbeddingCache
 
-from .conftest import ROOT
-from .test_batch import _build_manifest
+from .test_batch import REFRESD, _build_manifest, fill_with_refresd
 
-REFRESD = ROOT.parent / "shared" / "eval" / "refresd" / "REFreSD_sentence_labels"
 PAIRS = 50
-
-
-def _with_refresd(folder: Path, manifest: Path, rows: int) -> int:
-    """Fill the manifest up to ``PAIRS`` rows with REFreSD en–fr sentence pairs written as files."""
-    with manifest.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns, existing = list(reader.fieldnames or []), list(reader)
-    added = []
-    with REFRESD.open(encoding="utf-8") as handle:
-        next(handle)  # the header
-        for n, line in enumerate(handle):
-            if len(added) >= PAIRS - rows:
-                break
-            binary, label, english, french = line.rstrip("\n").split("\t")
-            if n % 7:  # spread over the file (its labels come in runs)
-                continue
-            (folder / f"refresd{n}.en.txt").write_text(english + "\n", encoding="utf-8")
-            (folder / f"refresd{n}.fr.txt").write_text(french + "\n", encoding="utf-8")
-            added.append({"id": f"refresd-{n}", "original": f"refresd{n}.en.txt", "rewrite": f"refresd{n}.fr.txt",
-                          "original_lang": "en", "rewrite_lang": "fr", "outlet": label})
-    with manifest.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns)
-        writer.writeheader()
-        writer.writerows(existing + added)
-    return len(existing) + len(added)
 
 
 def _records(path: Path) -> dict[str, dict]:
@@ -62,8 +34,8 @@ def _records(path: Path) -> dict[str, dict]:
                     reason="Ray is not installed (pip install 'fidelity[ray]'; make install does)")
 @pytest.mark.skipif(not REFRESD.exists(), reason="needs the dev data in ../shared/eval (REFreSD)")
 def test_ray_engine_writes_what_the_local_engine_writes(tmp_path):
-    manifest, rows = _build_manifest(tmp_path)
-    total = _with_refresd(tmp_path, manifest, rows)
+    manifest, _ = _build_manifest(tmp_path)
+    total = fill_with_refresd(tmp_path, manifest, PAIRS)
     assert total == PAIRS
     local, ray = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
     pairs = lambda: manifest_pairs(manifest)  # noqa: E731

@@ -27,11 +27,13 @@ def test_kept_negation_across_languages_is_not_critical(rewrite):
 
 
 def test_dropped_negation_across_languages_is_found():
-    # USE scores the two as equivalent for en-zh (its thresholds lowered by the pair's measured
-    # shift); a negation only one side has is still major, as each side is one clause.
+    # Found, as a hint: USE scores the two as equivalent for en-zh (its thresholds lowered by the
+    # pair's measured shift), and a negation count that differs across languages on an equivalent
+    # sentence is not corroborated, so it is minor. (Major where each side is one clause lowered
+    # WMT21 critical-error MCC on ja, zh and cs: more false alarms than errors found.)
     report = fidelity.check(JAPAN, "日本今年将开设该办事处。")
-    assert [f for f in report.findings if f.severity in SERIOUS], [(f.detector, f.message) for f in report.findings]
-    assert _negation(report)
+    found = _negation(report, {Severity.MINOR, Severity.MAJOR, Severity.CRITICAL})
+    assert found and "dropped" in found[0].message, [(f.detector, f.message) for f in report.findings]
 
 
 @pytest.mark.parametrize("original, rewrite", [

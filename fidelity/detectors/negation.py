@@ -132,10 +132,6 @@ class NegationConfig:
     # flagged 0.046 of REFreSD's no-difference pairs (French "ne ... que", "sans") for 0.33 of
     # the en-ru negation minimal pairs.
     equivalent_cross_lingual_severity: Severity = Severity.MINOR
-    # ... except where each side is one clause: then no cue can be paired with the wrong clause,
-    # and one side negating what the other affirms is the whole sentence ("Japan will not open
-    # the office" / "日本今年将开设该办事处"): major.
-    single_clause_cross_lingual_severity: Severity = Severity.MAJOR
 
 
 @register("negation", config=NegationConfig, traits=Traits(cue=True, grades_cross_lingual=True))
@@ -209,10 +205,7 @@ class NegationDetector(Configured):
                 continue
             severity = self.config.severity
             if not pair.same_language(bead_index) and bead.verdict is Verdict.EQUIVALENT:
-                clauses = pair.clauses(bead_index)
-                single = len(clauses.original) == 1 and len(clauses.rewrite) == 1
-                severity = (self.config.single_clause_cross_lingual_severity if single
-                            else self.config.equivalent_cross_lingual_severity)
+                severity = self.config.equivalent_cross_lingual_severity
             for change in cue_changes(pair, bead_index, find_o, find_r):
                 cue = Span.of(change.cue)
                 if change.change == "added":
