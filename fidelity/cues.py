@@ -121,7 +121,8 @@ HEDGES: dict[str, dict[str, list[str]]] = {
         "wanting": [r"wants? to", r"wanted to", r"hopes? to", r"hoped to", r"seeks? to", r"sought to",
                     r"wish(?:es|ed)? to", r"wishing to"],
         # "wouldn't" is "would not": one cue either way, so the spelling is no change.
-        "possibility": [r"may(?!\s+\d)", r"might", r"could", r"possibl[ey]", r"likely", r"unlikely", r"perhaps",
+        "possibility": [r"may(?!\s+\d)", r"might", r"could", r"possibl[ey]", r"possibilit(?:y|ies)", r"likely",
+                        r"unlikely", r"perhaps",
                         r"potential(?:ly)?", r"would(?:n['’]t)?"],
         "reported": [r"reportedly", r"allegedly", r"apparently", r"claim\w*", r"rumou?r\w*", r"perceived",
                      r"suspected", r"probably", r"presumably", r"supposedly", r"seemingly", r"believed to",

@@ -152,12 +152,15 @@ def _skeletons_match_keys(x: str, y: str) -> bool:
 
 
 def _spelled_alike(a: str, b: str) -> bool:
-    """Near-identical Latin spellings (a typo, another transliteration): 0.8 of the letters in order."""
+    """The same letters but for diacritics ('Nääs' / 'Naas'), or near-identical Latin spellings
+    (a typo, another transliteration): 0.8 of the letters in order."""
     import difflib
 
     from unidecode import unidecode
 
     x, y = unidecode(a).lower(), unidecode(b).lower()
+    if x == y:
+        return True
     return min(len(x), len(y)) >= 5 and difflib.SequenceMatcher(a=x, b=y, autojunk=False).ratio() >= 0.8
 
 
