@@ -38,6 +38,11 @@ class Thresholds:
     counterpart: float  # two clauses at or above this say roughly the same thing (cue detectors compare them)
 
 
+def word_thresholds(encoder: Encoder) -> Thresholds:
+    """The thresholds for comparing names and single words (see ``WithThresholds``)."""
+    return getattr(encoder, "word_thresholds", encoder.thresholds)
+
+
 def shifted(thresholds: Thresholds, shift: float) -> Thresholds:
     """Every threshold moved down by ``shift`` (a language pair's cosines run that much lower)."""
     return Thresholds(**{k: round(max(0.0, v - shift), 4) for k, v in asdict(thresholds).items()})
@@ -63,9 +68,14 @@ class WithThresholds:
     """An encoder with some thresholds overridden (a check's config): the loaded encoder is
     shared and cached, so it is wrapped, never changed."""
 
-    def __init__(self, encoder: Encoder, thresholds: Thresholds) -> None:
+    def __init__(self, encoder: Encoder, thresholds: Thresholds, word_thresholds: Thresholds | None = None) -> None:
         self.inner = encoder
         self.thresholds = thresholds
+        # A language pair's shift lowers ``thresholds`` (whole sentences lose closeness across
+        # languages); single words keep theirs ('Japan' / 'Японии' 0.91 on USE), so the tests
+        # of a word against a word (is a name swap two names of one kind, is a capitalised word
+        # the translation of an original word) keep the encoder's own thresholds.
+        self.word_thresholds = word_thresholds or thresholds
 
     def __getattr__(self, name: str):  # name, languages, dim, encode...
         return getattr(self.inner, name)

@@ -278,11 +278,11 @@ def check(
     chosen = _choose_encoder(encoder, original_doc, compared, device=device, offline=offline)
     if embedding_cache is not None:
         chosen = embedding_cache.wrap(chosen)
+    if config.thresholds.any():  # on the encoder's scale, before a language pair's shift
+        chosen = WithThresholds(chosen, config.thresholds.apply(chosen.thresholds))
     shift = _language_pair_shift(chosen, original_doc, compared)
     if shift:
-        chosen = WithThresholds(chosen, shifted(chosen.thresholds, shift))
-    if config.thresholds.any():
-        chosen = WithThresholds(chosen, config.thresholds.apply(chosen.thresholds))
+        chosen = WithThresholds(chosen, shifted(chosen.thresholds, shift), word_thresholds=chosen.thresholds)
     beads = (one_bead if aligned else align)(
         [s.text for s in original_doc.sentences],
         [s.text for s in compared.sentences],

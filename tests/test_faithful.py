@@ -87,6 +87,29 @@ def test_a_translators_error_in_a_faithful_looking_pair_is_found():
     assert numbers and numbers[0].original.text == "June" and numbers[0].rewrite.text == "July"
 
 
+def test_a_translated_name_word_and_a_russian_date_are_no_change():
+    # WMT21 A against its Russian source: Russian capitalises only the first word of a name
+    # ('Национальный центр' is the National Center), and '25-го июля' is July 25. (Two false
+    # alarms are left here: 'Service' / 'Спасательной' and 'Ministry' / 'МЧС РА'.)
+    a = ("On July 25 at 1:23 a.m., the National Crisis Management Center for the Rescue Service of the Ministry of "
+         "Emergency Situations of the Republic of Armenia received an alert that an accident had occurred in Kapan "
+         "(Syunik region) on Gortsaranain street – rescue assistance was needed.")
+    ru = ("25-го июля в 01։23 часов в Национальный центр кризисного управления Спасательной службы МЧС РА поступил "
+          "сигнал о том, что в Капане (Сюникская область) на ул.Горцаранаин произошло ДТП, необходима помощь "
+          "спасателей.")
+    report = fidelity.check(a, ru, original_lang="en", rewrite_lang="ru")
+    assert not [f for f in report.findings if f.category == "number_changed"], [f.message for f in report.findings]
+    assert not [f for f in report.findings if "Национальный" in f.message], [f.message for f in report.findings]
+    assert report.settings["language_pair_shift"] > 0  # USE's thresholds lowered for en-ru
+
+
+def test_a_city_swapped_in_a_translation_stays_found():
+    report = fidelity.check("NATO has similar liaison offices in other places including Ukraine and Vienna.",
+                            "У НАТО есть аналогичные офисы связи в других местах, включая Украину и Женеву.")
+    changes = [f for f in _major(report) if f.category == "entity_changed"]
+    assert changes and changes[0].original.text == "Vienna"
+
+
 def test_two_changed_words_in_one_sentence_stay_found():
     # Each makes only half of the sentences' difference; together they are the difference.
     a = ("Russia’s invasion of Ukraine sent shockwaves through Europe and drove non-aligned Finland and Sweden to "

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..entities import (NameMatcher, entity_keys, find_entities, is_acronym_of, keys_match, lower_case_vocabulary,
                         same_entity)
+from ..encoders import word_thresholds
 from ..numbers import find_quantities
 from ..tokens import script_of, tokenize
 from ..types import Finding, Severity, Span
@@ -105,13 +106,20 @@ def _across_languages(pair: AlignedPair, bead_index: int, matcher: NameMatcher, 
     o_words = [t.text for s, e in side_ranges(pair.original, bead.original) for t in tokenize(pair.original.text, s, e)]
     r_words = [t.text for s, e in side_ranges(pair.rewrite, bead.rewrite) for t in tokenize(pair.rewrite.text, s, e)]
     # A name also survives as an ordinary word: English capitalises 'Japanese', Russian does not.
+    # Russian capitalises only the first word of a multi-word name ('Национальный центр' is the
+    # 'National Center'): a rewrite name as close to one of the original's words as an equivalent
+    # sentence is that word translated ('Национальный' / 'National' 0.91 on USE; 'Женеве' /
+    # 'Vienna' is 0.47).
+    equivalent = word_thresholds(pair.encoder).equivalent
+    o_content = [w for w in dict.fromkeys(o_words) if len(w) > 2]
     new = [r for r in r_side if not any(matcher.same(o, r) for o in original_entities)
-           and not matcher.mentioned(r, o_words)]
+           and not matcher.mentioned(r, o_words)
+           and not any(matcher.similarity(w, r.text) >= equivalent for w in o_content)]
     dropped = [o for o in o_side if not any(matcher.same(o, r) for r in r_side) and not matcher.mentioned(o, r_words)]
     # A swap pairs two names of the same kind ('Vienna' / 'Женеве' 0.47, 'NATO' / 'Пентагон' 0.34 on
     # USE); two names less alike than any alignable sentence pair ('Authority' / 'США' 0.24) are
     # two different mentions, not one name replaced by another.
-    floor = pair.encoder.thresholds.align_min
+    floor = word_thresholds(pair.encoder).align_min
     return [Finding("", "entity_changed", config.severity, config.cross_lingual_confidence, Span.of(o), Span.of(r),
                     f"entity changed: '{o.text}' became '{r.text}'", bead_index)
             for o, r in zip(dropped, new) if matcher.similarity(o.text, r.text) >= floor]
