@@ -25,6 +25,7 @@ from typing import Any, Callable, Sequence, TypeVar
 ROOT = Path(__file__).resolve().parent.parent  # the checkout
 SEEDS = ROOT / "seeds"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"  # the external evaluation sets, beside the checkout
+WMT21_RU_EN = SHARED_EVAL / "wmt21-ruen" / "newstest2021-ru-en.jsonl"
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -152,3 +153,18 @@ def spread(items: list, limit: int | None) -> list:
         return items
     step = len(items) / limit
     return [items[int(i * step)] for i in range(limit)]
+
+
+def wmt21_ru_en(path: Path = WMT21_RU_EN) -> tuple[list[str], list[str]]:
+    """WMT21 newstest2021 ru-en: the Russian source segments and translation A's, in file order."""
+    import json
+
+    ru: list[str] = []
+    en: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                doc = json.loads(line)
+                ru.extend(doc["src_ru"])
+                en.extend(doc["ref_a_en"])
+    return ru, en

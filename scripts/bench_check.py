@@ -14,17 +14,16 @@ Usage: python scripts/bench_check.py [--repeats N] [--encoder use|use-torch] [--
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import time
 from pathlib import Path
 
-from _common import SEEDS, SHARED_EVAL
+from _common import SEEDS, WMT21_RU_EN, wmt21_ru_en
 
 ORIGINAL = SEEDS / "001_77e8c4707eb41a8b.txt"
 REWRITE = SEEDS / "000_a2e2bae9bb3cb44c.txt"
-WMT = SHARED_EVAL / "wmt21-ruen" / "newstest2021-ru-en.jsonl"
+WMT = WMT21_RU_EN
 
 
 def _timed(fn) -> float:
@@ -80,13 +79,7 @@ def bench_wmt(path: Path, encoder_name: str, limit: int) -> None:
     import fidelity
     from fidelity.pipeline import prepare
 
-    english: list[str] = []
-    russian: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            english.extend(doc["ref_a_en"])
-            russian.extend(doc["src_ru"])
+    russian, english = wmt21_ru_en(path)
     original, rewrite = "\n\n".join(english[:limit]), "\n\n".join(russian[:limit])
     encoder = _encoder(encoder_name)
     sentences = [s.text for s in prepare(original, "original", "en").sentences]

