@@ -71,24 +71,25 @@ _RELATIVE = re.compile(r"\b(last|next|this|previous|past|coming|прошл\w*|с
                        r"недел\w*|месяц\w*|год\w*|лет\w*)\b", re.I)
 # A scale word after a number: "640 thousand" is 640,000, as is "640 тыс." ("$1 tln" is a trillion).
 # Single letters ("5 m", "3k") are left alone: they are as often units as scales.
-_SCALES = {"thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "tausend": 1e3, "mille": 1e3, "mil": 1e3,
-           "million": 1e6, "mln": 1e6, "mio": 1e6, "млн": 1e6, "миллион": 1e6, "millionen": 1e6, "millones": 1e6,
-           "billion": 1e9, "bn": 1e9, "bln": 1e9, "млрд": 1e9, "миллиард": 1e9, "milliard": 1e9, "milliarden": 1e9,
-           "mrd": 1e9, "trillion": 1e12, "tln": 1e12, "trln": 1e12, "трлн": 1e12, "триллион": 1e12}
-_SCALE_AFTER = re.compile(r"[ \u00a0]*(thousand|тысяч\w*|тыс\.?|tausend|mille|mil|millions?|mln|mio\.?|млн\.?|"
-                          r"миллион\w*|millionen|millones|billions?|bn|bln|млрд\.?|миллиард\w*|milliards?|"
-                          r"milliarden|mrd\.?|trillions?|tln|trln|трлн\.?|триллион\w*)(?!\w)", re.I)
+_SCALE_WORDS = {
+    1e3: r"thousand|тысяч\w*|тыс\.?|tausend|mille|mil",
+    1e6: r"millions?|mln|mio\.?|млн\.?|миллион\w*|millionen|millones",
+    1e9: r"billions?|bn|bln|млрд\.?|миллиард\w*|milliards?|milliarden|mrd\.?",
+    1e12: r"trillions?|tln|trln|трлн\.?|триллион\w*",
+}
+_SCALE = "|".join(f"(?P<e{len(str(int(value))) - 1}>{words})" for value, words in _SCALE_WORDS.items())
+_SCALE_WORD = re.compile(f"(?:{_SCALE})", re.I)
+_SCALE_AFTER = re.compile(rf"[ \u00a0]*(?:{_SCALE})(?!\w)", re.I)
 
 
-def _scale(word: str) -> float:
-    key = word.lower().rstrip(".")
-    return _SCALES.get(key) or _SCALES.get(key.rstrip("s")) or next(
-        v for k, v in _SCALES.items() if key.startswith(k) and k in ("тысяч", "миллион", "миллиард", "триллион"))
+def _scale(match: re.Match[str]) -> float:
+    """The factor a scale-word match names (its group is 'e' and the power of ten)."""
+    return 10.0 ** int(match.lastgroup[1:])
 
 
 def is_scale_word(word: str) -> bool:
     """'thousand', 'bn', 'млн': a word the number next to it is read with (the numbers detector's)."""
-    return _SCALE_AFTER.fullmatch(word) is not None
+    return _SCALE_WORD.fullmatch(word) is not None
 
 
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|процент\w*)", re.I)
@@ -196,12 +197,13 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         if free(m.start(), m.end()):
             unit = "%" if m.group(2) else ""
             value, stop = _number_value(m.group(1)), m.end()
-            suffix = m.group(0)[len(m.group(1)):].lower()
-            if not unit and suffix in _SCALES:  # "3.5bn"
-                value = _number_value(m.group(1), _SCALES[suffix])
+            suffix = m.group(0)[len(m.group(1)):]
+            attached = _SCALE_WORD.fullmatch(suffix) if suffix and not unit else None
+            if attached is not None:  # "3.5bn"
+                value = _number_value(m.group(1), _scale(attached))
             scale = None if unit or suffix else _SCALE_AFTER.match(text, stop, end)
             if scale is not None:
-                value, stop = _number_value(m.group(1), _scale(scale.group(1))), scale.end()
+                value, stop = _number_value(m.group(1), _scale(scale)), scale.end()
             found.append(Quantity(m.start(), stop, text[m.start():stop], value + unit))
             taken.append((m.start(), stop))
     for m in _WORD.finditer(text, start, end):
@@ -210,7 +212,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             value, stop = str(number), m.end()
             scale = _SCALE_AFTER.match(text, stop, end) if 1 <= number < 1000 else None
             if scale is not None:  # "four thousand", "четырёх тысяч"
-                value, stop = _number_value(str(number), _scale(scale.group(1))), scale.end()
+                value, stop = _number_value(str(number), _scale(scale)), scale.end()
             percent = _PERCENT_AFTER.match(text, stop, end)
             if percent:  # "fifty percent" is "50 %"
                 value, stop = value + "%", percent.end()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..cues import ATTRIBUTION, find_cues
+from ..cues import ATTRIBUTION, STOPWORDS, find_cues
 from ..lang import base_language
 from ..entities import (NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary)
-from ..cues import STOPWORDS
 from ..tokens import stem, tokenize
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, sentence_span, side_language, side_ranges, token_span

@@ -80,11 +80,6 @@ def lexical_negations(text: str, start: int, end: int, language: str) -> int:
     return count
 
 
-def _polarity(text: str, ranges, find, language: str) -> int:
-    """Negations of a stretch counted as meaning: cue words plus lexical negations."""
-    return sum(len(find(text, s, e)) + lexical_negations(text, s, e, language) for s, e in ranges)
-
-
 def _is_form(token: str, word: str, language: str) -> bool:
     """Is ``token`` an inflected form of ``word``? Russian entries are stems, English entries lemmas."""
     if base_language(language) != "en":
@@ -99,17 +94,13 @@ def is_antonym_pair(a: str, b: str, language: str) -> bool:
     for x, y in ANTONYMS.get(language, []):
         if (_is_form(a, x, language) and _is_form(b, y, language)) or (_is_form(a, y, language) and _is_form(b, x, language)):
             return True
-    for prefix in NEGATING_PREFIXES.get(language, ()):
-        for p, q in ((a, b), (b, a)):
-            if q.startswith(prefix) and q[len(prefix):] == p and len(p) > 3:
-                return True
-    return False
+    return _negated_by_prefix(a, b, language)
 
 
-def _prefixed(a: str, b: str, language: str) -> bool:
+def _negated_by_prefix(a: str, b: str, language: str) -> bool:
     """Is one word the other with a negating prefix ('supported' / 'unsupported')?"""
-    return any(q.startswith(p) and q[len(p):] == o for p in NEGATING_PREFIXES.get(base_language(language), ())
-               for o, q in ((a, b), (b, a)))
+    return any(q.startswith(prefix) and q[len(prefix):] == p and len(p) > 3
+               for prefix in NEGATING_PREFIXES.get(base_language(language), ()) for p, q in ((a, b), (b, a)))
 
 
 def _counts(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> tuple[int, int]:
@@ -117,6 +108,16 @@ def _counts(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> 
     bead = pair.beads[bead_index]
     return (sum(len(find_original(pair.original.text, s, e)) for s, e in side_ranges(pair.original, bead.original)),
             sum(len(find_rewrite(pair.rewrite.text, s, e)) for s, e in side_ranges(pair.rewrite, bead.rewrite)))
+
+
+def _lexical_counts(pair: AlignedPair, bead_index: int, original_language: str,
+                    rewrite_language: str) -> tuple[int, int]:
+    """How many lexical negations ('unable', 'fail') each side of the bead holds."""
+    bead = pair.beads[bead_index]
+    return (sum(lexical_negations(pair.original.text, s, e, original_language)
+                for s, e in side_ranges(pair.original, bead.original)),
+            sum(lexical_negations(pair.rewrite.text, s, e, rewrite_language)
+                for s, e in side_ranges(pair.rewrite, bead.rewrite)))
 
 
 @dataclass(frozen=True)
@@ -145,19 +146,16 @@ class NegationDetector(Configured):
         bead = pair.beads[bead_index]
         find = negation_cues(language)
         o_total, r_total = _counts(pair, bead_index, find, find)
-        o_ranges, r_ranges = side_ranges(pair.original, bead.original), side_ranges(pair.rewrite, bead.rewrite)
+        o_lexical, r_lexical = _lexical_counts(pair, bead_index, language, language)
         # As many negations on both sides, counted as meaning ("unable" / "couldn't",
         # "no longer supported" / "unsupported"): the polarity held.
-        if _polarity(pair.original.text, o_ranges, find, language) == _polarity(pair.rewrite.text, r_ranges, find, language):
-            o_total = r_total
-            same_polarity = True
-        else:
-            same_polarity = False
+        same_polarity = o_total + o_lexical == r_total + r_lexical
+        flipped = o_total != r_total and not same_polarity
         findings = []
         for op in pair.word_diff(bead_index):
             o_cues = find(pair.original.text, op.original[0].start, op.original[-1].end) if op.original else []
             r_cues = find(pair.rewrite.text, op.rewrite[0].start, op.rewrite[-1].end) if op.rewrite else []
-            if len(o_cues) != len(r_cues) and o_total != r_total:
+            if len(o_cues) != len(r_cues) and flipped:
                 if len(r_cues) > len(o_cues):
                     cue = r_cues[0]
                     context = token_span(pair.original.text, op.original) if op.original else sentence_span(
@@ -178,7 +176,7 @@ class NegationDetector(Configured):
             r_words = op.rewrite if swap else op.only_rewrite
             for a in o_words:
                 b = next((b for b in r_words if is_antonym_pair(a.norm, b.norm, language)
-                          and not (same_polarity and _prefixed(a.norm, b.norm, language))), None)
+                          and not (same_polarity and _negated_by_prefix(a.norm, b.norm, language))), None)
                 if b is not None:
                     findings.append(Finding(
                         "", "negation", self.config.severity, self.config.antonym_confidence, Span.of(a), Span.of(b),
@@ -198,11 +196,13 @@ class NegationDetector(Configured):
                 continue  # no list for one side: its negations are unknown, not absent
             find_o, find_r = negation_cues(o_lang), negation_cues(r_lang)
             o_total, r_total = _counts(pair, bead_index, find_o, find_r)
-            if o_total == r_total or _polarity(pair.original.text, side_ranges(pair.original, bead.original), find_o,
-                                               o_lang) == _polarity(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), find_r, r_lang):
+            if o_total == r_total:
                 # Across languages (or loose paraphrase) clauses split differently, so a cue is
                 # easily paired with the wrong clause; as many negations on both sides is no flip.
                 continue
+            o_lexical, r_lexical = _lexical_counts(pair, bead_index, o_lang, r_lang)
+            if o_total + o_lexical == r_total + r_lexical:
+                continue  # counted as meaning, as many ("unable" / "nicht können")
             severity = self.config.severity
             if not pair.same_language(bead_index) and bead.verdict is Verdict.EQUIVALENT:
                 severity = self.config.equivalent_cross_lingual_severity

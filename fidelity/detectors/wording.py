@@ -16,12 +16,11 @@ from ..cues import STOPWORDS
 from ..entities import Entity, is_acronym_of
 from ..lang import base_language
 from ..numbers import is_scale_word
-from ..types import Finding, Severity
+from ..types import Finding, Severity, Span
 from ..tokens import Token, short
 from .base import AlignedPair, DiffOp, side_language, side_ranges, token_span
 from .negation import is_antonym_pair
 from .registry import Configured, Scope, Traits, register
-
 
 
 def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
@@ -33,7 +32,7 @@ def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
 _LIST_JOINERS = r"(?:,|\band|\bor|\bи|\bили)"
 _BEFORE_MEMBER = re.compile(_LIST_JOINERS + r"(?:\s+(?:the|a|an))?\s*$", re.I)
 _AFTER_MEMBER = re.compile(r"\s*" + _LIST_JOINERS + r"(?!\w)", re.I)
-_JOINED_BEFORE = re.compile(r"\b(?:and|or|и|или)(?:\s+(?:the|a|an))?\s*$", re.I)
+_JOINED_BEFORE = re.compile(r"\b(?:and|or|и|или)\s*$", re.I)
 
 
 def _in_list(changed: list[Token], text: str) -> bool:
@@ -43,7 +42,7 @@ def _in_list(changed: list[Token], text: str) -> bool:
     ("and the latter fell") is no list."""
     start, end = changed[0].start, changed[-1].end
     before = text[max(0, start - 12):start]
-    if _JOINED_BEFORE.search(before) and not re.search(r"\b(?:the|a|an)\s*$", before, re.I):
+    if _JOINED_BEFORE.search(before):
         return True
     return bool(_BEFORE_MEMBER.search(before) and _AFTER_MEMBER.match(text, end))
 
@@ -235,12 +234,11 @@ class WordingDetector(Configured):
                 f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
         c = self.config
         bead = pair.beads[bead_index]
-        explains = self._explains(pair, bead, o_span, r_span)
         context = self._context_similarity(pair, bead, o_span, r_span, language)
+        if context is not None and context >= c.paraphrase_in_context:
+            return []  # judged in context: 'wrote' / 'reported' in the same frame is a paraphrase
+        explains = _explains(pair, bead, [(o_span, r_span)])
         if context is not None:
-            # Judged in context: 'wrote' / 'reported' in the same frame is a paraphrase.
-            if context >= c.paraphrase_in_context:
-                return []
             # Two words changed in one sentence each make half its difference: judged together.
             if explains < c.substitution_explains and context < c.major_in_context:
                 explains = max(explains, self._joint_explains(pair, bead_index, language))
@@ -292,30 +290,24 @@ class WordingDetector(Configured):
                 context = self._context_similarity(pair, bead, o_span, r_span, language)
                 if context is not None and context < self.config.paraphrase_in_context:
                     swaps.append((o_span, r_span))
-            if len(swaps) < 2:
-                return 0.0
-            o_start, o = _side(pair.original, bead.original)
-            _, r = _side(pair.rewrite, bead.rewrite)
-            swapped = o
-            for o_span, r_span in sorted(swaps, key=lambda s: -s[0].start):  # from the end: offsets hold
-                swapped = swapped[: o_span.start - o_start] + r_span.text + swapped[o_span.end - o_start:]
-            vectors = pair.encoder.encode([o, r, swapped])
-            base = float(vectors[0] @ vectors[1])
-            return (float(vectors[2] @ vectors[1]) - base) / max(1.0 - base, 1e-6)
+            return _explains(pair, bead, swaps) if len(swaps) >= 2 else 0.0
 
         return pair.cached(("wording-joint", bead_index), make)
 
-    @staticmethod
-    def _explains(pair: AlignedPair, bead, o_span, r_span) -> float:
-        """Share of the difference between the bead's two sides that this one substitution makes:
-        1.0 when putting the rewrite's words into the original makes the two the same. A reworded
-        sentence spreads its difference over many small changes; a changed fact is one."""
-        o_start, o = _side(pair.original, bead.original)
-        _, r = _side(pair.rewrite, bead.rewrite)
-        swapped = o[: o_span.start - o_start] + r_span.text + o[o_span.end - o_start:]
-        vectors = pair.encoder.encode([o, r, swapped])
-        base = float(vectors[0] @ vectors[1])
-        return (float(vectors[2] @ vectors[1]) - base) / max(1.0 - base, 1e-6)
+
+
+def _explains(pair: AlignedPair, bead, swaps: list[tuple[Span, Span]]) -> float:
+    """Share of the difference between the bead's two sides that these substitutions make: 1.0
+    when putting the rewrite's words into the original makes the two the same. A reworded sentence
+    spreads its difference over many small changes; a changed fact is one."""
+    o_start, o = _side(pair.original, bead.original)
+    _, r = _side(pair.rewrite, bead.rewrite)
+    swapped = o
+    for o_span, r_span in sorted(swaps, key=lambda s: -s[0].start):  # from the end: offsets hold
+        swapped = swapped[: o_span.start - o_start] + r_span.text + swapped[o_span.end - o_start:]
+    vectors = pair.encoder.encode([o, r, swapped])
+    base = float(vectors[0] @ vectors[1])
+    return (float(vectors[2] @ vectors[1]) - base) / max(1.0 - base, 1e-6)
 
 
 def _side(doc, indices) -> tuple[int, str]:
