@@ -20,7 +20,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout
 SEEDS = ROOT / "seeds"
@@ -153,6 +153,18 @@ def spread(items: list, limit: int | None) -> list:
         return items
     step = len(items) / limit
     return [items[int(i * step)] for i in range(limit)]
+
+
+def tsv_rows(path: Path, fields: int) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, fields)`` of a tab-separated file with ``fields`` columns a line; blank lines
+    and ``#`` comments skipped, any other count of fields a one-line exit."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        row = line.split("\t")
+        if len(row) != fields:
+            raise SystemExit(f"{path}:{n}: {len(row)} fields, expected {fields}")
+        yield n, row
 
 
 def wmt21_ru_en(path: Path = WMT21_RU_EN) -> tuple[list[str], list[str]]:

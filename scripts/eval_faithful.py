@@ -50,7 +50,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
-from _common import spread
+from _common import spread, tsv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,14 +141,7 @@ def read_refresd_no_difference(data_dir: Path, raw: bool = False) -> list[Item]:
     labels_path = data_dir / "REFreSD_sentence_labels"
     if not labels_path.is_file() or not (data_dir / "REFreSD_rationale").is_file():
         raise _missing("REFreSD data", data_dir)
-    labelled = []
-    for n, line in enumerate(labels_path.read_text(encoding="utf-8").split("\n"), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 4:
-            raise SystemExit(f"{labels_path}:{n}: {len(fields)} fields, expected 4")
-        labelled.append(fields)
+    labelled = [fields for _, fields in tsv_rows(labels_path, 4)]
     from eval_refresd import read_pairs
 
     tokenised = read_pairs(data_dir)

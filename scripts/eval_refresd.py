@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import SHARED_EVAL, EvalParser, add_baseline, check_each, check_options, severity
+from _common import SHARED_EVAL, EvalParser, add_baseline, check_each, check_options, severity, tsv_rows
 
 DEFAULT_DATA = SHARED_EVAL / "refresd"
 FLAG_SEVERITIES = {"major", "critical"}
@@ -99,12 +99,7 @@ class Outcome:
 def read_pairs(data_dir: Path) -> list[Pair]:
     path = data_dir / "REFreSD_rationale"
     pairs: list[Pair] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 6:
-            raise SystemExit(f"{path}:{n}: {len(fields)} fields, expected 6")
+    for n, fields in tsv_rows(path, 6):
         binary, label, en, fr, en_tags, fr_tags = fields
         en_tok, fr_tok = tuple(en.split(" ")), tuple(fr.split(" "))
         en_t, fr_t = tuple(int(t) for t in en_tags.split()), tuple(int(t) for t in fr_tags.split())
