@@ -65,8 +65,8 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 class WithThresholds:
-    """An encoder with some thresholds overridden (a check's config): the loaded encoder is
-    shared and cached, so it is wrapped, never changed."""
+    """An encoder with other thresholds (a check's config, or a language pair's shift): the
+    loaded encoder is shared and cached, so it is wrapped, never changed."""
 
     def __init__(self, encoder: Encoder, thresholds: Thresholds, word_thresholds: Thresholds | None = None) -> None:
         self.inner = encoder
@@ -123,13 +123,14 @@ class _CachedEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         cache = self._cache
+        unique = list(dict.fromkeys(texts))
         found: dict[str, np.ndarray] = {}
-        for t in dict.fromkeys(texts):
+        for t in unique:
             vector = cache.get(t)
             if vector is not None:
                 cache.move_to_end(t)
                 found[t] = vector
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        missing = [t for t in unique if t not in found]
         if missing:
             vectors = _normalise(self._encode_batch(missing))
             for text, vector in zip(missing, vectors):
@@ -140,11 +141,18 @@ class _CachedEncoder:
         return np.stack([found[t] for t in texts])
 
 
+def _threads_asked() -> int | None:
+    """``$FIDELITY_THREADS`` (at least 1) when set to a number, else None."""
+    value = os.environ.get("FIDELITY_THREADS", "").strip()
+    return max(1, int(value)) if value.isdigit() else None
+
+
 def default_threads() -> int:
     """Encoder threads: ``$FIDELITY_THREADS`` when set, else the cores this process may run on,
     at most 4 (past that the small encoders gain little)."""
-    if os.environ.get("FIDELITY_THREADS", "").strip().isdigit():
-        return max(1, int(os.environ["FIDELITY_THREADS"]))
+    asked = _threads_asked()
+    if asked is not None:
+        return asked
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
@@ -159,8 +167,7 @@ def blas_threads() -> int:
     the many small products of a check collapse: on this project's 2-core machine under load, a
     100 × 100-sentence check took 155 s with 2 threads and 7 s with 1. Parallelism comes from
     checking pairs in several processes instead (``fidelity batch --workers``)."""
-    value = os.environ.get("FIDELITY_THREADS", "").strip()
-    return max(1, int(value)) if value.isdigit() else 1
+    return _threads_asked() or 1
 
 
 class UniversalSentenceEncoder(_CachedEncoder):
