@@ -16,6 +16,15 @@ def read_exact(path: Path) -> str:
     return path.read_bytes().decode("utf-8")
 
 
+def assert_exact_spans(report, original: str, rewrite: str) -> None:
+    """Every finding's span is the text at its offsets in the input as given."""
+    for f in report.findings:
+        if f.original:
+            assert original[f.original.start : f.original.end] == f.original.text
+        if f.rewrite:
+            assert rewrite[f.rewrite.start : f.rewrite.end] == f.rewrite.text
+
+
 @pytest.fixture(scope="session")
 def seed_text():
     return read_exact

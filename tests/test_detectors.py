@@ -7,16 +7,14 @@ import pytest
 import fidelity
 from fidelity.types import Severity
 
+from .conftest import assert_exact_spans
+
 SERIOUS = {Severity.MAJOR, Severity.CRITICAL}
 
 
 def _check(original: str, rewrite: str, lang: str = "en"):
     report = fidelity.check(original, rewrite, original_lang=lang, rewrite_lang=lang)
-    for f in report.findings:  # every span is exact
-        if f.original:
-            assert original[f.original.start : f.original.end] == f.original.text
-        if f.rewrite:
-            assert rewrite[f.rewrite.start : f.rewrite.end] == f.rewrite.text
+    assert_exact_spans(report, original, rewrite)
     return report
 
 

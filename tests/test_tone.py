@@ -8,14 +8,12 @@ from fidelity.detectors import AlignedPair, ToneDetector
 from fidelity.detectors.tone import lexicon
 from fidelity.types import Bead, Document, Sentence, Severity, Verdict
 
+from .conftest import assert_exact_spans
+
 
 def _check(original: str, rewrite: str, o_lang: str, r_lang: str):
     report = fidelity.check(original, rewrite, original_lang=o_lang, rewrite_lang=r_lang, config=fidelity.CheckConfig(detectors=("tone",)))
-    for f in report.findings:  # every span is exact
-        if f.original:
-            assert original[f.original.start : f.original.end] == f.original.text
-        if f.rewrite:
-            assert rewrite[f.rewrite.start : f.rewrite.end] == f.rewrite.text
+    assert_exact_spans(report, original, rewrite)
     return [f for f in report.findings if f.category == "tone"]
 
 
