@@ -44,14 +44,35 @@ def hedge_cues(language: str):
 
 
 
+def _bead_kinds(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> tuple[list[str], list[str]]:
+    """The kinds of every hedge on each side of a bead, one entry per hedge."""
+    bead = pair.beads[bead_index]
+    return ([c.kind for s, e in side_ranges(pair.original, bead.original) for c in find_original(pair.original.text, s, e)],
+            [c.kind for s, e in side_ranges(pair.rewrite, bead.rewrite) for c in find_rewrite(pair.rewrite.text, s, e)])
+
+
+def moved_only(change: CueChange, o_kinds: list[str], r_kinds: list[str]) -> bool:
+    """A hedge 'added' where the original has as many of its kind elsewhere in the sentence (or
+    'removed' where the rewrite keeps as many) only moved: a paraphrase reorders clauses, so
+    'stated ... supposedly' / 'claimed ... according to her' hedges the same claim."""
+    kind = change.cue.kind
+    if change.change == "added":
+        return r_kinds.count(kind) <= o_kinds.count(kind)
+    return o_kinds.count(kind) <= r_kinds.count(kind)
+
+
+def clause_changes(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> list[CueChange]:
+    """Paraphrased or cross-lingual beads: hedges compared clause by clause, minus those that only moved."""
+    o_kinds, r_kinds = _bead_kinds(pair, bead_index, find_original, find_rewrite)
+    return [change for change in cue_changes(pair, bead_index, find_original, find_rewrite)
+            if not moved_only(change, o_kinds, r_kinds)]
+
+
 def diff_changes(pair: AlignedPair, bead_index: int, find) -> list[CueChange]:
     """Same-language beads: hedges inside the changed stretches of the word diff, minus hedges that
     only moved (the same kind appears the same number of times on both sides overall)."""
     bead = pair.beads[bead_index]
-    o_all = [c for s, e in side_ranges(pair.original, bead.original) for c in find(pair.original.text, s, e)]
-    r_all = [c for s, e in side_ranges(pair.rewrite, bead.rewrite) for c in find(pair.rewrite.text, s, e)]
-    o_kinds = [c.kind for c in o_all]
-    r_kinds = [c.kind for c in r_all]
+    o_kinds, r_kinds = _bead_kinds(pair, bead_index, find, find)
     changes = []
     for op in pair.word_diff(bead_index):
         o_cues = find(pair.original.text, op.original[0].start, op.original[-1].end) if op.original else []
@@ -62,12 +83,12 @@ def diff_changes(pair: AlignedPair, bead_index: int, find) -> list[CueChange]:
         r_context = token_span(pair.rewrite.text, op.rewrite) if op.rewrite else sentence_span(
             pair.rewrite, bead.rewrite)
         for cue in r_cues:
-            if not any(c.kind == cue.kind for c in o_cues) and r_kinds.count(cue.kind) > o_kinds.count(cue.kind):
+            if not any(c.kind == cue.kind for c in o_cues):
                 changes.append(CueChange("added", cue, o_context, 1.0, tuple(o_cues)))
         for cue in o_cues:
-            if not any(c.kind == cue.kind for c in r_cues) and o_kinds.count(cue.kind) > r_kinds.count(cue.kind):
+            if not any(c.kind == cue.kind for c in r_cues):
                 changes.append(CueChange("dropped", cue, r_context, 1.0, tuple(r_cues)))
-    return changes
+    return [change for change in changes if not moved_only(change, o_kinds, r_kinds)]
 
 
 @dataclass(frozen=True)
@@ -99,7 +120,7 @@ class CertaintyShiftDetector(Configured):
             o_find, r_find = hedge_cues(o_lang), hedge_cues(r_lang)
             reported: set[tuple[int, int]] = set()  # one finding per clause pair
             changes = (diff_changes(pair, bead_index, r_find) if pair.parallel(bead_index)
-                       else cue_changes(pair, bead_index, o_find, r_find))
+                       else clause_changes(pair, bead_index, o_find, r_find))
             for change in changes:
                 cue = Span.of(change.cue)
                 other = change.counterpart
