@@ -37,6 +37,19 @@ class Thresholds:
     align_min: float  # a bead scoring below this is not kept as a match
     counterpart: float  # two clauses at or above this say roughly the same thing (cue detectors compare them)
 
+    def faithful_floor(self, position: float | None = None) -> float:
+        """The cosine at ``position`` between ``related`` (0) and ``equivalent`` (1); by default
+        :data:`FAITHFUL_FLOOR`, how far down faithful independent translations reach."""
+        position = FAITHFUL_FLOOR if position is None else position
+        return self.related + position * (self.equivalent - self.related)
+
+
+# Faithful independent translations reach down to 0.70 on USE (related 0.45, equivalent 0.80):
+# one in ten WMT21 ru-en sentence pairs (translator A vs B) scores below 0.77, and English
+# against the Russian source has a median of 0.77 (scripts/eval_faithful.py). Below it a
+# rewording is a change of meaning; above it, at most "may have changed".
+FAITHFUL_FLOOR = (0.70 - 0.45) / (0.80 - 0.45)
+
 
 def word_thresholds(encoder: Encoder) -> Thresholds:
     """The thresholds for comparing names and single words (see ``WithThresholds``)."""

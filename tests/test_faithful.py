@@ -56,6 +56,23 @@ FAITHFUL = [
      "Baroque-era organ."),
     ("The man hit the employee in the face, and the latter fell down unconscious.",
      "The man punched the employee in the face, who fell unconscious."),
+    # A hedge of one kind on both sides, in different clauses: it moved, it was not added or removed.
+    ("According to AstanaTV, her post stated that at night aircraft were spraying an acid, which supposedly "
+     "accumulates in the lungs, over the city.",
+     "According to the report by AstanaTV, in her post she claimed that at nighttime planes spray acid over the "
+     "city, which, according to her, settles in the lungs."),
+    # A quotation translated twice: reworded, with its meaning kept (and its speaker respelled).
+    ('"Complaining is not fixing and denouncing is not diplomacy," D. Russel noted, adding that the statements of '
+     'the US Secretary of State could worsen bilateral relations.',
+     '"Complaints aren\'t rectifications, judgments aren\'t diplomacy," noted D. Russell, adding that the US '
+     "secretary of state's announcements could worsen bilateral relations."),
+    ('"There is actually something for the leader to do other than meet and talk with those who are shouting from '
+     'under the window," said the acting governor.',
+     '"A leader has other things to do than to go out and talk with people screaming under his window," the acting '
+     "governor said."),
+    # A segment that closes a quotation opened in the segment before.
+    ('We have no rain today, but it hasn\'t risen above +20 yet...", Zhukov writes on his social networks.',
+     '"Here today there\'s no rain, but it won\'t go above +20..." Zhukov writes in social media networks.'),
 ]
 
 

@@ -350,3 +350,22 @@ def test_trace_quotes_render_and_json(seeds, encoder):
         if t.match.source is not None:
             s = t.match.source
             assert seeds["cnn"].text[s.start : s.end] == s.text
+
+
+def test_a_segment_may_close_a_quotation_opened_before_it():
+    # WMT21 ru-en, translator A: the quotation opened in the previous segment.
+    text = 'My team won the game, but Jordan still scored 44 points”, the head of the RBF added.'
+    quotes = extract_quotations(text)
+    assert [q.text for q in quotes] == ["My team won the game, but Jordan still scored 44 points"]
+    assert quotes[0].start == 0
+    # An inch sign is no closing mark; a text that does not start inside a quotation is read as before.
+    assert extract_quotations('It is the 5" pipe.') == []
+    assert [q.text for q in extract_quotations('"Hello," he said.')] == ["Hello"]
+
+
+def test_not_only_but_is_no_negation_in_a_quotation():
+    from fidelity.quotations.diff import negation_count
+
+    assert negation_count("has become not only the worst but also the most partisan".split()) == 0
+    assert negation_count("is not only confined to the issue".split()) == 1
+    assert negation_count("we did not have any".split()) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..encoders import FAITHFUL_FLOOR
 from ..types import Finding, Severity, Verdict
 from ..tokens import short as _short
 from .base import AlignedPair, sentence_span
@@ -20,11 +21,9 @@ class SentenceConfig:
     # severe say what changed.
     changed: Severity = Severity.MAJOR
     # A changed bead is major only below this position between the encoder's 'related' (0) and
-    # 'equivalent' (1) thresholds (0.70 on USE); above it, a minor 'may have changed'. Faithful
-    # independent translations reach down there: one in ten WMT21 ru-en sentence pairs
-    # (translator A vs B) scores below 0.77, and English against the Russian source has a median
-    # of 0.77 (scripts/eval_faithful.py).
-    major_below: float = (0.70 - 0.45) / (0.80 - 0.45)
+    # 'equivalent' (1) thresholds (0.70 on USE), where faithful independent translations reach
+    # down to; above it, a minor 'may have changed'.
+    major_below: float = FAITHFUL_FLOOR
     changed_near: Severity = Severity.MINOR
     whole_sentence_confidence: float = 0.9  # omitted and added sentences
     unrelated_confidence: float = 0.6
@@ -65,7 +64,7 @@ class SentenceDeviationDetector(Configured):
                 # Confidence 1.0 at the "related" floor, falling to 0 at the "equivalent" cut-off.
                 width = max(thresholds.equivalent - thresholds.related, 1e-6)
                 confidence = min(1.0, max(0.05, (thresholds.equivalent - bead.score) / width))
-                major_below = thresholds.related + c.major_below * width
+                major_below = thresholds.faithful_floor(c.major_below)
                 if bead.score < major_below:
                     message = (f"meaning changed: similarity {bead.score:.2f} is below the "
                                f"{thresholds.equivalent:.2f} equivalence threshold")

@@ -12,15 +12,40 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..cues import NEGATION_WORDS, QUOTATION_STOPWORDS
+from ..encoders import Thresholds
 from ..tokens import WordToken
 from ..types import Severity
 from .settings import QuoteSettings
+
+SAME_MEANING = "reworded, same meaning"  # severity_of's reasons for a minor rewording
+CLOSE_MEANING = "reworded, close in meaning"
 
 __all__ = ["WordChange", "WordDiff", "diff_words", "severity_of", "content_words"]
 
 
 def content_words(words: Iterable[str]) -> list[str]:
     return [w for w in words if w not in QUOTATION_STOPWORDS]
+
+
+# "not only X but also Y", "no doubt", "nothing but": a negation word that negates nothing
+# (the negation detector's NEGATION_EXCEPTIONS, for the normalised words a quotation diff has).
+# "not only" needs its "but" later on: "is not only confined to X" does negate.
+_NOT_NEGATING_AFTER = {"not": {"only", "just"}, "не": {"только"}, "no": {"doubt"}, "nothing": {"but"}}
+_NEEDS_BUT = {"only": "but", "just": "but", "только": "но"}
+
+
+def negation_count(words: list[str]) -> int:
+    """Negation words among normalised ``words``, less those of a fixed phrase that negates nothing."""
+    count = 0
+    for k, w in enumerate(words):
+        if w not in NEGATION_WORDS:
+            continue
+        after = words[k + 1] if k + 1 < len(words) else ""
+        if after in _NOT_NEGATING_AFTER.get(w, ()) and (
+                after not in _NEEDS_BUT or _NEEDS_BUT[after] in words[k + 2:]):
+            continue
+        count += 1
+    return count
 
 
 def same_stem(a: str, b: str) -> bool:
@@ -108,16 +133,26 @@ def diff_words(a: list[WordToken], b: list[WordToken], elisions: set[int], setti
 
 
 def severity_of(d: WordDiff, a_window: list[str], b_words: list[str], similarity: float | None,
-                equivalent: float) -> tuple[Severity, str]:
+                thresholds: Thresholds | None, settings: QuoteSettings) -> tuple[Severity, str]:
     """How serious an alteration is, and why (for the message)."""
-    neg_a = sum(w in NEGATION_WORDS for w in a_window)
-    neg_b = sum(w in NEGATION_WORDS for w in b_words)
-    if neg_a != neg_b:
+    # Reworded as a whole, the words no longer line up: a negation word counted on each side
+    # is no evidence ("out of the question" / "cannot"); the negation detector reads polarity.
+    reworded = d.ratio < settings.diff_min
+    if not reworded and negation_count(a_window) != negation_count(b_words):
         return Severity.CRITICAL, "negation changed"
     nums_a = sorted(w for w in a_window if any(c.isdigit() for c in w))
     nums_b = sorted(w for w in b_words if any(c.isdigit() for c in w))
     if nums_a != nums_b:
         return Severity.CRITICAL, "number changed"
+    if similarity is not None and thresholds is not None:
+        # Reworded as a whole or throughout, as a second translation of the same words is (an
+        # edit of a quotation changes a word or two and keeps the rest): the encoder, not the
+        # word diff, says whether the meaning moved.
+        if similarity >= thresholds.equivalent and (reworded or len(d.changes) >= settings.retranslated_changes):
+            return Severity.MINOR, SAME_MEANING
+        if reworded and similarity >= thresholds.faithful_floor(settings.faithful_floor):
+            return Severity.MINOR, CLOSE_MEANING
+    equivalent = thresholds.equivalent if thresholds is not None else 1.0
     # pair changed content words by stem: inside one change = inflection; across changes = moved
     left = [(k, w) for k, ws in enumerate(d.changed_original) for w in content_words(ws)]
     right = [(k, w) for k, ws in enumerate(d.changed_rewrite) for w in content_words(ws)]

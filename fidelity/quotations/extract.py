@@ -135,7 +135,7 @@ def is_markup(text: str, open_at: int, start: int, end: int) -> bool:
     quoted = text[start:end]
     if not any(c.isalpha() for c in quoted) or _IDENTIFIER.match(quoted):
         return True
-    return bool(_ATTRIBUTE.search(text[max(0, open_at - 8):open_at]))
+    return bool(_ATTRIBUTE.search(text[max(0, open_at - 8):max(0, open_at)]))
 
 
 def _continued(text: str, stack: list[OpenMark], para_end: int, nxt_para: tuple[int, int] | None,
@@ -153,15 +153,43 @@ def _continued(text: str, stack: list[OpenMark], para_end: int, nxt_para: tuple[
     return []
 
 
+# A text that starts inside a quotation: one segment of a longer text (a sentence pair, a
+# translation unit) whose quotation opened in the segment before. (One that ends inside a
+# quotation is left as it was: across languages nested marks of one style ("…"Легион"…")
+# leave such a tail too ambiguous to compare.)
+_OPENED_BEFORE = ("“", "«")  # the families whose closing mark may close a quotation opened before the text
+_QUOTE_END = frozenset(".,!?…;:")
+
+
+def _opened_before(text: str, ps: int, pe: int, skip: set[int]) -> tuple[list[MarkPair], list[OpenMark]] | None:
+    """The first paragraph of a text read as continuing a quotation opened before it: the
+    pairs and open marks when a closing mark there has no opening mark, else ``None``."""
+    for mark in _OPENED_BEFORE:
+        virtual = OpenMark(mark, ps - 1, 0, region_start=ps)
+        pairs, stack = scan_marks(text, ps, pe, QUOTATION_STYLE, stack=[virtual], skip=skip)
+        closing = next((p for p in pairs if p.opened is virtual), None)
+        # A quotation ends with its sentence's punctuation ('yet...",' 'fans",'); a lone mark
+        # elsewhere is more likely an inch sign or a typo than the end of a quotation.
+        if closing is not None and (text[closing.close_at - 1] in _QUOTE_END
+                                    or text[closing.close_at + 1:closing.close_at + 2] in (",", ".")):
+            return pairs, stack
+    return None
+
+
 def extract_quotations(text: str, start: int = 0, end: int | None = None) -> list[Quotation]:
-    """Every quotation in ``text[start:end]``, ordered by position (outer before inner)."""
+    """Every quotation in ``text[start:end]``, ordered by position (outer before inner).
+
+    When ``text[start:end]`` is the whole text, a quotation may have opened before its start
+    (the text is one segment of a longer one)."""
     end = len(text) if end is None else end
     found: list[Quotation] = []
     paras = paragraphs(text, start, end)
     stack: list[OpenMark] = []
     skip: set[int] = set()
+    whole = not text[:start].strip() and not text[end:].strip()
     for k, (ps, pe) in enumerate(paras):
-        pairs, stack = scan_marks(text, ps, pe, QUOTATION_STYLE, stack=stack, skip=skip)
+        scanned = _opened_before(text, ps, pe, skip) if whole and k == 0 else None
+        pairs, stack = scanned or scan_marks(text, ps, pe, QUOTATION_STYLE, stack=stack, skip=skip)
         found += [q for q in (_quotation(text, p, pe) for p in pairs) if q is not None]
         stack = _continued(text, stack, pe, paras[k + 1] if k + 1 < len(paras) else None, skip)
     found.sort(key=lambda q: (q.start, -q.end))

@@ -172,8 +172,12 @@ def _match_quotations(query: _Query, original_quotes: Sequence[Quotation]) -> Qu
         ):
             return _verbatim(query, cand, a_tokens, diff, sim)
         ok, score = _judge_quotation(query, cand, sim, lex, diff)
-        if ok and query.speakers is not None and same_speaker(query.speaker, query.speakers[n]) is not True:
-            ok = _close(query, sim, lex, diff)  # another (or an unknown) speaker: only a close match
+        if ok and query.speakers is not None:
+            same = same_speaker(query.speaker, query.speakers[n])
+            # Another speaker: only a close match. An unknown one: the quotation of the aligned
+            # sentence, or a close match elsewhere.
+            if same is False or (same is None and not cand.in_context):
+                ok = _close(query, sim, lex, diff)
         if ok:
             scored.append((score, n, a_tokens, diff))
     if not scored:
@@ -198,9 +202,12 @@ def _judge_quotation(query: _Query, cand: _Candidate, sim: float | None, lex: fl
         # it (where everything in one story is topically related) the midpoint is needed.
         ok = sim >= (thresholds.related if cand.in_context else _midpoint(thresholds)) or short_in_context
     else:
+        # In the aligned sentence a second translation of the quotation shares few words
+        # ("Currently ... out of the question" / "At the moment ... cannot talk about"):
+        # ``related`` is enough there, as across languages.
         ok = (
             sim >= thresholds.equivalent
-            or (sim >= thresholds.related and lex >= settings.lexical_support)
+            or (sim >= thresholds.related and (lex >= settings.lexical_support or cand.in_context))
             or short_in_context
             or lexical_ok
         )
@@ -284,7 +291,6 @@ def _altered(query: _Query, cand: _Candidate, a_tokens: list[WordToken], diff: W
         sim = float(_cosines(encoder, query.compare, [span.text])[0])
     a_window = [t.norm for t in a_tokens[diff.window[0]:diff.window[1]] if not t.editorial]
     b_words = [t.norm for t in query.tokens if not t.editorial]
-    equivalent = encoder.thresholds.equivalent if encoder is not None else 1.0
-    severity, reason = severity_of(diff, a_window, b_words, sim, equivalent)
+    severity, reason = severity_of(diff, a_window, b_words, sim, query.thresholds, query.settings)
     return QuoteMatch("altered", base.quotation, base.quotation_words, span, cand.quote, cand.kind, sim, diff.ratio,
                       tuple(diff.changes), severity, reason, partial, query.translated, cand.in_context, base.pivot)

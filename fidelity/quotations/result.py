@@ -7,7 +7,7 @@ from typing import Any
 
 from ..tokens import short
 from ..types import Severity, Span
-from .diff import WordChange
+from .diff import CLOSE_MEANING, SAME_MEANING, WordChange
 from .extract import Quotation
 from .settings import DEFAULT_SETTINGS
 
@@ -54,9 +54,10 @@ class QuoteMatch:
             more = len(self.changes) - max_changes
             if more > 0:
                 listed += f"; and {more} more change{'s' if more > 1 else ''}"
-            why = f" ({self.reason})" if self.reason in ("negation changed", "number changed") else ""
+            why = f" ({self.reason})" if self.reason in ("negation changed", "number changed", SAME_MEANING, CLOSE_MEANING) else ""
             return f"quotation altered{why}: {listed}{unquoted}{via}"
-        return f"quotation reworded: the original says “{src}” ({sim}){unquoted}{via}"
+        kept = {SAME_MEANING: " with the same meaning", CLOSE_MEANING: ", close in meaning"}.get(self.reason, "")
+        return f"quotation reworded{kept}: the original says “{src}” ({sim}){unquoted}{via}"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..encoders import FAITHFUL_FLOOR
+
 __all__ = ["QuoteSettings", "DEFAULT_SETTINGS"]
 
 
@@ -42,6 +44,14 @@ class QuoteSettings:
       encoder. A longer quotation needs ``related`` plus lexical support.
     * ``short_words`` — a quotation of at most this many words is "short": without a
       source it is a minor finding (scare quotes, a term), not a major one.
+    * ``retranslated_changes`` — a quotation with at least this many separate word changes
+      that the encoder still finds ``equivalent`` to its source is reworded throughout (a
+      second translation of the same words) with the meaning kept: minor. One word or phrase
+      edited in an otherwise verbatim quotation stays an alteration.
+    * ``faithful_floor`` — a quotation reworded as a whole (token match ratio below
+      ``diff_min``) whose encoder similarity lies at or above this position between
+      ``related`` (0) and ``equivalent`` (1) is close in meaning: minor, as the sentence
+      detector's 'may have changed' (faithful independent translations reach down there).
     * ``max_changes`` — word changes listed in a message.
     """
 
@@ -56,6 +66,8 @@ class QuoteSettings:
     edge_words: int = 2
     short_words: int = 2
     short_context_words: int = 8
+    retranslated_changes: int = 2
+    faithful_floor: float = FAITHFUL_FLOOR
     max_changes: int = 5
 
 

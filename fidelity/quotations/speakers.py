@@ -39,7 +39,7 @@ _VERB = re.compile(rf"\b(?:{_VERBS})\b", re.IGNORECASE)
 _AFTER_ONLY = {"according to"}
 _SUBJECT_OF_CLAUSE = {"saying", "adding"}  # participles: the clause's subject is the speaker
 # A stretch of the sentence between hard boundaries (a masked quotation, sentence punctuation, a dash).
-_BOUNDARY = re.compile(r"[|.;:!?—–()\[\]\n]")
+_BOUNDARY = re.compile(r"[|;:!?—–()\[\]\n]|\.(?<!\b[A-Z]\.)")  # an initial's dot ("D. Russell") is no boundary
 _PREPOSITIONS = frozenset("to in at from of for with by on about into over than as".split())
 _PRONOUNS = frozenset("he she they".split())
 _MASK = "|"
