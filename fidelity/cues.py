@@ -139,12 +139,24 @@ HEDGES: dict[str, dict[str, list[str]]] = {
                      r"по всей видимости", r"видимо", r"по-видимому", r"вероятно", r"кажется"],
     },
 }
+# Words that say a hedge's kind of uncertainty without being a hedge the detector would raise
+# ("may participate" / "can participate", "wants to" / "named his wishes", "put forward the
+# idea" / "proposed"). Like the lexical negations, they only ever cancel a hedge said on the
+# other side, never raise one: "can" alone states an ability, not a doubt.
+HEDGE_COUNTERPARTS: dict[str, list[str]] = {
+    "en": [r"can", r"able to", r"ideas?", r"proposals?", r"wish(?:es)?", r"desire", r"chances?", r"maybe"],
+    "ru": [r"можно", r"способн\w*", r"иде\w*", r"предложени\w*", r"желани\w*", r"шанс\w*"],
+}
 # Words that introduce a source for a claim.
 ATTRIBUTION: dict[str, list[str]] = {
     "en": [r"report\w*", r"said", r"says", r"say", r"told", r"tells", r"stated", r"states", r"according to",
            r"citing", r"quoted", r"announced", r"claimed", r"wrote", r"writes", r"noted", r"added",
            r"in a statement", r"sources?", r"stressed", r"emphasi[sz]ed", r"explained", r"recalled", r"insisted",
-           r"argued", r"warned", r"confirmed", r"admitted", r"declared", r"reminded"],
+           r"argued", r"warned", r"confirmed", r"admitted", r"declared", r"reminded",
+           # reporting verbs a second translator picks as often: "Meteorologists reported on the
+           # weather" / "Weather forecasters speak about the weather"
+           r"speak\w*", r"spoke", r"talked about", r"commented", r"pointed out", r"mentioned", r"posted",
+           r"tweeted", r"described"],
     "ru": [r"сообщ\w*", r"заявил\w*", r"сказал\w*", r"рассказал\w*", r"по данным", r"по словам", r"со ссылкой",
            r"ссылаясь", r"пишет", r"написал\w*", r"отметил\w*", r"источник\w*", r"передает", r"передаёт",
            r"подчеркнул\w*", r"добавил\w*", r"указал\w*", r"объявил\w*", r"пояснил\w*", r"уточнил\w*",

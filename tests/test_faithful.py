@@ -73,6 +73,33 @@ FAITHFUL = [
     # A segment that closes a quotation opened in the segment before.
     ('We have no rain today, but it hasn\'t risen above +20 yet...", Zhukov writes on his social networks.',
      '"Here today there\'s no rain, but it won\'t go above +20..." Zhukov writes in social media networks.'),
+    # A narrative's future ('would become ... in six years' time') is no hedge.
+    ("One of the people who readied the contract was Cardinal Pacelli, who became Pope Pius XII six years prior to "
+     "the beginning of World War II.",
+     "Cardinal Pacelli, who was among those who helped prepare the agreement, would become pontiff Pius XII in six "
+     "years' time, prior to the beginning of World War II."),
+    # A hedge said with a word that only cancels ('may' / 'can', 'put forward the idea' / 'proposed').
+    ("At a plenary meeting in its fall session, the State Duma plans to examine a bill in its second reading that "
+     "establishes requirements for the contents and registration of an application to participate in a procurement "
+     "in which only small and mid-sized businesses may participate.",
+     "At the autumn session of the plenary sitting of the State Duma, there are plans for a second reading of a draft "
+     "law establishing requirements for the content and composition of applications to participate in public "
+     "procurement, where only small and medium-sized businesses can participate."),
+    ("Secretary of the Treasury Stephen Mnuchin and White House Chief of Staff Mark Meadows put forward the idea of "
+     "passing a bill focused on several issues, including federal unemployment payments, which expire on Friday.",
+     "Treasury Secretary Stephen Mnuchin and White House Chief of Staff Mark Meadows proposed a law be passed "
+     "focusing on several points, including federal unemployment benefit payments, which expired on Friday."),
+    # The source kept under another reporting verb, or as a common noun, or renamed ('report' / 'message').
+    ("Meteorologists reported on the weather in Moscow on July 26",
+     "Weather forecasters speak about Moscow's weather on July 26"),
+    ('Psychologist reports: "Emelianenko still can\'t forget his break up with the woman he loves."',
+     "Emelianenko still cannot forget his breakup with his beloved woman – psychologist"),
+    ("As noted in the report, 12 of the most senior and highest officials of the submarine forces, the Army Corps, "
+     "the Air Force and Air Defense, the White Sea Naval Base, armament units, and the Northern Fleet headquarters "
+     "received orders and medals.",
+     "As noted in the message, orders and medals were received by 12 senior and upper officers of the submarine "
+     "forces, army corps, air force and air defence armies, White Sea naval base, armaments section and Northern "
+     "Fleet staff."),
 ]
 
 

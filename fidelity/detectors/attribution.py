@@ -85,7 +85,11 @@ class AttributionDetector(Configured):
             if not r_sources:
                 cue, near = o_sources[0]
                 who = near[0]
-                if len(o_sources) == 1 and self._still_named(pair, bead_index, who, r_names):
+                # A common noun capitalised at the sentence start ("Psychologist reports: ..."),
+                # not a name: its words, not an entity, must be kept ("... – psychologist").
+                common = who.text.lower() in vocabulary
+                if len(o_sources) == 1 and (self._still_named(pair, bead_index, who, r_names) or (
+                        common and pair.same_language(bead_index) and _source_kept(pair, bead_index, cue, o_lang))):
                     # The source is still named in the rewrite, e.g. "in an interview with CNN".
                     continue
                 start, end = min(who.start, cue.start), max(who.end, cue.end)
@@ -111,12 +115,25 @@ class AttributionDetector(Configured):
             span = token_span(pair.original.text, op.original)
             o_cues = cues(pair.original, [(span.start, span.end)])
             r_cues = cues(pair.rewrite, [(op.rewrite[0].start, op.rewrite[-1].end)]) if op.rewrite else []
-            if len(o_cues) > len(r_cues) and not _source_kept(pair, bead_index, o_cues[0], language):
+            if len(o_cues) > len(r_cues) and not _renamed(pair, op, o_cues[0]) and not _source_kept(
+                    pair, bead_index, Span(o_cues[0].start(), o_cues[0].end(), o_cues[0].group(0)), language):
                 return [_dropped(pair, bead_index, span, self.config)]
         return []
 
 
-def _source_kept(pair: AlignedPair, bead_index: int, cue, language: str) -> bool:
+_DETERMINERS = frozenset("the a an this that its their his her".split())
+
+
+def _renamed(pair: AlignedPair, op, cue: re.Match) -> bool:
+    """A source noun replaced by another one word for word ("As noted in the report" / "in the
+    message"): the claim keeps a source, named otherwise."""
+    if op.op != "replace" or op.original[0].start != cue.start():
+        return False
+    before = tokenize(pair.original.text, max(0, cue.start() - 20), cue.start())
+    return bool(before) and before[-1].norm in _DETERMINERS
+
+
+def _source_kept(pair: AlignedPair, bead_index: int, cue: Span, language: str) -> bool:
     """Does the rewrite still name who said it? The source is the content words next to the
     reporting phrase in its clause ('Meteorologists reported', 'reports The Hockey News', 'according
     to eyewitnesses'); a reworded verb with its source kept ('TASS reported' / 'TASS reports',
@@ -128,13 +145,13 @@ def _source_kept(pair: AlignedPair, bead_index: int, cue, language: str) -> bool
         return {stem(t.norm) for t in tokens
                 if t.norm not in stopwords and not find_cues(ATTRIBUTION, language, t.text)}
 
-    clause_before = _CLAUSE_BREAK.split(text[max(0, cue.start() - 60):cue.start()])[-1]
-    clause_after = _CLAUSE_BREAK.split(text[cue.end():cue.end() + 60])[0]
+    clause_before = _CLAUSE_BREAK.split(text[max(0, cue.start - 60):cue.start])[-1]
+    clause_after = _CLAUSE_BREAK.split(text[cue.end:cue.end + 60])[0]
     # The subject before the verb; after it only where nothing precedes in the clause ("…,
     # reports The Hockey News") or the phrase introduces its source ("according to", "citing").
-    source = content(tokenize(text, cue.start() - len(clause_before), cue.start())[-3:])
-    if not source or cue.group(0).lower() in ("according to", "citing"):
-        source = content(tokenize(text, cue.end(), cue.end() + len(clause_after))[:3])
+    source = content(tokenize(text, cue.start - len(clause_before), cue.start)[-3:])
+    if not source or cue.text.lower() in ("according to", "citing"):
+        source = content(tokenize(text, cue.end, cue.end + len(clause_after))[:3])
     if not source:
         return False
     bead = pair.beads[bead_index]

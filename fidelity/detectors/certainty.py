@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..cues import HEDGES, compile_cues
+from ..cues import HEDGE_COUNTERPARTS, HEDGES, compile_cues
 from ..lang import base_language
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, Cue, CueChange, cue_changes, sentence_span, side_language, side_ranges, token_span
@@ -20,12 +20,23 @@ _REPORTED_SPEECH = {"en": re.compile(
     re.I)}
 
 
+# A narrative's future seen from the past: "Pacelli, who would become Pope six years later",
+# "would later", "would go on to", "in six years' time". A time that the clause names makes it
+# a fact told in order, not a possibility.
+_FUTURE_IN_PAST = {"en": re.compile(
+    r"^\s+(?:later|eventually|go on to|soon)\b|^[^.!?;]{0,60}?\b(?:(?:years?|months?|weeks?|days?|decades?) later|"
+    r"in \w+ (?:years?|months?|weeks?|days?|decades?)['’]? time)\b", re.I)}
+
+
 def _backshifted(text: str, cue: re.Match[str], language: str) -> bool:
-    """Is this 'would' the future of reported speech ('added that ... would continue')?"""
-    reporting = _REPORTED_SPEECH.get(language)
-    if reporting is None or not cue.group(0).lower().startswith("would"):
+    """Is this 'would' the future of reported speech ('added that ... would continue') or of a
+    narrative ('who would become Pope six years later')?"""
+    if not cue.group(0).lower().startswith("would"):
         return False
-    return bool(reporting.search(text, max(0, cue.start() - 200), cue.start()))
+    reporting = _REPORTED_SPEECH.get(language)
+    narrative = _FUTURE_IN_PAST.get(language)
+    return bool((reporting is not None and reporting.search(text, max(0, cue.start() - 200), cue.start()))
+                or (narrative is not None and narrative.search(text[cue.end():cue.end() + 100])))
 
 
 def hedge_cues(language: str):
@@ -42,6 +53,15 @@ def hedge_cues(language: str):
     return find
 
 
+
+
+def _counterparts(language: str):
+    """A finder for the words that cancel a hedge said on the other side (``HEDGE_COUNTERPARTS``)."""
+    patterns = HEDGE_COUNTERPARTS.get(base_language(language))
+    if not patterns:
+        return lambda text, start, end: False
+    pattern = compile_cues(tuple(patterns))
+    return lambda text, start, end: pattern.search(text, start, end) is not None
 
 
 def _bead_kinds(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> tuple[list[str], list[str]]:
@@ -118,6 +138,7 @@ class CertaintyShiftDetector(Configured):
             if base_language(o_lang) not in HEDGES or base_language(r_lang) not in HEDGES:
                 continue
             o_find, r_find = hedge_cues(o_lang), hedge_cues(r_lang)
+            o_counterpart, r_counterpart = _counterparts(o_lang), _counterparts(r_lang)
             reported: set[tuple[int, int]] = set()  # one finding per clause pair
             changes = (diff_changes(pair, bead_index, r_find) if pair.parallel(bead_index)
                        else clause_changes(pair, bead_index, o_find, r_find))
@@ -141,6 +162,9 @@ class CertaintyShiftDetector(Configured):
                         Span.of(after),
                         f"modality changed: '{before.text}' ({before.kind}) became '{after.text}' ({after.kind})",
                         bead_index))
+                elif (o_counterpart if change.change == "added" else r_counterpart)(
+                        (pair.original if change.change == "added" else pair.rewrite).text, other.start, other.end):
+                    continue  # said without a hedge word ("may" / "can", "wants to" / "his wishes")
                 elif change.change == "dropped":
                     findings.append(Finding(
                         "", "certainty_shift", c.severity, c.removed_confidence, cue, other,
