@@ -48,20 +48,22 @@ def _in_list(changed: list[Token], text: str) -> bool:
 
 
 def _one_phrase(words: list[Token], op_tokens: list[Token], other, pair: AlignedPair, bead_index: int, doc) -> bool:
-    """Are the dropped (or added) words one phrase, not a word or two scattered around a word the
-    other side keeps ('investment demand were restored' / 'investor demand': 'demand' is kept)?
+    """Are the dropped (or added) words one phrase, not a word or two scattered around a common
+    word the other side keeps ('investment demand were restored' / 'investor demand': 'demand'
+    is kept)? A name kept there is no such sign: names recur ('and station NATO troops').
     Three words or more are a phrase whatever lies between them."""
-    if len(words) >= 3:
-        return True
     from ..tokens import stem, tokenize
 
+    if len(words) >= 3:
+        return True
     bead = pair.beads[bead_index]
     other_ranges = side_ranges(other, bead.rewrite if doc is pair.original else bead.original)
     other_stems = {stem(t.text) for s, e in other_ranges for t in tokenize(other.text, s, e)}
     stopwords = STOPWORDS.get(base_language(side_language(doc, bead.original if doc is pair.original else bead.rewrite)),
                               frozenset())
     inside = [t for t in op_tokens if words[0].start <= t.start and t.end <= words[-1].end]
-    return not any(t not in words and t.norm not in stopwords and stem(t.text) in other_stems for t in inside)
+    return not any(t not in words and t.norm not in stopwords and t.text[:1].islower() and stem(t.text) in other_stems
+                   for t in inside)
 
 
 def _is_name(token: Token, text: str) -> bool:
@@ -167,15 +169,16 @@ class WordingDetector(Configured):
         bead = pair.beads[bead_index]
         span = token_span(doc.text, words)
         names = [w for w in words if w.text[:1].isupper()]
+        phrase = _one_phrase(words, op_tokens, other, pair, bead_index, doc)
         if _is_name(words[0], doc.text) and not self._name_kept(pair, bead_index, names, doc, other):
             major = True
-        elif _in_list(words, doc.text):
+        elif phrase and _in_list(words, doc.text):
             major = True
         else:
             # A name kept ('Russian treasure' / 'jewel of Russia'): the rest is judged as a phrase.
             gain, share = self._diffdel(pair, bead, side, span)
-            major = len(words) > 1 and _one_phrase(words, op_tokens, other, pair, bead_index, doc) \
-                and gain >= self._width(pair) * c.diffdel_min and share >= c.phrase_explains
+            major = len(words) > 1 and phrase and gain >= self._width(pair) * c.diffdel_min \
+                and share >= c.phrase_explains
         severity, confidence = (c.major, c.major_confidence) if major else (c.minor, c.minor_confidence)
         if side == "original":
             return Finding("", "omission", severity, confidence, span, None,
