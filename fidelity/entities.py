@@ -165,8 +165,9 @@ def _spelled_alike(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _country_names(language: str) -> dict[tuple[str, ...], str]:
-    """Stemmed country names (English, and ``language`` where pycountry has it) -> ISO code."""
+def _country_names(language: str, other_names: bool = True) -> dict[tuple[str, ...], str]:
+    """Stemmed country names (English, and ``language`` where pycountry has it) -> ISO code;
+    with ``other_names`` also the English demonyms and other spellings of countryinfo."""
     import gettext
 
     import pycountry
@@ -182,11 +183,45 @@ def _country_names(language: str) -> dict[tuple[str, ...], str]:
             spellings |= {translate(s) for s in spellings}
         for spelling in spellings:
             names[tuple(stem(w) for w in re.split(r"[\s,\-]+", spelling) if w)] = country.alpha_2
+    # English demonyms and other names ('British', 'Great Britain', 'UK'; 'Dutch', 'Holland'),
+    # from countryinfo: a rewrite that says 'British Foreign Secretary' kept 'Great Britain'.
+    for code, spellings in (_english_other_names() if other_names else {}).items():
+        for spelling in spellings:
+            names.setdefault(tuple(stem(w) for w in re.split(r"[\s,\-]+", spelling) if w), code)
     return names
 
 
-def country_code(name: str, language: str) -> str | None:
-    return _country_names(language).get(tuple(stem(w) for w in re.split(r"[\s,\-]+", name) if w))
+@lru_cache(maxsize=1)
+def _english_other_names() -> dict[str, tuple[str, ...]]:
+    """ISO alpha-2 code -> the demonym and alternative spellings countryinfo knows (English).
+    A spelling several countries claim names the most populous ('American': the United States,
+    not the Northern Mariana Islands; 'French': France); letter codes ('GBR', 'AND') are too
+    easily words or noise."""
+    import countryinfo
+
+    claims: dict[str, tuple[int, str]] = {}
+    for country in countryinfo.all_countries():
+        iso = country.iso() or {}
+        code = iso.get("alpha2")
+        if not code:
+            continue
+        codes = {v for v in iso.values() if isinstance(v, str)}
+        population = country.population() or 0
+        for spelling in [country.demonym() or ""] + list(country.alt_spellings() or []):
+            if spelling and spelling not in codes and (len(spelling) > 3 or spelling.isupper()):
+                if spelling not in claims or population > claims[spelling][0]:
+                    claims[spelling] = (population, code)
+    out: dict[str, list[str]] = {}
+    for spelling, (_, code) in claims.items():
+        out.setdefault(code, []).append(spelling)
+    return {code: tuple(spellings) for code, spellings in out.items()}
+
+
+def country_code(name: str, language: str, other_names: bool = True) -> str | None:
+    """The ISO code of a country name. ``other_names=False`` reads the ISO names only, as
+    across languages, where only those have translations ('UAE' would be a country opposite
+    'ОАЭ', which is not one)."""
+    return _country_names(language, other_names).get(tuple(stem(w) for w in re.split(r"[\s,\-]+", name) if w))
 
 
 class NameMatcher:
@@ -210,7 +245,9 @@ class NameMatcher:
         closeness mostly says that two names are of one kind ('Putin' / 'Medvedev' 0.36,
         'London' / 'Paris' 0.54), so there it must reach halfway from ``counterpart`` to
         ``equivalent`` ('Navy' / 'Naval' 0.76, 'Sport-Express' / 'Sport Express' 0.80)."""
-        codes = country_code(original.text, self.languages[0]), country_code(rewrite.text, self.languages[1])
+        same_language = self.languages[0] == self.languages[1]
+        codes = (country_code(original.text, self.languages[0], same_language),
+                 country_code(rewrite.text, self.languages[1], same_language))
         if codes[0] and codes[1]:
             return codes[0] == codes[1]  # 'Austria' is never 'Австралия', however alike they look
         o_words, r_words = original.text.split(), rewrite.text.split()

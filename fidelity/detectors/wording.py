@@ -210,12 +210,20 @@ class WordingDetector(Configured):
         """Is a name only written differently: part of a name the other side keeps ('Saint'
         before 'Petersburg', 'Orthodox Christians'), or another form of one of its words
         ('Russia' / 'Russian', 'Degtyaryov' / 'Degtyarev')?"""
-        from ..entities import keys_match, skeletons_match
+        from ..entities import country_code, keys_match, skeletons_match
         from ..tokens import stem, tokenize
 
         bead = pair.beads[bead_index]
         other_ranges = side_ranges(other, bead.rewrite if doc is pair.original else bead.original)
         other_words = [t.text for s, e in other_ranges for t in tokenize(other.text, s, e)]
+        # A country named otherwise: 'Great Britain' / 'British', 'Holland' / 'the Netherlands'.
+        language = base_language(side_language(doc, bead.original if doc is pair.original else bead.rewrite))
+        code = country_code(" ".join(w.text for w in words), language)
+        if code is not None:
+            capitals = [w for w in other_words if w[:1].isupper()]
+            spans = capitals + [" ".join(p) for p in zip(capitals, capitals[1:])]
+            if any(country_code(s, language) == code for s in spans):
+                return True
         for w in words:
             if any(keys_match({stem(w.text)}, {stem(o)}) or skeletons_match(w.text, o)
                    for o in other_words if o[:1].isupper()):
