@@ -100,6 +100,34 @@ FAITHFUL = [
      "As noted in the message, orders and medals were received by 12 senior and upper officers of the submarine "
      "forces, army corps, air force and air defence armies, White Sea naval base, armaments section and Northern "
      "Fleet staff."),
+    # One word among many changes in a sentence reworded throughout.
+    ("He began in fifth place, but was already leading by the end of the first lap.",
+     "He started in fifth position, but already took the lead in the first circuit."),
+    # A country named otherwise (a demonym).
+    ("Foreign Secretary of Great Britain Dominic Raab did not apologize for the last-minute decision, explaining by "
+     "referencing the recent sudden spike in COVID-19 cases in Spain.",
+     "British Foreign Secretary Dominic Raab will not apologize for the unexpected decision, explaining that it was "
+     "due to the recent spike in COVID-19 cases in Spain."),
+    # A phrase set off by commas, said otherwise elsewhere in the original: no list, no addition.
+    ("Despite the close battle in the first part of the race, Vaintrub turned up the heat near the middle of the "
+     "event, producing the best lap time of the race. And, although he was unable to overtake Remenko, who was "
+     "incredibly consistent, he nonetheless secured silver for himself.",
+     "Despite the tight competition in the first part of the race, closer to the midsection, Vaintrub picked up the "
+     "pace, demonstrating the best lap time of the race – although he couldn't catch the extremely stable Remenyako, "
+     "he guaranteed himself silver."),
+    # Words scattered around a word both sides keep are no dropped phrase; a name kept leaves 'treasure' / 'jewel'.
+    ("At the same time, she noted that after lifting the pandemic restrictions, economic processes have revived: "
+     "energy consumption and consumer and investment demand were restored, the construction and production of "
+     "consumer goods were expanded, and the annual rate of decline in the turnover of transport and industrial "
+     "production slowed.",
+     "At the same time, she noted that after the lifting of the restrictions due to the pandemic, economic processes "
+     "came back to life: energy consumption rebounded, consumer and investor demand, construction and consumer goods "
+     "output expanded, there was a slowing in the annual pace of decline of cargo transport turnover, industrial "
+     "production."),
+    ("\"If you're in Russia, you absolutely have to visit Kamchatka,\" wrote Krychowiak, \"It's a Russian treasure "
+     "and place that you have to see.\"",
+     "If you are in Russia, you must visit Kamchatka, Krychowiak wrote. It is the jewel of Russia, a place that you "
+     "must see."),
 ]
 
 
@@ -194,3 +222,14 @@ def test_faithful_translation_pairs_are_mostly_quiet():
     pairs = [(a, b) for d in docs for a, b in zip(d["ref_a_en"], d["ref_b_en"])][3::25]
     flagged = sum(bool(_major(fidelity.check(a, b, original_lang="en", rewrite_lang="en"))) for a, b in pairs)
     assert flagged / len(pairs) <= 0.35  # 0.57 of pairs before the precision work
+
+
+def test_country_names_include_demonyms_and_other_spellings():
+    from fidelity.entities import country_code
+
+    assert country_code("British", "en") == country_code("Great Britain", "en") == country_code("United Kingdom", "en")
+    assert country_code("Dutch", "en") == country_code("Netherlands", "en")
+    assert country_code("American", "en") == "US"  # the most populous country that claims the demonym
+    assert country_code("Austria", "en") != country_code("Australia", "en")
+    # Across languages only the ISO names count: 'UAE' is no country opposite Russian 'ОАЭ'.
+    assert country_code("UAE", "en", other_names=False) is None
