@@ -115,6 +115,11 @@ FAITHFUL = [
      "Despite the tight competition in the first part of the race, closer to the midsection, Vaintrub picked up the "
      "pace, demonstrating the best lap time of the race – although he couldn't catch the extremely stable Remenyako, "
      "he guaranteed himself silver."),
+    # Clauses worded apart in a sentence that scores where faithful rewordings do.
+    ('"Currently, if you look at the rankings, competing for the high spots is out of the question. But Legion is an '
+     'ambitious team and we have a pretty good make-up.',
+     '"At the moment, if you look at the table, then we cannot talk about fighting for a top position, but Legion is '
+     'an ambitious team, and we have a rather good squad.'),
     # Words scattered around a word both sides keep are no dropped phrase; a name kept leaves 'treasure' / 'jewel'.
     ("At the same time, she noted that after lifting the pandemic restrictions, economic processes have revived: "
      "energy consumption and consumer and investment demand were restored, the construction and production of "
