@@ -39,9 +39,10 @@ NEGATION: dict[str, list[str]] = {
            r"żadn\w*", r"bez"],
     # Czech (UD_Czech-PDT/-PUD/-CLTT: Polarity=Neg is the bound prefix ne- on verbs, adjectives,
     # adverbs and nouns, "neotevře", "nezávislé"; PronType=Neg nic, nikdo, nikdy, žádný, ani).
-    # Not "nej-" (the superlative prefix), "nebo"/"neboť" (or, for), "než" (than) and "nejen"
-    # (not only, as "not only" in English).
-    "cs": [r"ne", r"ne(?!j|bo(?:ť|t)?(?![\w-])|ž(?![\w-]))\w{2,}", r"nic", r"ničeho", r"ničem", r"ničím", r"nikdo",
+    # Not "nebo"/"neboť" (or, for), "než" (than) and "nejen" (not only, as "not only" in English);
+    # a ne- word negates only when the rest is a Czech word (the negation detector checks:
+    # "ne|jsou", not "nej|lepší", "nech", "nenávist").
+    "cs": [r"ne", r"ne(?!bo(?:ť|t)?(?![\w-])|ž(?![\w-]))\w{2,}", r"nic", r"ničeho", r"ničem", r"ničím", r"nikdo",
            r"nikoho", r"nikomu", r"nikým", r"nikdy", r"nikde", r"nikam", r"žádn\w*", r"ani", r"bez"],
     # Chinese (UD_Chinese-GSD/-GSDSimp: ADV Polarity=Neg 不, 未, 没/沒, 别/別, 无/無; VERB/AUX 没有,
     # 不是, 不能, 未能...: each holds one of the five). Unsegmented script: matched inside words.
@@ -60,14 +61,21 @@ NEGATION_EXCEPTIONS: dict[str, list[str]] = {
            # "won't be finished until next spring": the time it happens, which German "erst",
            # Czech "až" or Chinese "才" say without a negation word; counted on neither side
            # (in one clause: "did not work..., and did not begin painting until" keeps the first).
-           r"(?:not|\w+n't|\w+n’t|never|cannot|dont|didnt|doesnt|wont|cant|isnt|wasnt)(?=[^.;:!?,]*\buntil\b)"],
+           r"(?:not|\w+n't|\w+n’t|never|cannot|dont|didnt|doesnt|wont|cant|isnt|wasnt)(?=[^.;:!?,]*\buntil\b)",
+           # A question tag asks, it does not deny ("You hate ceiling fans, don't you?"); nor does
+           # "or not" of an open question ("whether a student has to fulfil it or not?").
+           r"\w+n['’]t(?=\s+(?:you|it|they|we|he|she|i|there)\s*\?)", r"(?<=\bor )not(?=\s*[?.!,]|$)"],
     "fr": [r"non seulement(?=[^.;:!?]*\bmais\b)", r"pas seulement(?=[^.;:!?]*\bmais\b)"],
     "ru": [r"не только(?=[^.;:!?]*\bно\b)", r"не раз", r"не менее", r"тем не менее", r"не смотря", r"несмотря"],
     # Words that hold a negation character but negate nothing: future, especially, difference,
     # respectively, others, other, not only (... but), continuously, regardless, almost, quite a few, soon.
-    "zh": [r"未来", r"特别", r"区别", r"區別", r"分别", r"分別", r"别人", r"別人", r"别的", r"別的", r"不仅", r"不僅",
+    # 对不起 "sorry", 不同 "different", 类别 "category": fixed words that only hold the character.
+    "zh": [r"对不起", r"對不起", r"不同", r"类别", r"類別", r"未来", r"特别", r"区别", r"區別", r"分别", r"分別", r"别人", r"別人", r"别的", r"別的", r"不仅", r"不僅",
            r"不但", r"不断", r"不斷", r"无论", r"無論", r"不管", r"差不多", r"不少", r"不久"],
     "cs": [r"nejen"],
+    # 申し訳ありません / すみません "I'm sorry", かもしれません "may": set phrases in the polite
+    # negative form that deny nothing.
+    "ja": [r"申し訳(?:ありません|ない|ございません)", r"すみません", r"かもしれません", r"かもしれない"],
     "pl": [r"nie tylko(?=[^.;:!?]*\bale\b)"],
     "uk": [r"не тільки(?=[^.;:!?]*\bа?\s*й\b|[^.;:!?]*\bале\b)", r"не лише(?=[^.;:!?]*\bа?\s*й\b|[^.;:!?]*\bале\b)"],
 }

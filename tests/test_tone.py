@@ -30,6 +30,13 @@ def test_an_added_insult_is_critical():
     assert found[0].rewrite.text == "Arschloch" and "insult added" in found[0].message
 
 
+def test_an_insult_added_to_an_otherwise_equivalent_translation_is_major():
+    # The encoder calls the two equivalent (it barely registers an insult); the list is the evidence.
+    report = fidelity.check("Thanks for fixing the article.", "Danke, dass du den Artikel repariert hast, du Arschloch.")
+    found = [f for f in report.findings if f.category == "tone"]
+    assert [f.severity for f in found] == [Severity.MAJOR] and "insult added" in found[0].message
+
+
 def test_a_removed_insult_is_major():
     found = _check("Stop this shit now.", "Hör jetzt damit auf.", "en", "de")
     assert [f.severity for f in found] == [Severity.MAJOR]

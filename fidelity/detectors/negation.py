@@ -27,9 +27,38 @@ def negation_cues(language: str):
         return [Cue(m.start(), m.end(), m.group(0), "negation")
                 for m in find_cues(NEGATION, language, text, start, end)
                 if not any(s <= m.start() < e for s, e in skip)
-                and not (bounded(language) and _inside_name(text, m.start(), m.end()))]
+                and not (bounded(language) and _inside_name(text, m.start(), m.end()))
+                and _bound_prefix_negates(m.group(0), language)]
 
     return find
+
+
+# Languages that write negation as a bound prefix ("neotevře": does not open). A word with the
+# prefix negates only when what follows it is a word of the language ("ne|otevře", "ne|správné"),
+# not when the letters only begin another word ("nech" let, "neustále" constantly, "nenávist"
+# hatred). The words are those of simplemma's dictionary for the language (word forms, MIT).
+_BOUND_PREFIXES = {"cs": "ne"}
+
+
+def _bound_prefix_negates(word: str, language: str) -> bool:
+    prefix = _BOUND_PREFIXES.get(base_language(language))
+    lower = word.lower()
+    if prefix is None or lower == prefix or not lower.startswith(prefix):
+        return True
+    rest = lower[len(prefix):]
+    # A word with a vowel: "ne|ní", "ne|má", "ne|ví" are; "ne|ch" (nech: let) is not.
+    return any(c in _VOWELS for c in rest) and rest in _word_forms(base_language(language))
+
+
+_VOWELS = frozenset("aeiouyáéěíóúůý")
+
+
+@lru_cache(maxsize=4)
+def _word_forms(language: str):
+    """The word forms simplemma knows for a language (a mapping; membership is what is asked)."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    return DefaultDictionaryFactory().get_dictionary(language)
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:
@@ -120,6 +149,15 @@ def _lexical_counts(pair: AlignedPair, bead_index: int, original_language: str,
                 for s, e in side_ranges(pair.rewrite, bead.rewrite)))
 
 
+def _clean_flip(pair: AlignedPair, bead_index: int, o_total: int, r_total: int, o_lexical: int,
+                r_lexical: int) -> bool:
+    """One clause on each side, and one negation on one side against none at all on the other."""
+    clauses = pair.clauses(bead_index)
+    if len(clauses.original) != 1 or len(clauses.rewrite) != 1:
+        return False
+    return sorted((o_total + o_lexical, r_total + r_lexical)) == [0, 1]
+
+
 @dataclass(frozen=True)
 class NegationConfig:
     severity: Severity = Severity.CRITICAL  # a flipped polarity reverses the claim
@@ -133,6 +171,10 @@ class NegationConfig:
     # flagged 0.046 of REFreSD's no-difference pairs (French "ne ... que", "sans") for 0.33 of
     # the en-ru negation minimal pairs.
     equivalent_cross_lingual_severity: Severity = Severity.MINOR
+    # ... except a clean flip: one clause each side, one negation on one side and none (not even
+    # a lexical one) on the other ("Japan will not open the office this year." / "日本今年将开设
+    # 该办事处。"): nothing else in the sentence for a list to miss.
+    clean_flip_severity: Severity = Severity.MAJOR
 
 
 @register("negation", config=NegationConfig, traits=Traits(cue=True, grades_cross_lingual=True))
@@ -206,6 +248,8 @@ class NegationDetector(Configured):
             severity = self.config.severity
             if not pair.same_language(bead_index) and bead.verdict is Verdict.EQUIVALENT:
                 severity = self.config.equivalent_cross_lingual_severity
+                if _clean_flip(pair, bead_index, o_total, r_total, o_lexical, r_lexical):
+                    severity = self.config.clean_flip_severity
             for change in cue_changes(pair, bead_index, find_o, find_r):
                 cue = Span.of(change.cue)
                 if change.change == "added":

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..lang import base_language
-from ..types import Finding, Severity, Span
+from ..types import Finding, Severity, Span, Verdict
 from .base import AlignedPair, sentence_span, side_language, side_ranges
 from .registry import Configured, Traits, register
 
@@ -102,6 +102,11 @@ def lexicon(language: str) -> Lexicon | None:
 class ToneConfig:
     added: Severity = Severity.CRITICAL  # the rewrite insults where the original did not
     removed: Severity = Severity.MAJOR  # the original's insult or swear word is gone or softened
+    # Across languages, on a sentence the encoder calls equivalent: the encoder barely registers
+    # an insult ("Thanks for fixing the article." / "Danke ..., du Arschloch." is equivalent), so
+    # it is no evidence against the list; a list can still miss a translation of an insult, so
+    # an added one is major there, not critical.
+    equivalent_cross_lingual_added: Severity = Severity.MAJOR
     added_confidence: float = 0.6
     removed_confidence: float = 0.5
 
@@ -111,7 +116,7 @@ def _quoted(matches: list[re.Match[str]]) -> str:
     return ", ".join(f"'{w}'" for w in words[:3]) + (" ..." if len(words) > 3 else "")
 
 
-@register("tone", config=ToneConfig, traits=Traits(cue=True))
+@register("tone", config=ToneConfig, traits=Traits(cue=True, grades_cross_lingual=True))
 class ToneDetector(Configured):
     """Insults, slurs and profanity added, removed or softened (per-language lists from glin-profanity)."""
 
@@ -137,8 +142,11 @@ class ToneDetector(Configured):
                     bead_index))
             elif r_hits and not o_hits:
                 first = r_hits[0]
+                added = c.added
+                if bead.verdict is Verdict.EQUIVALENT and not pair.same_language(bead_index):
+                    added = c.equivalent_cross_lingual_added
                 findings.append(Finding(
-                    "", "tone", c.added, c.added_confidence,
+                    "", "tone", added, c.added_confidence,
                     sentence_span(pair.original, bead.original),
                     Span(first.start(), first.end(), first.group(0)),
                     f"insult added: {_quoted(r_hits)} has no offensive counterpart in the original",
