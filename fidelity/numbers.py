@@ -92,6 +92,12 @@ def is_scale_word(word: str) -> bool:
     return _SCALE_WORD.fullmatch(word) is not None
 
 
+# A time of day: "5:47 PM" is "17:47", "1:23 a.m." is "01:23".
+_CLOCK = re.compile(r"(?<![\w.:,])([01]?\d|2[0-3])[:։](\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
+# Tens and units in words: "Forty-six", "twenty one".
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TENS_UNITS = re.compile(rf"\b({'|'.join(_TENS)})[-‐ ]({'|'.join(_UNITS)})\b", re.I)
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|процент\w*)", re.I)
 _WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
 
@@ -193,6 +199,24 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             continue
         found.append(Quantity(m.start(), m.end(), m.group(0), f"month:{_month(name):02d}"))
         taken.append((m.start(), m.end()))
+    for m in _CLOCK.finditer(text, start, end):
+        if free(m.start(), m.end()):
+            hour, half = int(m.group(1)), (m.group(3) or "").lower()
+            if half and not 1 <= hour <= 12:
+                continue
+            # Read on the 12-hour dial: "5:47 PM", "17:47" and "5:47" (the 24-hour clock, or a
+            # morning or evening the text leaves to context) are one time.
+            found.append(Quantity(m.start(), m.end(), m.group(0), f"clock:{hour % 12:02d}:{m.group(2)}"))
+            taken.append((m.start(), m.end()))
+    for m in _TENS_UNITS.finditer(text, start, end):
+        if free(m.start(), m.end()):
+            number = _TENS[m.group(1).lower()] + _UNITS[m.group(2).lower()]
+            value, stop = str(number), m.end()
+            scale = _SCALE_AFTER.match(text, stop, end)
+            if scale is not None:  # "forty-six thousand"
+                value, stop = _number_value(str(number), _scale(scale)), scale.end()
+            found.append(Quantity(m.start(), stop, text[m.start():stop], value))
+            taken.append((m.start(), stop))
     for m in _NUMBER.finditer(text, start, end):
         if free(m.start(), m.end()):
             unit = "%" if m.group(2) else ""

@@ -187,6 +187,9 @@ def test_a_relative_period_is_not_paired_with_an_ordinal():
     ("am 3. Mai 2001", ["date:05-03", "2001"]),
     ("6,900K", ["6900"]),
     ("Fujiwara no Hirotsugu", []),
+    # Times of day on the 12-hour dial (WMT21 A/B: "At 5:47 PM" / "At 17:47"), tens and units in words.
+    ("At 5:47 PM, at 17:47 and at 1:23 a.m.", ["clock:05:47", "clock:05:47", "clock:01:23"]),
+    ("Forty-six ships, twenty one days", ["46", "21"]),
 ])
 def test_quantities_in_several_languages(text, values):
     from fidelity.numbers import find_quantities
