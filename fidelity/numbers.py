@@ -120,6 +120,8 @@ class Quantity:
         if self.year is not None:
             return "time"
         prefix = self.value.split(":", 1)[0] if ":" in self.value else "number"
+        if prefix == "clock":
+            return "number"  # a time of day against a garbled one ("17:53" / "17: 5 3") is a number changed
         return "time" if prefix in ("date", "month", "weekday", "relative") else prefix
 
 

@@ -174,6 +174,12 @@ def test_changed_sentence_is_reported_even_without_span_evidence():
     assert [f for f in report.findings if f.severity in SERIOUS], [f.message for f in report.findings]
 
 
+def test_a_time_of_day_on_either_clock_is_one_time():
+    assert [f.message for f in _check("At 5:47 PM, it was reported.", "At 17:47, it was reported.").findings] == []
+    changed = _check("At 5:47 PM, it was reported.", "At 6:47 PM, it was reported.").findings
+    assert [f.message for f in changed if f.severity in SERIOUS] == ["number changed: '5:47 PM' became '6:47 PM'"]
+
+
 def test_a_relative_period_is_not_paired_with_an_ordinal():
     report = _check("Nikkei reported the plan last week.", "Nikkei was the first to report the plan.")
     assert not [f for f in report.findings if f.category == "number_changed" and "became" in f.message], [

@@ -23,10 +23,14 @@ from .negation import is_antonym_pair
 from .registry import Configured, Scope, Traits, register
 
 
+_DAY_HALVES = frozenset({"am", "pm", "a.m", "p.m", "a.m.", "p.m."})
+
+
 def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
-    # Numbers and their scale words ('640 thousand', '$1 tln') are the numbers detector's.
+    # Numbers and their scale words ('640 thousand', '$1 tln') and a time's 'PM' ('5:47 PM' /
+    # '17:47') are the numbers detector's.
     return [t for t in tokens if t.norm not in stopwords and not any(c.isdigit() for c in t.norm) and len(t.norm) > 1
-            and not is_scale_word(t.norm)]
+            and not is_scale_word(t.norm) and t.norm not in _DAY_HALVES]
 
 
 _LIST_JOINERS = r"(?:,|\band|\bor|\bи|\bили)"
