@@ -42,6 +42,15 @@ def _shown(q: Quantity, reference: date | None) -> str:
 _ANY_DAY = date(2001, 6, 13)  # mid-year, mid-month, mid-week
 
 
+def _clock_parts(clock: Quantity, others: list[Quantity]) -> tuple[Quantity, Quantity] | None:
+    """The hour and the minute of ``clock`` among plain numbers on the other side, if both are there."""
+    _, hour, minute = clock.value.split(":")
+    hours = {str(int(hour)), str(int(hour) + 12)}
+    h = next((q for q in others if q.value in hours), None)
+    m = next((q for q in others if q.value == str(int(minute)) and q is not h), None)
+    return (h, m) if h is not None and m is not None else None
+
+
 @dataclass(frozen=True)
 class NumberConfig:
     changed: Severity = Severity.MAJOR
@@ -80,6 +89,14 @@ class NumberDetector(Configured):
             r_q = _quantities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite))
             missing = _unmatched(o_q, r_q)
             extra = _unmatched(r_q, o_q)
+            # A time of day written as words and numbers ("11:28 AM" / "11 часов 28 минут").
+            for side_missing, side_extra in ((missing, extra), (extra, missing)):
+                for clock in [q for q in side_missing if q.value.startswith("clock:")]:
+                    parts = _clock_parts(clock, side_extra)
+                    if parts is not None:
+                        side_missing.remove(clock)
+                        for part in parts:
+                            side_extra.remove(part)
             # Times written differently that name the same days ("last month" / "April 4").
             for o in list(missing):
                 r = next((r for r in extra if r.kind == o.kind == "time" and same_time(o, r)), None)
