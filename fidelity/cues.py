@@ -121,18 +121,23 @@ NEGATING_PREFIXES: dict[str, tuple[str, ...]] = {
 # Hedging and modality, grouped by the kind of uncertainty they express.
 HEDGES: dict[str, dict[str, list[str]]] = {
     "en": {
-        "negotiating": [r"in talks", r"talks to", r"negotiat\w+", r"discussing", r"in discussions?", r"under discussion", r"consider\w*",
-                        r"exploring", r"weighing"],
+        # "considering" (is considering opening), not "considered" / "consider the claim": a court
+        # that will consider a case examines it, and "is considered" regards.
+        "negotiating": [r"in talks", r"talks to", r"negotiat\w+", r"discussing", r"in discussions?", r"under discussion",
+                        r"considering", r"under consideration", r"exploring", r"weighing"],
         "planning": [r"plans? to", r"planning", r"planned", r"intends? to", r"intention", r"aims? to", r"proposed?",
                      r"expected to", r"set to", r"is to", r"are to", r"work(?:s|ing)?['’]?\s+towards?"],
         # "wish" as a verb: "their wishes" (a noun) hedges nothing.
+        # "would like to" wants (not a possibility), except as a formula: "we would like to note".
         "wanting": [r"wants? to", r"wanted to", r"hopes? to", r"hoped to", r"seeks? to", r"sought to",
-                    r"wish(?:es|ed)? to", r"wishing to"],
+                    r"wish(?:es|ed)? to", r"wishing to",
+                    r"would (?:like|love) to(?!\s+(?:note|say|add|thank|remind|stress|point|emphasi[sz]e|mention|ask|"
+                    r"congratulate|express|welcome|inform|draw|appeal)\b)"],
         # "wouldn't" is "would not": one cue either way, so the spelling is no change.
         "possibility": [r"may(?!\s+\d)", r"might", r"could", r"possibl[ey]", r"possibilit(?:y|ies)", r"likely",
                         r"unlikely", r"perhaps",
-                        r"potential(?:ly)?", r"would(?:n['’]t)?"],
-        "reported": [r"reportedly", r"allegedly", r"apparently", r"claim\w*", r"rumou?r\w*", r"perceived",
+                        r"potential(?:ly)?", r"would(?:n['’]t)?(?!\s+(?:like|love)\b)"],
+        "reported": [r"reportedly", r"allegedly", r"apparently", r"claim(?:ed|ing)", r"claims?(?= that\b)", r"rumou?r\w*", r"perceived",
                      r"suspected", r"probably", r"presumably", r"supposedly", r"seemingly", r"believed to",
                      r"thought to", r"said to", r"understood to", r"appears? to", r"appeared to", r"seems? to",
                      r"seemed to", r"speculation", r"impl(y|ies|ied)", r"suggests?", r"suggested",
@@ -152,7 +157,8 @@ HEDGES: dict[str, dict[str, list[str]]] = {
 # idea" / "proposed"). Like the lexical negations, they only ever cancel a hedge said on the
 # other side, never raise one: "can" alone states an ability, not a doubt.
 HEDGE_COUNTERPARTS: dict[str, list[str]] = {
-    "en": [r"can", r"able to", r"ideas?", r"proposals?", r"wish(?:es)?", r"desire", r"chances?", r"maybe"],
+    "en": [r"can", r"able to", r"ideas?", r"proposals?", r"wish(?:es)?", r"desire", r"chances?", r"maybe",
+           r"want\w*", r"recommend\w*", r"advis\w*", r"expect\w*"],
     "ru": [r"можно", r"способн\w*", r"иде\w*", r"предложени\w*", r"желани\w*", r"шанс\w*"],
 }
 # Words that introduce a source for a claim.

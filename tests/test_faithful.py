@@ -115,6 +115,12 @@ FAITHFUL = [
      "Despite the tight competition in the first part of the race, closer to the midsection, Vaintrub picked up the "
      "pace, demonstrating the best lap time of the race – although he couldn't catch the extremely stable Remenyako, "
      "he guaranteed himself silver."),
+    # "would like to" wants, as "want to" does; a court that will consider a case examines it.
+    ('"I want to appeal to all political commentators, political analysts, and participants in all kinds of talk '
+     'shows.',
+     "I would like to appeal to all political commentators, analysts, and participants in all sorts of talk shows."),
+    ("Semilarski vs. the Prosecutor's Office: The cassation of Tartu's ex-deputy mayor will be examined on August 4th",
+     "Semilarski vs the prosecutor's office: Tartu former deputy mayor's appeal will be considered on August 4"),
     # Clauses worded apart in a sentence that scores where faithful rewordings do.
     ('"Currently, if you look at the rankings, competing for the high spots is out of the question. But Legion is an '
      'ambitious team and we have a pretty good make-up.',
