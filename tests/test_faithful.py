@@ -244,3 +244,13 @@ def test_country_names_include_demonyms_and_other_spellings():
     assert country_code("Austria", "en") != country_code("Australia", "en")
     # Across languages only the ISO names count: 'UAE' is no country opposite Russian 'ОАЭ'.
     assert country_code("UAE", "en", other_names=False) is None
+
+
+def test_abbreviated_names_are_the_same_name():
+    from fidelity.entities import is_abbreviation_of
+
+    # WMT21 A/B: 'Saints' / 'Sts'; a contraction keeps the last letter, a truncation the start.
+    assert is_abbreviation_of("Sts", "Saints") and is_abbreviation_of("St.", "Saint")
+    assert is_abbreviation_of("Dept", "Department") and is_abbreviation_of("Gov", "Governor")
+    # An acronym is no abbreviation ('UK' is not 'Ukraine'), nor are two letters that only start a name.
+    assert not is_abbreviation_of("UK", "Ukraine") and not is_abbreviation_of("Sw", "Sweden")
