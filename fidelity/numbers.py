@@ -98,6 +98,12 @@ _CLOCK = re.compile(r"(?<![\w.:,])([01]?\d|2[0-3])[:։](\d{2})(?![\d:])(?:\s*([a
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _TENS_UNITS = re.compile(rf"\b({'|'.join(_TENS)})[-‐ ]({'|'.join(_UNITS)})\b", re.I)
+def is_time_word(word: str) -> bool:
+    """'august', 'sunday', 'мая': a month or weekday name, which the numbers detector compares."""
+    word = word.lower().rstrip(".")
+    return bool(re.fullmatch(MONTH_NAME, word, re.I) or _WEEKDAY.fullmatch(word)) and len(word) > 3
+
+
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|процент\w*)", re.I)
 _WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..cues import STOPWORDS
 from ..entities import Entity, is_acronym_of
 from ..lang import base_language
-from ..numbers import is_scale_word
+from ..numbers import is_scale_word, is_time_word
 from ..types import Finding, Severity, Span
 from ..tokens import Token, short
 from .base import AlignedPair, DiffOp, side_language, side_ranges, token_span
@@ -27,10 +27,12 @@ _DAY_HALVES = frozenset({"am", "pm", "a.m", "p.m", "a.m.", "p.m."})
 
 
 def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
-    # Numbers and their scale words ('640 thousand', '$1 tln') and a time's 'PM' ('5:47 PM' /
-    # '17:47') are the numbers detector's.
+    # Numbers and their scale words ('640 thousand', '$1 tln'), a time's 'PM' ('5:47 PM' /
+    # '17:47'), months and weekdays are the numbers detector's; a contraction of a function
+    # word ("I'm", "it'll", "doesn't") is a function word.
     return [t for t in tokens if t.norm not in stopwords and not any(c.isdigit() for c in t.norm) and len(t.norm) > 1
-            and not is_scale_word(t.norm) and t.norm not in _DAY_HALVES]
+            and not is_scale_word(t.norm) and t.norm not in _DAY_HALVES and t.norm.split("'")[0] not in stopwords
+            and not (is_time_word(t.norm) and (t.text[:1].isupper() or not t.text.isascii()))]  # 'March', not 'march'
 
 
 _LIST_JOINERS = r"(?:,|\band|\bor|\bи|\bили)"
