@@ -111,8 +111,8 @@ def is_acronym_of(short: str, long: str) -> bool:
 
 def is_abbreviation_of(short: str, long: str) -> bool:
     """'Sts' for 'Saints', 'St' for 'Saint', 'Dept' for 'Department', 'Mt' for 'Mount': the short
-    word's letters in order in the long one (at most half as many), the same first letter, and either the same last letter
-    (a contraction) or a start of the long word (a truncation)."""
+    word's letters in order in the long one (at most half as many), the same first letter, and
+    either the same last letter (a contraction) or a start of the long word (a truncation)."""
     short = short.rstrip(".")
     if short.isupper():
         return False  # an acronym ('UK' is not 'Ukraine'): is_acronym_of's
@@ -127,7 +127,8 @@ def is_abbreviation_of(short: str, long: str) -> bool:
 
 def same_entity(a: Entity, b: Entity) -> bool:
     return (keys_match(entity_keys(a), entity_keys(b)) or is_acronym_of(a.text, b.text)
-            or is_acronym_of(b.text, a.text) or is_abbreviation_of(a.text, b.text) or is_abbreviation_of(b.text, a.text))
+            or is_acronym_of(b.text, a.text) or is_abbreviation_of(a.text, b.text)
+            or is_abbreviation_of(b.text, a.text))
 
 
 # --- Names across languages and scripts -------------------------------------------------
@@ -269,10 +270,8 @@ class NameMatcher:
         o_words, r_words = original.text.split(), rewrite.text.split()
         if any(skeletons_match(a, b) for a in o_words for b in r_words) or is_acronym_of(original.text, rewrite.text):
             return True
-        if len(o_words) == len(r_words) == 1 and (is_abbreviation_of(original.text, rewrite.text)
-                                                  or is_abbreviation_of(rewrite.text, original.text)):
-            return True  # 'Saints' / 'Sts'
-
+        if is_abbreviation_of(original.text, rewrite.text) or is_abbreviation_of(rewrite.text, original.text):
+            return True  # 'Saints' / 'Sts' (single words: an abbreviation is letters only)
         if _spelled_alike(original.text, rewrite.text):
             return True  # 'Krasnodar' / 'Kransodar', 'Chelyabinsk' / 'Chelebinsk'
         if not by_meaning:  # halfway between 'counterpart' and 'equivalent' (0.70 on USE)

@@ -98,10 +98,13 @@ _CLOCK = re.compile(r"(?<![\w.:,])([01]?\d|2[0-3])[:։](\d{2})(?![\d:])(?:\s*([a
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _TENS_UNITS = re.compile(rf"\b({'|'.join(_TENS)})[-‐ ]({'|'.join(_UNITS)})\b", re.I)
+_MONTH_WORD = re.compile(MONTH_NAME, re.I)
+
+
 def is_time_word(word: str) -> bool:
-    """'august', 'sunday', 'мая': a month or weekday name, which the numbers detector compares."""
+    """'august', 'sunday', 'июля': a month or weekday name, which the numbers detector compares."""
     word = word.lower().rstrip(".")
-    return bool(re.fullmatch(MONTH_NAME, word, re.I) or _WEEKDAY.fullmatch(word)) and len(word) > 3
+    return len(word) > 3 and bool(_MONTH_WORD.fullmatch(word) or _WEEKDAY.fullmatch(word))
 
 
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|процент\w*)", re.I)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..cues import HEDGE_COUNTERPARTS, HEDGES, compile_cues
+from ..cues import HEDGE_COUNTERPARTS, HEDGES, compile_cues, find_cues
 from ..lang import base_language
 from ..types import Finding, Severity, Span
 from .base import AlignedPair, Cue, CueChange, cue_changes, sentence_span, side_language, side_ranges, token_span
@@ -55,13 +55,9 @@ def hedge_cues(language: str):
 
 
 
-def _counterparts(language: str):
-    """A finder for the words that cancel a hedge said on the other side (``HEDGE_COUNTERPARTS``)."""
-    patterns = HEDGE_COUNTERPARTS.get(base_language(language))
-    if not patterns:
-        return lambda text, start, end: False
-    pattern = compile_cues(tuple(patterns))
-    return lambda text, start, end: pattern.search(text, start, end) is not None
+def _counterpart_said(text: str, start: int, end: int, language: str) -> bool:
+    """Does ``text[start:end]`` hold a word that cancels a hedge said on the other side (``HEDGE_COUNTERPARTS``)?"""
+    return bool(find_cues(HEDGE_COUNTERPARTS, language, text, start, end))
 
 
 def _bead_kinds(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> tuple[list[str], list[str]]:
@@ -138,7 +134,6 @@ class CertaintyShiftDetector(Configured):
             if base_language(o_lang) not in HEDGES or base_language(r_lang) not in HEDGES:
                 continue
             o_find, r_find = hedge_cues(o_lang), hedge_cues(r_lang)
-            o_counterpart, r_counterpart = _counterparts(o_lang), _counterparts(r_lang)
             reported: set[tuple[int, int]] = set()  # one finding per clause pair
             changes = (diff_changes(pair, bead_index, r_find) if pair.parallel(bead_index)
                        else clause_changes(pair, bead_index, o_find, r_find))
@@ -162,8 +157,8 @@ class CertaintyShiftDetector(Configured):
                         Span.of(after),
                         f"modality changed: '{before.text}' ({before.kind}) became '{after.text}' ({after.kind})",
                         bead_index))
-                elif (o_counterpart if change.change == "added" else r_counterpart)(
-                        (pair.original if change.change == "added" else pair.rewrite).text, other.start, other.end):
+                elif _counterpart_said((pair.original if change.change == "added" else pair.rewrite).text,
+                                       other.start, other.end, o_lang if change.change == "added" else r_lang):
                     continue  # said without a hedge word ("may" / "can", "wants to" / "his wishes")
                 elif change.change == "dropped":
                     findings.append(Finding(

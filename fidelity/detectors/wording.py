@@ -17,7 +17,7 @@ from ..entities import Entity, is_acronym_of
 from ..lang import base_language
 from ..numbers import is_scale_word, is_time_word
 from ..types import Finding, Severity, Span
-from ..tokens import Token, short
+from ..tokens import Token, short, tokenize
 from .base import AlignedPair, DiffOp, side_language, side_ranges, token_span
 from .negation import is_antonym_pair
 from .registry import Configured, Scope, Traits, register
@@ -59,23 +59,25 @@ def _in_list(changed: list[Token], text: str) -> bool:
     return bool(_LIST_END.match(text, end))
 
 
-def _one_phrase(words: list[Token], op_tokens: list[Token], other, pair: AlignedPair, bead_index: int, doc) -> bool:
+def _one_phrase(words: list[Token], op_tokens: list[Token], other_tokens: list[Token],
+                stopwords: frozenset[str]) -> bool:
     """Are the dropped (or added) words one phrase, not a word or two scattered around a common
     word the other side keeps ('investment demand were restored' / 'investor demand': 'demand'
     is kept)? A name kept there is no such sign: names recur ('and station NATO troops').
     Three words or more are a phrase whatever lies between them."""
-    from ..tokens import stem, tokenize
+    from ..tokens import stem
 
     if len(words) >= 3:
         return True
-    bead = pair.beads[bead_index]
-    other_ranges = side_ranges(other, bead.rewrite if doc is pair.original else bead.original)
-    other_stems = {stem(t.text) for s, e in other_ranges for t in tokenize(other.text, s, e)}
-    stopwords = STOPWORDS.get(base_language(side_language(doc, bead.original if doc is pair.original else bead.rewrite)),
-                              frozenset())
+    other_stems = {stem(t.text) for t in other_tokens}
     inside = [t for t in op_tokens if words[0].start <= t.start and t.end <= words[-1].end]
     return not any(t not in words and t.norm not in stopwords and t.text[:1].islower() and stem(t.text) in other_stems
                    for t in inside)
+
+
+def _bead_side(pair: AlignedPair, bead, doc) -> tuple[int, ...]:
+    """The bead's sentence indices on ``doc``'s side."""
+    return bead.original if doc is pair.original else bead.rewrite
 
 
 def _is_name(token: Token, text: str) -> bool:
@@ -151,6 +153,7 @@ class WordingDetector(Configured):
             changes = [(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)) for op in ops]
             # Single words dropped in one place and added in another may be synonyms moved around.
             loose_added = [a for _, d, a in changes if len(a) == 1 and not d]
+            places = sum(1 for _, d, a in changes if d or a)  # where content words change
             for op, dropped, added in changes:
                 swap = op.op == "replace" and len(op.original) == 1 and len(op.rewrite) == 1
                 if swap and not (dropped and added) and op.original[0].text[:1].isupper() \
@@ -158,17 +161,17 @@ class WordingDetector(Configured):
                     # Two names swapped that both occur elsewhere ("Finland and Sweden ... Sweden joined").
                     dropped, added = op.original, op.rewrite
                 if dropped and added:
-                    findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language)
+                    findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language, places)
                 elif dropped:
                     if len(dropped) == 1 and self._has_synonym(pair, dropped[0], loose_added, synonym):
                         continue
-                    findings.append(self._one_sided(pair, bead_index, op.original, dropped, "original"))
+                    findings.append(self._one_sided(pair, bead_index, op.original, dropped, "original", language))
                 elif added:
-                    findings.append(self._one_sided(pair, bead_index, op.rewrite, added, "rewrite"))
+                    findings.append(self._one_sided(pair, bead_index, op.rewrite, added, "rewrite", language))
         return findings
 
     def _one_sided(self, pair: AlignedPair, bead_index: int, op_tokens: list[Token], words: list[Token],
-                   side: str) -> Finding:
+                   side: str, language: str) -> Finding:
         """Words only on one side: an omission (side 'original') or an addition ('rewrite').
 
         Major when a name was dropped or added (not another form of a name the other side has),
@@ -180,9 +183,10 @@ class WordingDetector(Configured):
         other = pair.rewrite if side == "original" else pair.original
         bead = pair.beads[bead_index]
         span = token_span(doc.text, words)
+        other_tokens = [t for s, e in side_ranges(other, _bead_side(pair, bead, other)) for t in tokenize(other.text, s, e)]
         names = [w for w in words if w.text[:1].isupper()]
-        phrase = _one_phrase(words, op_tokens, other, pair, bead_index, doc)
-        if _is_name(words[0], doc.text) and not self._name_kept(pair, bead_index, names, doc, other):
+        phrase = _one_phrase(words, op_tokens, other_tokens, STOPWORDS.get(language, frozenset()))
+        if _is_name(words[0], doc.text) and not self._name_kept(names, doc, [t.text for t in other_tokens], language):
             major = True
         elif phrase and _in_list(words, doc.text):
             major = True
@@ -205,9 +209,7 @@ class WordingDetector(Configured):
         words must be as close as two names that are one name written otherwise: halfway from
         ``counterpart`` to ``equivalent`` (0.70 on USE; a phrase really dropped or added finds at
         most its topic there, 'station NATO troops' / 'and NATO' 0.69)."""
-        from ..tokens import tokenize
-
-        _, text = _side(other, bead.rewrite if other is pair.rewrite else bead.original)
+        _, text = _side(other, _bead_side(pair, bead, other))
         words = [t.text for t in tokenize(text, 0, len(text))]
         k = len(span.text.split())
         grams = list(dict.fromkeys(" ".join(words[i:i + n]) for n in range(max(1, k - 1), k + 3)
@@ -238,18 +240,14 @@ class WordingDetector(Configured):
         return gain, gain / max(1.0 - base, 1e-6)
 
     @staticmethod
-    def _name_kept(pair: AlignedPair, bead_index: int, words: list[Token], doc, other) -> bool:
+    def _name_kept(words: list[Token], doc, other_words: list[str], language: str) -> bool:
         """Is a name only written differently: part of a name the other side keeps ('Saint'
         before 'Petersburg', 'Orthodox Christians'), or another form of one of its words
         ('Russia' / 'Russian', 'Degtyaryov' / 'Degtyarev')?"""
         from ..entities import country_code, keys_match, skeletons_match
-        from ..tokens import stem, tokenize
+        from ..tokens import stem
 
-        bead = pair.beads[bead_index]
-        other_ranges = side_ranges(other, bead.rewrite if doc is pair.original else bead.original)
-        other_words = [t.text for s, e in other_ranges for t in tokenize(other.text, s, e)]
         # A country named otherwise: 'Great Britain' / 'British', 'Holland' / 'the Netherlands'.
-        language = base_language(side_language(doc, bead.original if doc is pair.original else bead.rewrite))
         code = country_code(" ".join(w.text for w in words), language)
         if code is not None:
             capitals = [w for w in other_words if w[:1].isupper()]
@@ -283,7 +281,8 @@ class WordingDetector(Configured):
         return bool((vectors[1:] @ vectors[0]).max() >= synonym)
 
     def _substitution(self, pair: AlignedPair, bead_index: int, op: DiffOp, dropped: list[Token],
-                      added: list[Token], synonym: float, language: str) -> list[Finding]:
+                      added: list[Token], synonym: float, language: str, places: int) -> list[Finding]:
+        """``places``: in how many places the bead's word diff changes content words."""
         if any(is_antonym_pair(d.norm, a.norm, language) for d in dropped for a in added):
             return []  # a reversal: the negation detector reports it
         o_span = token_span(pair.original.text, dropped)
@@ -328,19 +327,11 @@ class WordingDetector(Configured):
                 and explains >= c.substitution_explains
             shown = f"similarity {similarity:.2f}"
             confidence = min(0.9, 0.5 + (synonym - similarity))
-        if major and not names and len(dropped) <= 2 and len(added) <= 2 and self._changed_places(pair, bead_index, language) >= c.reworded_places:
+        if major and not names and len(dropped) <= 2 and len(added) <= 2 and places >= c.reworded_places:
             major = False  # one word among many changes: a sentence reworded throughout, as a second translation is
         return [Finding(
             "", "mistranslation", c.major if major else c.minor, confidence, o_span, r_span,
             f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' ({shown})", bead_index)]
-
-    @staticmethod
-    def _changed_places(pair: AlignedPair, bead_index: int, language: str) -> int:
-        """In how many places the word diff of a bead changes content words."""
-        stopwords = STOPWORDS.get(language, frozenset())
-        return pair.cached(("wording-places", bead_index), lambda: sum(
-            1 for op in pair.word_diff(bead_index)
-            if _content(op.only_original, stopwords) or _content(op.only_rewrite, stopwords)))
 
     def _context_similarity(self, pair: AlignedPair, bead, o_span, r_span, language: str) -> float | None:
         """The two spans' similarity in their sentences, where the context model reads the language."""
