@@ -4,6 +4,11 @@
     >>> import fidelity
     >>> report = fidelity.check(Path("original.txt"), Path("rewrite.txt"))
     >>> report.to_dict()["findings"]
+
+Many pairs with one run's models, loaded once::
+
+    >>> checker = fidelity.Checker.open(fidelity.RunConfig(encoder="use"))
+    >>> reports = [checker.check(Path(a), Path(b)) for a, b in pairs]
 """
 
 from __future__ import annotations
@@ -15,25 +20,22 @@ __version__ = "0.1.0"
 from .errors import FidelityError, InputError, UnsupportedLanguageError  # noqa: E402
 
 if TYPE_CHECKING:
+    from .checker import Checker, RunConfig, TextInput, check
     from .config import CheckConfig
-    from .pipeline import check
     from .report import Report
 
-__all__ = ["check", "CheckConfig", "Report", "FidelityError", "InputError", "UnsupportedLanguageError", "__version__"]
+__all__ = ["check", "Checker", "RunConfig", "TextInput", "CheckConfig", "Report", "FidelityError", "InputError",
+           "UnsupportedLanguageError", "__version__"]
+
+# Public names and the module that holds each: imported on first use, so that `import fidelity.clean`
+# (or `fidelity --help`) does not load every stage.
+_LAZY = {"check": "checker", "Checker": "checker", "RunConfig": "checker", "TextInput": "checker",
+         "CheckConfig": "config", "Report": "report"}
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so that `import fidelity.clean` (or `fidelity --help`) does not load every stage.
-    if name == "check":
-        from .pipeline import check
+    if name in _LAZY:
+        from importlib import import_module
 
-        return check
-    if name == "CheckConfig":
-        from .config import CheckConfig
-
-        return CheckConfig
-    if name == "Report":
-        from .report import Report
-
-        return Report
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'fidelity' has no attribute {name!r}")

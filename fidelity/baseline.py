@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 
 from .errors import FidelityError
 from .report import Report
-from .types import Finding, Sentence, Severity, Span
+from .types import Category, Finding, Sentence, Severity, Span
 
 # Words on each side of a span that belong to its fingerprint: enough to tell two identical
 # findings in different sentences apart, few enough that an edit nearby rarely touches them.
@@ -80,7 +80,7 @@ def _span(data: dict | None) -> Span | None:
 
 
 def _finding(data: dict) -> Finding:
-    return Finding(id=data["id"], category=data["category"], severity=Severity(data["severity"]),
+    return Finding(id=data["id"], category=Category(data["category"]), severity=Severity(data["severity"]),
                    confidence=float(data.get("confidence", 0.0)), original=_span(data.get("original")),
                    rewrite=_span(data.get("rewrite")), message=data.get("message", ""), bead=data.get("bead"),
                    detector=data.get("detector", ""))

@@ -15,12 +15,16 @@ them (inline markup flattened to its text).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import InputError
 from .report import CRITICAL_CAP, Report
 from .types import Finding, Severity
+
+if TYPE_CHECKING:
+    from .checker import Checker
 
 FORMATS = {".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".tmx": "tmx"}
 NOTE_ORIGIN = "fidelity"
@@ -40,7 +44,7 @@ class Unit:
     target: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class UnitReport:
     unit: Unit
     report: Report
@@ -52,8 +56,10 @@ class Skipped:
     reason: str  # "untranslated", "empty source", or why the text could not be checked
 
 
-@dataclass
+@dataclass(frozen=True)
 class BilingualReport:
+    """A bilingual file's report, unit by unit; frozen like ``Report`` (display options go to the renderer)."""
+
     path: str
     format: str
     source_language: str | None
@@ -81,21 +87,13 @@ class BilingualReport:
         return round(score, 1)
 
     @property
-    def min_severity(self) -> Severity | None:
-        return self.units[0].report.min_severity if self.units else None
-
-    @min_severity.setter
-    def min_severity(self, value: Severity | None) -> None:
-        for u in self.units:
-            u.report.min_severity = value
-
-    @property
     def settings(self) -> dict[str, Any]:
         """The check's settings (the same for every unit: one config, the file's languages)."""
         return self.units[0].report.settings if self.units else {}
 
-    def summary(self) -> dict[str, Any]:
-        listed = [f for u in self.units for f in u.report.listed_findings]
+    def summary(self, min_severity: Severity | None = None) -> dict[str, Any]:
+        """Score and counts; with ``min_severity`` (and units to list), ``filtered`` says what a listing leaves out."""
+        listed = [f for u in self.units for f in u.report.listed_findings(min_severity)]
         out: dict[str, Any] = {
             "score": self.score,
             "units": {"total": len(self.units) + len(self.skipped), "checked": len(self.units),
@@ -103,21 +101,21 @@ class BilingualReport:
             "counts": {"findings": len(self.findings),
                        "severity": {s.value: sum(1 for f in self.findings if f.severity is s) for s in Severity}},
         }
-        if self.min_severity is not None:
-            out["filtered"] = {"min_severity": self.min_severity.value, "findings": len(self.findings) - len(listed)}
+        if min_severity is not None and self.units:
+            out["filtered"] = {"min_severity": min_severity.value, "findings": len(self.findings) - len(listed)}
         if any(u.report.suppressed is not None for u in self.units):
             out["suppressed"] = {"findings": sum(len(u.report.suppressed or []) for u in self.units)}
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, min_severity: Severity | None = None) -> dict[str, Any]:
         def unit(u: UnitReport) -> dict[str, Any]:
-            report = {k: v for k, v in u.report.to_dict().items() if k not in ("settings", "set_aside")}
+            report = {k: v for k, v in u.report.to_dict(min_severity).items() if k not in ("settings", "set_aside")}
             return {"index": u.unit.index, "id": u.unit.id, "report": report}
 
         return {"path": self.path, "format": self.format, "source_language": self.source_language,
                 "target_language": self.target_language, "units": [unit(u) for u in self.units],
                 "skipped": [{"index": s.unit.index, "id": s.unit.id, "reason": s.reason} for s in self.skipped],
-                "summary": self.summary(), "settings": self.settings}
+                "summary": self.summary(min_severity), "settings": self.settings}
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -168,17 +166,22 @@ def read_units(store, fmt: str) -> list[Unit]:
 
 # --- checking -------------------------------------------------------------------------------------
 
-def check_file(path: Path, *, original_lang: str | None = None, rewrite_lang: str | None = None,
-               baseline: Iterable[dict] | None = None, **options: Any) -> BilingualReport:
-    """Check every translated unit of an XLIFF, PO or TMX file as one aligned pair.
+def check_file(path: str | Path, checker: "Checker | None" = None, *, original_lang: str | None = None,
+               rewrite_lang: str | None = None, original_date: date | None = None, rewrite_date: date | None = None,
+               baseline: Iterable[dict] | None = None) -> BilingualReport:
+    """Check every translated unit of an XLIFF, PO or TMX file as one aligned pair, with
+    ``checker`` (default: ``Checker.open()``, the default run).
 
     Languages come from the file (``original_lang``/``rewrite_lang`` override them; a file that
-    names none has them detected once from all its units). ``options`` are ``fidelity.check``'s
-    (encoder, translator, config, dates...). Untranslated and empty units, and units with no words
-    to compare, are skipped and counted. ``baseline`` entries are applied to each unit's report.
+    names none has them detected once from all its units). Untranslated and empty units, and units
+    with no words to compare, are skipped and counted. ``baseline`` entries are applied to each
+    unit's report.
     """
     from .baseline import apply_baseline
-    from .pipeline import check, document_language
+    from .checker import Checker, TextInput
+    from .pipeline import document_language
+
+    checker = checker or Checker.open()
 
     path = Path(path)
     fmt = file_format(path)
@@ -200,7 +203,8 @@ def check_file(path: Path, *, original_lang: str | None = None, rewrite_lang: st
             skipped.append(Skipped(unit, "untranslated"))
             continue
         try:
-            report = check(unit.source, unit.target, original_lang=source, rewrite_lang=target, aligned=True, **options)
+            report = checker.check(TextInput(unit.source, source, original_date),
+                                   TextInput(unit.target, target, rewrite_date), aligned=True)
         except InputError as exc:  # a unit of only symbols or numbers-as-markup: nothing to compare
             skipped.append(Skipped(unit, str(exc)))
             continue
@@ -230,9 +234,9 @@ def _clear_notes(unit, fmt: str) -> None:
                 unit.xmlelement.remove(note)
 
 
-def annotate(report: BilingualReport, output: Path) -> int:
-    """Write the file that was read, with each unit's listed findings as notes on it (XLIFF
-    ``<note from="fidelity">``, PO translator comments and TMX ``<note>`` starting "(fidelity) ");
+def annotate(report: BilingualReport, output: Path, min_severity: Severity | None = None) -> int:
+    """Write the file that was read, with each unit's listed findings (at least ``min_severity``) as notes
+    on it (XLIFF ``<note from="fidelity">``, PO translator comments and TMX ``<note>`` starting "(fidelity) ");
     the notes of an earlier run are replaced. Returns the number of notes written."""
     fmt = report.format
     if file_format(output) != fmt:
@@ -242,7 +246,7 @@ def annotate(report: BilingualReport, output: Path) -> int:
     written = 0
     for n, unit in enumerate((u for u in report.store.units if not u.isheader()), 1):
         _clear_notes(unit, fmt)
-        for f in by_index[n].listed_findings if n in by_index else []:
+        for f in by_index[n].listed_findings(min_severity) if n in by_index else []:
             unit.addnote(note_text(f) if fmt == "xliff" else _PREFIX + note_text(f),
                          origin=NOTE_ORIGIN if fmt == "xliff" else "translator")
             written += 1

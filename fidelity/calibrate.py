@@ -23,12 +23,12 @@ import os
 import random
 from dataclasses import asdict
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .data import resource
-from .encoders import Encoder, Thresholds
+from .encoder_types import Encoder, Thresholds
 
 REFERENCE_TSV = resource("perturbations.tsv")  # package data: found in a wheel as in a checkout
 KINDS = ("control", "perturbed", "half", "halves", "same_set", "unrelated")
@@ -97,12 +97,12 @@ def map_thresholds(reference: np.ndarray, target: np.ndarray, thresholds: Thresh
     return Thresholds(**{k: move(v) for k, v in asdict(thresholds).items()})
 
 
-def calibrate(target: Encoder, reference: Encoder | None = None, *, languages: Sequence[str] | None = None,
+def calibrate(target: Encoder, reference: Encoder, *, languages: Sequence[str] | None = None,
               per_kind: int | None = None, path: Path = REFERENCE_TSV) -> tuple[Thresholds, dict]:
-    """Thresholds for ``target`` on the reference encoder's (USE's) scale, and a report of the fit."""
-    from .encoders import load_encoder
+    """Thresholds for ``target`` on the reference encoder's (USE's) scale, and a report of the fit.
 
-    reference = reference or load_encoder("use")
+    The reference is given (``load_encoder("use")``), never loaded here: the encoders use this
+    module, which must not import them back."""
     if languages is None:
         languages = sorted(set(getattr(target, "languages", ())) & set(reference.languages)) or None
     pairs = reference_pairs(path, languages, per_kind)
@@ -155,9 +155,10 @@ def _fingerprint(encoder) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 
 
-def calibrated_thresholds(encoder, per_kind: int = 60) -> tuple[Thresholds, str]:
+def calibrated_thresholds(encoder, reference: Callable[[], Encoder], per_kind: int = 60) -> tuple[Thresholds, str]:
     """Thresholds for an encoder the manifest has none for: calibrated once, then read from disk.
 
+    ``reference`` loads the reference encoder (USE), called only when nothing is on disk yet.
     Returns ``(thresholds, where they came from)``.
     """
     cache = calibration_dir() / f"{_fingerprint(encoder)}.json"
@@ -166,7 +167,7 @@ def calibrated_thresholds(encoder, per_kind: int = 60) -> tuple[Thresholds, str]
         return Thresholds(**data["thresholds"]), f"calibrated against USE (cached {cache})"
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    thresholds, report = calibrate(encoder, per_kind=per_kind)
+    thresholds, report = calibrate(encoder, reference(), per_kind=per_kind)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps({"encoder": encoder.name, **report}, indent=1), encoding="utf-8")

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from .languages import registered
 from .tokens import tokenize
 
-# Punctuation and conjunctions where a clause may end; the delimiter stays outside both clauses.
-_BOUNDARY = re.compile(
-    r"[,;:—–\"“”«»„]|(?<=[.!?])\s+(?=\S)|\s-\s|(?<=\s)(?=(?:but|while|although|whereas|adding that|saying that|which|"
-    r"however|но|а|однако|хотя|который|которая|которые)\s)",
-    re.IGNORECASE,
-)
+
+@lru_cache(maxsize=4)
+def _boundary(languages: tuple) -> re.Pattern[str]:
+    """Punctuation and conjunctions where a clause may end (every registered language's
+    ``clause_conjunctions``); the delimiter stays outside both clauses."""
+    words = "|".join(dict.fromkeys(w for lang in languages for w in lang.clause_conjunctions))
+    conjunction = rf"|(?<=\s)(?=(?:{words})\s)" if words else ""
+    return re.compile(rf"[,;:—–\"“”«»„]|(?<=[.!?])\s+(?=\S)|\s-\s{conjunction}", re.IGNORECASE)
+
 MIN_WORDS = 3
 
 
@@ -38,7 +43,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def split_clauses(text: str, start: int, end: int) -> list[Clause]:
     """Clauses of ``text[start:end]``; pieces under MIN_WORDS words join a neighbour."""
-    cuts = [start] + [m.start() for m in _BOUNDARY.finditer(text, start, end)] + [end]
+    cuts = [start] + [m.start() for m in _boundary(registered()).finditer(text, start, end)] + [end]
     pieces: list[tuple[int, int]] = []
     for a, b in zip(cuts, cuts[1:]):
         a, b = _trim(text, a, b)

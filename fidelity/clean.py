@@ -9,48 +9,61 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .numbers import MONTH_NAME
+from .languages import registered
+from .numbers import month_name_pattern
 from .types import SetAside
 
 _LINE = re.compile(r"[^\r\n\u2028\u2029]*(?:\r\n|[\r\n\u2028\u2029])?")
 _TERMINAL = tuple(".!?:;\"”»’)…'。！？；：」』）")
-# Scripts written without spaces between words: a line's length, not its spaces, says how long it is.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f]")
 
-# (reason, pattern) tried in order against each stripped line; the first match wins.
-_LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("rule line", re.compile(r"^[-=_*~—–•·.\s]{3,}$")),
-    ("view counter", re.compile(r"^(by\s*)?-?\s*\d[\d,.]*\s*(views?|reads?|просмотр\w*)$", re.I)),
-    ("link", re.compile(r"^(https?://|www\.)\S+$", re.I)),
-    ("source credit", re.compile(r"^(sumber|source|sources|источник|источники|quelle|fuente|źródło)\s*:", re.I)),
-    (
-        "translator credit",
-        re.compile(r"^((translated|translation|arranged|edited|compiled)\b.*\bby\b|(перевод|переведено)\b)", re.I),
-    ),
-    (
-        "date line",
-        re.compile(
-            r"^(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
-            rf"|{MONTH_NAME}\.?\s+\d{{1,2}},?\s+\d{{4}}"
-            rf"|\d{{1,2}}\.?\s+(?:de\s+)?{MONTH_NAME}\.?\s+(?:de\s+)?\d{{4}}(?:\s*(?:г\.|года))?"
-            r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
-            r"([,\s]+\d{1,2}:\d{2}(:\d{2})?(\s*[A-Z]{2,4})?)?$",
-            re.I,
+
+def _words(languages: tuple, table: str) -> str:
+    return "|".join(dict.fromkeys(w for lang in languages for w in getattr(lang, table)))
+
+
+@lru_cache(maxsize=4)
+def _line_rules(languages: tuple) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(reason, pattern) tried in order against each stripped line; the first match wins. The
+    words are every registered language's (a page's furniture may be in any language)."""
+    month = month_name_pattern()
+    # "2023 г.": words after a day-month-year date's year
+    year_words = _words(languages, "year_words")
+    year = rf"(?:\s*(?:{year_words}))?" if year_words else ""
+    # "3 de mayo de 2023": the connectors of the languages that put the day first
+    connectors = "|".join(dict.fromkeys(c for lang in languages if not lang.month_first_dates
+                                        for c in lang.day_month_connectors))
+    connector = rf"(?:{connectors}\s+)?" if connectors else ""
+    other_forms = "".join(f"|{p}" for p in dict.fromkeys(p for lang in languages for p in lang.date_line_patterns))
+    return (
+        ("rule line", re.compile(r"^[-=_*~—–•·.\s]{3,}$")),
+        ("view counter", re.compile(rf"^(by\s*)?-?\s*\d[\d,.]*\s*({_words(languages, 'view_words')})$", re.I)),
+        ("link", re.compile(r"^(https?://|www\.)\S+$", re.I)),
+        ("source credit", re.compile(rf"^({_words(languages, 'source_words')})\s*:", re.I)),
+        ("translator credit", re.compile(rf"^({_words(languages, 'translator_credit_words')})", re.I)),
+        (
+            "date line",
+            re.compile(
+                r"^(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+                rf"|{month}\.?\s+\d{{1,2}},?\s+\d{{4}}"
+                rf"|\d{{1,2}}\.?\s+{connector}{month}\.?\s+{connector}\d{{4}}{year}"
+                rf"{other_forms})"
+                r"([,\s]+\d{1,2}:\d{2}(:\d{2})?(\s*[A-Z]{2,4})?)?$",
+                re.I,
+            ),
         ),
-    ),
-    (
-        "page furniture",
-        re.compile(
-            r"^(no more (pages|posts)\b.*|exit mobile version|advertisement|share( this( article)?)?|read more|"
-            r"related( articles| posts)?|subscribe( now)?|sign (in|up)|log ?in|follow us\b.*|"
-            r"(whatsapp|facebook|twitter|telegram|linkedin|email)(\s+(whatsapp|facebook|twitter|telegram|linkedin|email))+|"
-            r"copyright\b.*|.*\ball rights reserved\b.*|©.*|about us\b.*|skip to (main )?content)$",
-            re.I,
-        ),
-    ),
-    ("navigation menu", re.compile(r"^[•·▪►▸*]\s*\S+(\s+\S+){0,5}$")),
-]
+        ("page furniture", re.compile(rf"^({_words(languages, 'page_furniture')})$", re.I)),
+        ("navigation menu", re.compile(r"^[•·▪►▸*]\s*\S+(\s+\S+){0,5}$")),
+    )
+
+
+@lru_cache(maxsize=4)
+def _unspaced(languages: tuple) -> re.Pattern[str]:
+    """A letter of a script written without spaces (``Language.unspaced_letters``): there a line's
+    length, not its spaces, says how long it is."""
+    letters = "".join(dict.fromkeys(lang.unspaced_letters for lang in languages if lang.unspaced))
+    return re.compile(f"[{letters}]" if letters else "(?!)")
 # A list item or URL right after a "Source:" header belongs to the source list.
 _SOURCE_LIST_ITEM = re.compile(r"^([-•*]\s+|\d+[.)]\s+|https?://|www\.)")
 # Heuristics that only make sense on a whole page, not on a sentence given as a string.
@@ -85,14 +98,14 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _classify(line: str, *, page_rules: bool, seen: set[str], in_source_list: bool) -> str | None:
     if in_source_list and _SOURCE_LIST_ITEM.match(line):
         return "source list"
-    for reason, pattern in _LINE_RULES:
+    for reason, pattern in _line_rules(registered()):
         if pattern.match(line):
             return reason
     if not page_rules:
         return None
     if line in seen:
         return "duplicate line"
-    words = len(line.split()) + len(_UNSPACED.findall(line)) // 2  # about two characters a word in Chinese
+    words = len(line.split()) + len(_unspaced(registered()).findall(line)) // 2  # about two characters a word in Chinese
     if words <= 2 and not line.endswith(_TERMINAL) and not any(c.isdigit() for c in line):
         return "short label line"
     return None

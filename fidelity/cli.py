@@ -17,34 +17,21 @@ from . import __version__
 from .errors import FidelityError
 from .types import SEVERITY_ORDER, Severity
 from .cli_models import models_app
+from .render.registry import ReportKind, format_choices
+from .batch.engines import ENGINES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check a rewrite or translation against its original.")
 app.add_typer(models_app, name="models")
 
 
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-    diff = "diff"
-    md = "md"
-    html = "html"
-    sarif = "sarif"
+# The --format choices, from the renderer registry (``fidelity.render.registry``).
+OutputFormat = format_choices(ReportKind.PAIR, "OutputFormat")
+QuoteFormat = format_choices(ReportKind.QUOTES, "QuoteFormat")
+SummaryFormat = format_choices(ReportKind.SUMMARY, "SummaryFormat")
 
 
-class QuoteFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class Engine(str, Enum):
-    local = "local"
-    ray = "ray"
-
-
-class SummaryFormat(str, Enum):
-    html = "html"
-    md = "md"
-    csv = "csv"
+# The --engine choices, from the batch engine registry (``fidelity.batch.engines``).
+Engine = Enum("Engine", {name: name for name in ENGINES}, type=str)  # type: ignore[misc]
 
 
 class DeviceChoice(str, Enum):
@@ -137,8 +124,8 @@ def check(
              "--fail-on/--fail-under, and counted in the summary."),
 ) -> None:
     """Compare REWRITE with ORIGINAL and report the deviations."""
-    from .pipeline import check as run_check
-    from .render import RENDERERS
+    from .checker import Checker, RunConfig, TextInput
+    from .render import render
 
     if str(original) == "-" and str(rewrite) == "-":
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
@@ -146,24 +133,22 @@ def check(
         _bilingual_usage(original, format, brief, output)
     if output is not None:
         _check_writable(output)
-    if device is DeviceChoice.cuda:
-        _check_cuda()
     dates = {name: _iso_date(value, name) for name, value in
              (("--original-date", original_date), ("--rewrite-date", rewrite_date))}
     try:
         accepted = _baseline_entries(baseline)
-        check_config = _check_config(config, detectors)
-        options = dict(original_lang=original_lang, rewrite_lang=rewrite_lang,
-                       encoder=encoder, translator=translator, device=device.value,
-                       offline=True if offline else None, nli=nli,
-                       original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
-                       config=check_config)
+        run = RunConfig(encoder=encoder, translator=translator, nli=nli, device=device.value,
+                        offline=True if offline else None, check=_check_config(config, detectors))
+        checker = Checker.open(run)
         if rewrite is None:
             from .bilingual import check_file
 
-            report = check_file(original, baseline=accepted, **options)
+            report = check_file(original, checker, original_lang=original_lang, rewrite_lang=rewrite_lang,
+                                original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
+                                baseline=accepted)
         else:
-            report = run_check(original, rewrite, **options)
+            report = checker.check(TextInput(original, original_lang, dates["--original-date"]),
+                                   TextInput(rewrite, rewrite_lang, dates["--rewrite-date"]))
     except FidelityError as exc:
         _fail(str(exc))
         return
@@ -171,56 +156,55 @@ def check(
         from .baseline import apply_baseline
 
         report = apply_baseline(report, accepted)
-    report.min_severity = min_severity
-    to_terminal = output is None and sys.stdout.isatty()
-    use_color = to_terminal if color is None else color
+    options = _render_options(output, min_severity, color, width, show_all)
     if rewrite is None:
-        _bilingual_out(report, format, output, width, use_color)
-    elif brief:
-        text = RENDERERS["brief"](report)
-    elif format is OutputFormat.text:
-        import shutil
-
-        text = RENDERERS["text"](report, width=width or (shutil.get_terminal_size().columns if to_terminal else 160),
-                                 color=use_color)
+        _bilingual_out(report, format, output, options)
     else:
-        text = RENDERERS[format.value](report, color=use_color, show_all=show_all)
-    if rewrite is not None:
-        _write(text, output)
+        _write(render(ReportKind.PAIR, "brief" if brief else format.value, report, options), output)
     _exit_on_limits(report, fail_on, fail_under)
+
+
+def _render_options(output: Optional[Path], min_severity: Optional[Severity], color: Optional[bool],
+                    width: Optional[int], show_all: bool):
+    """How the report is shown: colour and the terminal's width when it goes to a terminal."""
+    import shutil
+
+    from .render import RenderOptions
+
+    to_terminal = output is None and sys.stdout.isatty()
+    return RenderOptions(min_severity=min_severity, color=to_terminal if color is None else color,
+                         width=width or (shutil.get_terminal_size().columns if to_terminal else 160), show_all=show_all)
 
 
 def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Optional[Path]) -> None:
     """One argument is a bilingual file, reported as text or JSON, annotated in its own format: say
     so at once (before the check) otherwise."""
     from .bilingual import FORMATS, file_format
+    from .render import formats
 
     if file_format(path) is None:
         _fail(f"give REWRITE, or a bilingual file ({', '.join(FORMATS)}) as the one argument")
     if output is not None and file_format(output) not in (None, file_format(path)):
         _fail(f"--output {output}: an annotated {file_format(path).upper()} file is written in its own format "
               f"({', '.join(s for s, f in FORMATS.items() if f == file_format(path))})")
-    if brief or format.value not in ("text", "json"):
+    available = formats(ReportKind.BILINGUAL)
+    if brief or format.value not in available:
         _fail(f"{'--brief' if brief else '--format ' + format.value} is not available for a bilingual file: "
-              "use --format text or json")
+              f"use --format {' or '.join(available)}")
 
 
-def _bilingual_out(report, format: OutputFormat, output: Optional[Path], width: Optional[int], color: bool) -> None:
+def _bilingual_out(report, format: OutputFormat, output: Optional[Path], options) -> None:
     """The report on stdout, or in --output; an --output in the input's bilingual format gets the
-    input back with the findings as notes on their units."""
-    import shutil
-
+    input back with the (listed) findings as notes on their units."""
     from .bilingual import annotate, file_format
-    from .render import BILINGUAL_RENDERERS
+    from .render import render
 
-    to_terminal = output is None and sys.stdout.isatty()
-    text = BILINGUAL_RENDERERS[format.value](report, color=color,
-                                             width=width or (shutil.get_terminal_size().columns if to_terminal else 160))
+    text = render(ReportKind.BILINGUAL, format.value, report, options)
     if output is None or file_format(output) is None:
         _write(text, output)
         return
     try:
-        notes = annotate(report, output)
+        notes = annotate(report, output, options.min_severity)
     except FidelityError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -292,17 +276,6 @@ def _check_writable(output: Path) -> None:
         _fail(f"--output {output}: directory {parent} is not writable")
 
 
-def _check_cuda() -> None:
-    """--device cuda with no usable GPU is an error, not a silent run on the CPU."""
-    try:
-        import torch
-    except ImportError:
-        _fail("--device cuda needs PyTorch with CUDA, and torch is not installed; use --device cpu")
-        return
-    if not torch.cuda.is_available():
-        _fail("--device cuda: no CUDA device is available (torch.cuda.is_available() is False); use --device cpu or auto")
-
-
 @app.command()
 def batch(
     manifest: Optional[Path] = typer.Argument(
@@ -333,8 +306,9 @@ def batch(
         None, "--workers", min=1,
         help="Check in N processes (each loads the models once); with --engine ray, N actors (default 2 locally, "
              "one per CPU on a cluster)."),
-    engine: Engine = typer.Option(
-        Engine.local, "--engine", help="Where pairs are checked: local (this machine), or ray (needs pip install 'fidelity\\[ray]')."),
+    engine: Engine = typer.Option(  # type: ignore[valid-type]
+        next(iter(Engine)), "--engine",
+        help="Where pairs are checked: " + ", or ".join(e.description for e in ENGINES.values()) + "."),
     address: Optional[str] = typer.Option(
         None, "--address", metavar="ADDRESS",
         help="--engine ray: a running Ray cluster (auto, HOST:6379 or ray://HOST:10001); default a local instance."),
@@ -351,14 +325,15 @@ def batch(
     manifest or usage.
     """
     from .batch import directory_pairs, manifest_pairs, run_batch
-    from .embedding_cache import EmbeddingCache, default_cache_dir
+    from .checker import RunConfig
+    from .embedding_cache import default_cache_dir
     from .summary import format_for, write_summary
 
     directories = originals is not None or rewrites is not None
     if (manifest is not None and directories) or (manifest is None and (originals is None or rewrites is None)):
         _fail("give a MANIFEST, or both --originals DIR and --rewrites DIR")
-    if address is not None and engine is not Engine.ray:
-        _fail("--address is for --engine ray")
+    if address is not None and not ENGINES[engine.value].takes_address:
+        _fail(f"--address is for --engine {' or '.join(n for n, e in ENGINES.items() if e.takes_address)}")
     if summary_file is not None:
         _check_writable(summary_file)
     for name, value in (("--original-date", original_date), ("--rewrite-date", rewrite_date)):
@@ -370,13 +345,13 @@ def batch(
         return manifest_pairs(manifest) if manifest is not None else directory_pairs(originals, rewrites)
 
     try:
-        check_config = _check_config(config, detectors)
-        store = None if no_cache else EmbeddingCache(cache or default_cache_dir())
+        run = RunConfig(encoder=encoder, translator=translator, nli=nli, device=device.value,
+                        offline=True if offline else None, cache_dir=None if no_cache else cache or default_cache_dir(),
+                        check=_check_config(config, detectors))
         summary_format = format_for(summary_file) if summary_file is not None else None
-        summary = run_batch(pairs, output, config=check_config, encoder=encoder, translator=translator, nli=nli,
-                            device=device.value, offline=True if offline else None, defaults=defaults,
-                            cache=store, retry_errors=retry_errors, progress=progress, workers=workers,
-                            engine=engine.value, address=address, reports=reports, report_format=report_format)
+        summary = run_batch(pairs, output, run=run, defaults=defaults, retry_errors=retry_errors, progress=progress,
+                            workers=workers, engine=engine.value, address=address, reports=reports,
+                            report_format=report_format)
         if summary_file is not None:
             write_summary(output, summary_format, summary_file)
     except FidelityError as exc:
@@ -442,6 +417,7 @@ def list_detectors(
             [f"needs --{t.needs}"] if t.needs else [])
         typer.echo(f"{name}: {registration.summary}")
         typer.echo(f"    traits: {', '.join(traits)}")
+        typer.echo(f"    categories: {', '.join(registration.categories)}")
         typer.echo(f"    config: {registration.config.__name__}")
         for key, value in defaults[name].items():
             typer.echo(f"      {key} = {_toml_value(value)}")
@@ -479,15 +455,15 @@ def quotes(
     encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
 ) -> None:
     """Trace every quotation in OTHERS to its source in ORIGINAL: verbatim, altered (with the diff) or not found."""
-    from .pipeline import trace
-    from .render import QUOTE_RENDERERS
+    from .checker import Checker, RunConfig
+    from .render import render
 
     try:
-        traces = trace(original, others, encoder=encoder)
+        traces = Checker.open(RunConfig(encoder=encoder)).trace(original, others)
     except FidelityError as exc:
         _fail(str(exc))
         return
-    _write(QUOTE_RENDERERS[format.value](traces), output)
+    _write(render(ReportKind.QUOTES, format.value, traces), output)
 
 
 def _write(text: str, output: Optional[Path]) -> None:

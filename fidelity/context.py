@@ -19,7 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .device import resolve_device
 from .errors import ModelUnavailableError
+from .model_store import STORE
 from .models import quiet_loading, resolve
 
 DEFAULT_MODEL = "all-minilm-l6-v2"
@@ -35,14 +37,15 @@ class _States:
 class ContextModel:
     """Contextual similarity of two spans, each inside its own sentence."""
 
-    def __init__(self, directory: Path, name: str, languages: frozenset[str]) -> None:
+    def __init__(self, directory: Path, name: str, languages: frozenset[str], device: str = "cpu") -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
         with quiet_loading():
             self._tokenizer = AutoTokenizer.from_pretrained(str(directory))
-            self._model = AutoModel.from_pretrained(str(directory)).eval()
+            self._model = AutoModel.from_pretrained(str(directory)).to(device).eval()
         self._torch = torch
+        self.device = device
         self.name = name
         self.languages = languages
         self._states = lru_cache(maxsize=2048)(self._compute)
@@ -54,8 +57,9 @@ class ContextModel:
         encoded = self._tokenizer(sentence, return_offsets_mapping=True, return_tensors="pt",
                                   truncation=True, max_length=256)
         offsets = [tuple(o) for o in encoded.pop("offset_mapping")[0].tolist()]
+        encoded = {k: v.to(self.device) for k, v in encoded.items()}
         with _LOCK, self._torch.no_grad():
-            hidden = self._model(**encoded).last_hidden_state[0].numpy()
+            hidden = self._model(**encoded).last_hidden_state[0].float().cpu().numpy()
         hidden = hidden / np.maximum(np.linalg.norm(hidden, axis=1, keepdims=True), 1e-12)
         return _States(hidden, offsets)
 
@@ -76,12 +80,17 @@ class ContextModel:
         return float(va @ vb)
 
 
-@lru_cache(maxsize=4)
-def load_context_model(name: str = DEFAULT_MODEL) -> ContextModel | None:
+def load_context_model(name: str = DEFAULT_MODEL, device: str = "auto") -> ContextModel | None:
     """The contextual model, or None when it is not installed (the detectors then fall back to
-    comparing the words alone with the sentence encoder)."""
+    comparing the words alone with the sentence encoder). Loaded once per (name, device) in
+    ``fidelity.model_store``."""
     if name in ("", "none"):
         return None
+    device = resolve_device(device)
+    return STORE.get("context", (name, device), lambda: _load_context_model(name, device))
+
+
+def _load_context_model(name: str, device: str) -> ContextModel | None:
     try:
         resolved = resolve(name, offline=True)
     except ModelUnavailableError:
@@ -89,4 +98,4 @@ def load_context_model(name: str = DEFAULT_MODEL) -> ContextModel | None:
     if resolved.path is None:
         return None
     languages = frozenset(resolved.entry.languages) if resolved.entry is not None else frozenset({"en"})
-    return ContextModel(resolved.path, name, languages)
+    return ContextModel(resolved.path, name, languages, device)

@@ -12,10 +12,9 @@ import os
 import warnings
 import weakref
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
-from functools import lru_cache
+from dataclasses import asdict
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Sequence
 
 # OpenMP threads that wait for work sleep instead of spinning: with other processes on the same
 # cores (CI, a batch of checks), spinning threads take the cores from the thread that has work
@@ -24,31 +23,11 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
+from .device import resolve_device
+from .encoder_types import FAITHFUL_FLOOR, Encoder, Thresholds  # noqa: F401 - FAITHFUL_FLOOR: re-exported
 from .errors import ModelUnavailableError
 from .lang import base_language
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Cosine cut-offs for one encoder, fixed so output is reproducible."""
-
-    equivalent: float  # at or above: same meaning
-    related: float  # at or above: a counterpart whose meaning changed; below: unrelated
-    align_min: float  # a bead scoring below this is not kept as a match
-    counterpart: float  # two clauses at or above this say roughly the same thing (cue detectors compare them)
-
-    def faithful_floor(self, position: float | None = None) -> float:
-        """The cosine at ``position`` between ``related`` (0) and ``equivalent`` (1); by default
-        :data:`FAITHFUL_FLOOR`, how far down faithful independent translations reach."""
-        position = FAITHFUL_FLOOR if position is None else position
-        return self.related + position * (self.equivalent - self.related)
-
-
-# Faithful independent translations reach down to 0.70 on USE (related 0.45, equivalent 0.80):
-# one in ten WMT21 ru-en sentence pairs (translator A vs B) scores below 0.77, and English
-# against the Russian source has a median of 0.77 (scripts/eval_faithful.py). Below it a
-# rewording is a change of meaning; above it, at most "may have changed".
-FAITHFUL_FLOOR = (0.70 - 0.45) / (0.80 - 0.45)
+from .model_store import STORE
 
 
 def word_thresholds(encoder: Encoder) -> Thresholds:
@@ -59,16 +38,6 @@ def word_thresholds(encoder: Encoder) -> Thresholds:
 def shifted(thresholds: Thresholds, shift: float) -> Thresholds:
     """Every threshold moved down by ``shift`` (a language pair's cosines run that much lower)."""
     return Thresholds(**{k: round(max(0.0, v - shift), 4) for k, v in asdict(thresholds).items()})
-
-
-class Encoder(Protocol):
-    name: str
-    languages: frozenset[str]
-    thresholds: Thresholds
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Return L2-normalised float32 embeddings, one row per text."""
-        ...
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -215,13 +184,8 @@ class UniversalSentenceEncoderTorch(UniversalSentenceEncoder):
         _CachedEncoder.__init__(self)
         from .use_torch import TorchUSE
 
-        self.device = _pick_device(device)
-        if self.device == "cuda":
-            import torch
-
-            if not torch.cuda.is_available():
-                raise ModelUnavailableError("device cuda: no CUDA device is available (torch.cuda.is_available() is False)")
-        self.half = self.device == "cuda" if half is None else half
+        self.device = resolve_device(device)
+        self.half = self.device.startswith("cuda") if half is None else half
         self._model = TorchUSE(self.device, half=self.half)
 
     def settings(self) -> dict:
@@ -256,19 +220,6 @@ class E5SmallEncoder(_CachedEncoder):
 
 class TruncationWarning(UserWarning):
     """A text longer than the encoder's maximum length: only its first tokens were embedded."""
-
-
-def _pick_device(device: str) -> str:
-    if device != "auto":
-        return device
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return "mps"
-    return "cpu"
 
 
 def _read_json(path: Path) -> dict | list | None:
@@ -364,7 +315,7 @@ class TransformersEncoder(_CachedEncoder):
             path = resolved.path
         self.path = path
         self.name = name or path.name
-        self.device = _pick_device(device)
+        self.device = resolve_device(device)
         self.batch_size = batch_size
         self.prefix = prefix
         configured = _pooling_from_config(path)
@@ -460,28 +411,16 @@ BUILTIN_ENCODERS = {
 }
 
 
-def _cuda_present() -> bool:
-    """A usable CUDA device, asked of torch only where an NVIDIA driver is visible: importing torch
-    costs most of a second, which a single check on a CPU machine should not pay."""
-    if not (Path("/proc/driver/nvidia/version").exists() or any(Path("/dev").glob("nvidia[0-9]*"))):
-        return False
-    try:
-        import torch
-    except ImportError:
-        return False
-    return torch.cuda.is_available()
-
-
-def _builtin(name: str, device: str) -> Encoder:
+def _builtin(name: str, device: str, threads: int | None = None) -> Encoder:
     """A built-in encoder. USE runs through torch on a GPU (``--device cuda``, or ``auto`` where
     CUDA is present) and in numpy on the CPU, where numpy needs no torch import (``use-torch``
     asks for torch anywhere)."""
     factory = BUILTIN_ENCODERS[name]
-    if factory is UniversalSentenceEncoder and (device == "cuda" or (device == "auto" and _cuda_present())):
+    if factory is UniversalSentenceEncoder and device.startswith("cuda"):
         factory = UniversalSentenceEncoderTorch
     if factory is UniversalSentenceEncoderTorch:
         return factory(device=device)
-    return factory()
+    return factory(threads=threads)
 
 
 def _languages_of(entry) -> frozenset[str] | None:
@@ -492,20 +431,25 @@ def _languages_of(entry) -> frozenset[str] | None:
     return frozenset(entry.languages)
 
 
-@lru_cache(maxsize=None)
-def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offline: bool | None = None) -> Encoder:
-    """Load an encoder once per process: a built-in name (``use``, ``e5-small``), a manifest name
-    (``all-minilm-l6-v2``, ``labse``...), a hub id (from the cache; downloaded only when online),
+def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offline: bool | None = None,
+                 threads: int | None = None) -> Encoder:
+    """Load an encoder once per process (``fidelity.model_store``): a built-in name (``use``,
+    ``e5-small``), a manifest name (``all-minilm-l6-v2``, ``labse``...), a hub id (from the cache; downloaded only when online),
     or a local model directory. Raises :class:`ModelUnavailableError` (one line) when it cannot.
 
     Thresholds: the manifest's for known models, else a quantile calibration against USE
     (``fidelity.calibrate``, cached on disk), else USE's with a warning.
     """
+    device = resolve_device(device)
+    return STORE.get("encoder", (str(name_or_path), device, offline, threads),
+                     lambda: _load_encoder(str(name_or_path), device, offline, threads))
+
+
+def _load_encoder(key: str, device: str, offline: bool | None, threads: int | None) -> Encoder:
     from .models import find, resolve
 
-    key = str(name_or_path)
     if key in BUILTIN_ENCODERS:
-        return _builtin(key, device)
+        return _builtin(key, device, threads)
     entry = find(key) if not Path(key).expanduser().is_dir() else None
     if entry is not None and entry.role != "encoder":
         raise ModelUnavailableError(f"{entry.name} is a {entry.role} model, not an encoder")
@@ -514,7 +458,7 @@ def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offl
     if resolved.path is None:  # a built-in under another spelling
         if entry is None or entry.name not in BUILTIN_ENCODERS:
             raise ModelUnavailableError(f"encoder {key!r} has no files and is not built in")
-        return _builtin(entry.name, device)
+        return _builtin(entry.name, device, threads)
     thresholds = Thresholds(**entry.thresholds) if entry is not None and entry.thresholds else None
     encoder = TransformersEncoder(
         resolved.path,
@@ -531,20 +475,22 @@ def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offl
     else:
         from .calibrate import calibrated_thresholds
 
-        encoder.thresholds, encoder.thresholds_source = calibrated_thresholds(encoder)
+        # USE is the reference scale; loaded only when no calibration of this encoder is on disk
+        encoder.thresholds, encoder.thresholds_source = calibrated_thresholds(encoder, lambda: load_encoder("use"))
     return encoder
 
 
-def encoder_for_languages(languages: Sequence[str], preferred: str = "use", *, device: str = "auto") -> Encoder | None:
+def encoder_for_languages(languages: Sequence[str], preferred: str = "use", *, device: str = "auto",
+                          threads: int | None = None) -> Encoder | None:
     """The preferred encoder if it covers every language, else the first built-in that does."""
     wanted = {base_language(lang) for lang in languages if lang and lang != "und"}
     for name in [preferred, "use", "e5-small"]:
         factory = BUILTIN_ENCODERS.get(name)
         if factory is None:  # a transformers encoder: load it to learn its languages
-            encoder = load_encoder(name, device=device)
+            encoder = load_encoder(name, device=device, threads=threads)
             if wanted <= {base_language(lang) for lang in encoder.languages}:
                 return encoder
             continue
         if wanted <= {base_language(lang) for lang in factory.languages}:
-            return load_encoder(name, device=device)
+            return load_encoder(name, device=device, threads=threads)
     return None

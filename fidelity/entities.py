@@ -8,22 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from .languages import registered
 from .tokens import Token, stem, tokenize
 
-# Function words that start sentences; they are never names, even in a one-sentence text.
-NOT_NAMES = set(
-    """a an the this that these those there their they them he she it its his her we our you your i my me
-    in on at of for to from by with as and or but if when while after before since despite although though
-    however nevertheless moreover thus so also not no yes according separately meanwhile speaking
-    exclusive what why how who which where some any all many more most such other another each every
-    last next first new said says will would could may might can should must has have had is are was were be
-    в на и но а по с к о об от из за для что как это этот эта эти он она они мы вы я его её их не
-    der die das ein eine und oder aber in im am zu von mit le la les un une et ou mais de du des en au""".split()
-)
-NOT_NAMES |= set(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april june july august
-    september october november december понедельник вторник среда четверг пятница суббота воскресенье""".split()
-)
+# Function words that start sentences, and weekday and month names: they are never names, even
+# in a one-sentence text (every registered language's ``Language.not_names``).
+NOT_NAMES = set().union(*(lang.not_names for lang in registered()))
 _CAPITALISED = re.compile(r"^[A-ZА-ЯЁ]")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = re.compile(r"[\s\"“”«»„‘’'(\[—–-]*$")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .lang import UND, base_language
+from .languages import language
 
 PRIMARY = "fasttext-lite"
 FALLBACK = "langdetect"
@@ -133,8 +134,9 @@ def normalise_code(code: str) -> str:
 _URL_RE = re.compile(r"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+|[@#]\w+", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _KANA_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_UK_ONLY = set("іїєґІЇЄҐ")
-_RU_ONLY = set("ыэёъЫЭЁЪ")
+# Letters only Ukrainian or only Russian writes (``Language.distinctive_letters``).
+_UK_ONLY = set(language("uk").distinctive_letters)
+_RU_ONLY = set(language("ru").distinctive_letters)
 
 
 def _is_cjk(ch: str) -> bool:

@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .device import resolve_device
 from .errors import ModelUnavailableError
+from .model_store import STORE
 from .models import first_line, quiet_loading, resolve
-from .translate import (
-    DEFAULT_BATCH_SIZE,
-    _batches,
-    _resolve_device,
-)
+from .translate import DEFAULT_BATCH_SIZE, _batches
 
 MAX_LENGTH = 512  # tokens per premise + hypothesis pair (longer pairs are truncated)
 
@@ -88,7 +86,7 @@ class NliJudge:
         self.revision = resolved.path.name if resolved.source == "cache" else None
         self.name = resolved.entry.name if resolved.entry else (
             self.model_dir.name if resolved.source == "local" else self.spec)
-        self.device = _resolve_device(device)
+        self.device = resolve_device(device)
         self.batch_size = batch_size
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
@@ -145,21 +143,16 @@ class NliJudge:
         return [r for r in out if r is not None]
 
 
-_CACHE: dict[tuple, NliJudge] = {}
-_CACHE_LOCK = threading.Lock()
-
-
 def load_nli(spec: str | Path | None, device: str = "auto", offline: bool | None = None) -> NliJudge | None:
     """The NLI judge for ``spec`` (a directory, a manifest name such as ``mdeberta-xnli``, a cached
-    hub id), or None for ``None``/``"none"``. Loaded judges are cached per (model, device)."""
+    hub id), or None for ``None``/``"none"``. Loaded once per (model, device) in
+    ``fidelity.model_store``."""
     if spec is None or str(spec).strip().lower() in ("", "none"):
         return None
     path = Path(spec).expanduser()
-    key = (str(path.resolve()) if path.is_dir() else str(spec), device)
-    with _CACHE_LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = NliJudge(spec, device=device, offline=offline)
-        return _CACHE[key]
+    device = resolve_device(device)
+    return STORE.get("nli", (str(path.resolve()) if path.is_dir() else str(spec), device),
+                     lambda: NliJudge(spec, device=device, offline=offline))
 
 
 def nli_signature(settings: dict[str, Any] | None) -> str:

@@ -5,81 +5,123 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-# Month names by language, January first. Russian entries are stems (their case endings vary).
-_MONTH_NAMES = {
-    "en": "january february march april may june july august september october november december",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "de": "januar februar märz april mai juni juli august september oktober november dezember",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-    "ru": "январ феврал март апрел ма июн июл август сентябр октябр ноябр декабр",
-}
-_MONTHS = {
-    **{name: i for names in _MONTH_NAMES.values() for i, name in enumerate(names.split(), 1)},
-    **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
-    "sept": 9, "févr": 2, "fevrier": 2, "aout": 8, "decembre": 12, "juil": 7, "janv": 1, "avr": 4, "déc": 12,
-    "mär": 3, "maerz": 3, "okt": 10, "dez": 12,
-}
-_EN_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
-    "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12, "half": 0.5, "twice": 2, "double": 2,
-    "doubled": 2, "triple": 3, "tripled": 3,
-    "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
-    "восемь": 8, "девять": 9, "десять": 10, "сто": 100, "тысяч": 1000, "тысячи": 1000, "тысяча": 1000,
-    "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000, "млн": 1_000_000,
-    "миллиард": 1_000_000_000, "млрд": 1_000_000_000, "вдвое": 2, "дважды": 2, "втрое": 3,
-    # Russian numerals in the other cases ("около четырёх тысяч": about four thousand)
-    "двух": 2, "двум": 2, "трёх": 3, "трех": 3, "трём": 3, "трем": 3, "четырёх": 4, "четырех": 4, "четырём": 4,
-    "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10,
-}
-_RU_MONTH = r"январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?|сентябр[ьяе]|" \
-            r"октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]"
-# A month name in English, French, German, Spanish or Russian (any case ending), as a regex.
-MONTH_NAME = "(?:" + "|".join(
-    sorted((re.escape(m) for m in _MONTHS if not re.match("[а-я]", m)), key=len, reverse=True)) + "|" + _RU_MONTH + ")"
-# Ordinal suffixes after a digit: English 1st/2nd/3rd/4th, French 1er/2e/2ème, German "1.", Spanish 1º.
-_ORD_SUFFIX = r"(?:st|nd|rd|th|er|re|e|ème|eme|º|ª)"
-# "25-го июля": a Russian day number may carry its ordinal ending.
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:{_ORD_SUFFIX}|\.|-?(?:го|е|ое|ого))?\s+(?:of\s+|de\s+)?({MONTH_NAME})(?!\w)\.?",
-                        re.I)
-_MONTH_DAY = re.compile(rf"\b({MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|percent))", re.I)
-# Not a number: the digits of a name ("COVID-19", "Су-57").
-_NUMBER = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(\d+(?:[,  ]\d{3})*(?:[.,]\d+)?)(?:\s*(%|percent|per cent|процент\w*))?"
-                     rf"(?:{_ORD_SUFFIX}|[a-zµ°]{{1,3}}(?=\W|$))?(?![\w])", re.I)
-_WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
-_WEEKDAYS.update({d: i for i, d in enumerate(
-    "понедельник вторник сред четверг пятниц суббот воскресенье".split())})
-_WEEKDAY = re.compile(r"\b(?:(last|next|this|previous|past|coming|прошл\w*|следующ\w*|эт\w+)\s+)?"
-                      r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-                      r"понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресенье)\b", re.I)
-# A month named alone ("in January"); "May" only capitalised and not at a sentence start (else modal).
-# Month names outside English are not everyday words, so lower case is fine for them ("en juin").
-_LOWERCASE_MONTHS = {m for lang in ("fr", "es") for m in _MONTH_NAMES[lang].split()} - {"mars", "mai", "mayo"}
-_MONTH_ALONE = re.compile(rf"(?<![.!?]\s)(?<!^)\b({MONTH_NAME})\b", re.I)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-             "ninth": 9, "tenth": 10, "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4, "пят": 5,
-             "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10}
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b|"
-                      r"\b(перв|втор|трет|четв[её]рт|пят|шест|седьм|восьм|девят|десят)(ый|ая|ое|ые|ого|ой|ому|ом|ую|ых|ым|"
-                      r"ий|ья|ье|ьи|ьего|ьей|ьему|ьем|ью|ьих|ьим)\b", re.I)
-# Periods relative to the article's date: "last month" and "last year" are different times.
-_RELATIVE = re.compile(r"\b(last|next|this|previous|past|coming|прошл\w*|следующ\w*|эт\w+)\s+"
-                       r"(week|month|year|decade|weekend|summer|winter|spring|autumn|fall|"
-                       r"недел\w*|месяц\w*|год\w*|лет\w*)\b", re.I)
-# A scale word after a number: "640 thousand" is 640,000, as is "640 тыс." ("$1 tln" is a trillion).
-# Single letters ("5 m", "3k") are left alone: they are as often units as scales.
-_SCALE_WORDS = {
-    1e3: r"thousand|тысяч\w*|тыс\.?|tausend|mille|mil",
-    1e6: r"millions?|mln|mio\.?|млн\.?|миллион\w*|millionen|millones",
-    1e9: r"billions?|bn|bln|млрд\.?|миллиард\w*|milliards?|milliarden|mrd\.?",
-    1e12: r"trillions?|tln|trln|трлн\.?|триллион\w*",
-}
-_SCALE = "|".join(f"(?P<e{len(str(int(value))) - 1}>{words})" for value, words in _SCALE_WORDS.items())
-_SCALE_WORD = re.compile(f"(?:{_SCALE})", re.I)
-_SCALE_AFTER = re.compile(rf"[ \u00a0]*(?:{_SCALE})(?!\w)", re.I)
+from .languages import registered
+
+
+def _either(alternatives) -> str:
+    """One regex alternation of ``alternatives``, each once, in order."""
+    return "|".join(dict.fromkeys(alternatives))
+
+
+@dataclass(frozen=True)
+class _Readers:
+    """The number and date readers, built from every registered language's words: a text is read
+    for quantities in any language it may hold ("May 3" == "3 May" == "3 мая")."""
+
+    months: dict[str, int]  # month names (stems) and abbreviations -> 1..12
+    month_name: str  # a month name in any language (any case ending), as a regex
+    lowercase_months: frozenset[str]
+    day_month: re.Pattern[str]
+    month_day: re.Pattern[str]
+    number: re.Pattern[str]
+    weekdays: dict[str, int]
+    weekday: re.Pattern[str]
+    month_alone: re.Pattern[str]
+    ordinals: dict[str, int]
+    ordinal: re.Pattern[str]
+    relative: re.Pattern[str]
+    relative_times: tuple[tuple[re.Pattern[str], str], ...]
+    relative_units: tuple[tuple[re.Pattern[str], str], ...]
+    scale_word: re.Pattern[str]
+    scale_after: re.Pattern[str]
+    tens: dict[str, int]
+    units: dict[str, int]
+    tens_units: re.Pattern[str]
+    month_word: re.Pattern[str]
+    percent_after: re.Pattern[str]
+    number_words: dict[str, float]
+    word: re.Pattern[str]
+
+
+@lru_cache(maxsize=4)
+def _build(languages: tuple) -> _Readers:
+    months = {name: i for lang in languages for i, name in enumerate(lang.month_names, 1)}
+    months.update({name: i for lang in languages for name, i in lang.month_abbreviations.items()})
+    inflected = {name for lang in languages if lang.month_pattern for name in lang.month_names}
+    literal = sorted((re.escape(m) for m in months if m not in inflected), key=len, reverse=True)
+    month_name = "(?:" + "|".join(literal + [lang.month_pattern for lang in languages if lang.month_pattern]) + ")"
+    # Ordinal suffixes after a digit: English 1st/2nd/3rd/4th, French 1er/2e/2ème, Spanish 1º.
+    ord_suffix = f"(?:{_either(s for lang in languages for s in lang.ordinal_suffixes)})"
+    day_endings = _either(s for lang in languages for s in lang.day_suffixes)  # "25-го июля"
+    day_after = "|".join([ord_suffix, r"\."] + ([f"-?(?:{day_endings})"] if day_endings else []))
+    connectors = _either(rf"{c}\s+" for lang in languages for c in lang.day_month_connectors)
+    connector = f"(?:{connectors})?" if connectors else ""
+    day_month = re.compile(rf"\b(\d{{1,2}})(?:{day_after})?\s+{connector}({month_name})(?!\w)\.?", re.I)
+    month_first = [lang for lang in languages if lang.month_first_dates]
+    month_day_suffix = _either(s for lang in month_first for s in lang.ordinal_suffixes)
+    month_day_percent = _either(p for lang in month_first for p in lang.percent_words)
+    month_day = re.compile(
+        rf"\b({month_name})\.?\s+(\d{{1,2}})" + (f"(?:{month_day_suffix})?" if month_day_suffix else "")
+        + r"\b" + (rf"(?!\s*(?:%|{month_day_percent}))" if month_day_percent else r"(?!\s*%)"), re.I)
+    percent_list = list(dict.fromkeys(p for lang in languages for p in lang.percent_words))
+    percent_words = "|".join(percent_list)
+    percent = f"%|{percent_words}" if percent_words else "%"
+    # Not a number: the digits of a name ("COVID-19", "Су-57").
+    number = re.compile(rf"(?<![\w.,])(?<![^\W\d_]-)(\d+(?:[,  ]\d{{3}})*(?:[.,]\d+)?)(?:\s*({percent}))?"
+                        rf"(?:{ord_suffix}|[a-zµ°]{{1,3}}(?=\W|$))?(?![\w])", re.I)
+    weekdays = {name: i for lang in languages for i, name in enumerate(lang.weekday_names)}
+    relative = _either(pattern for lang in languages for pattern, _ in lang.relative_times)
+    weekday_names = "|".join(lang.weekday_pattern or "|".join(lang.weekday_names)
+                             for lang in languages if lang.weekday_names)
+    weekday = re.compile(rf"\b(?:({relative})\s+)?({weekday_names})\b", re.I)
+    # A month named alone ("in January"); "May" only capitalised and not at a sentence start (else
+    # modal); the names in ``Language.lowercase_month_names`` count in lower case too ("en juin").
+    month_alone = re.compile(rf"(?<![.!?]\s)(?<!^)\b({month_name})\b", re.I)
+    ordinals = {word: n for lang in languages for word, n in lang.ordinals.items()}
+    ordinal = "|".join(
+        rf"\b({_either(lang.ordinals)})(?:{_either(lang.ordinal_endings)})\b" if lang.ordinal_endings
+        else rf"\b({_either(lang.ordinals)})\b" for lang in languages if lang.ordinals)
+    # Periods relative to the article's date: "last month" and "last year" are different times.
+    units = _either(pattern for lang in languages for pattern, _ in lang.relative_units)
+    # A scale word after a number: "640 thousand" is 640,000, as is "640 тыс." ("$1 tln" is a
+    # trillion). Single letters ("5 m", "3k") are left alone: they are as often units as scales.
+    powers = sorted({power for lang in languages for power in lang.scale_words})
+    scale = "|".join(f"(?P<e{power}>{_either(w for lang in languages for w in lang.scale_words.get(power, ()))})"
+                     for power in powers)
+    # Tens and units in words: "Forty-six", "twenty one".
+    tens = {word: n for lang in languages for word, n in lang.tens.items()}
+    unit_words = {word: n for lang in languages for word, n in lang.units.items()}
+    number_words = {word: n for lang in languages for word, n in lang.number_words.items()}
+    never = "(?!)"
+    return _Readers(
+        months=months, month_name=month_name,
+        lowercase_months=frozenset().union(*(lang.lowercase_month_names for lang in languages)),
+        day_month=day_month, month_day=month_day, number=number, weekdays=weekdays, weekday=weekday,
+        month_alone=month_alone, ordinals=ordinals, ordinal=re.compile(ordinal or never, re.I),
+        relative=re.compile(rf"\b({relative})\s+({units})\b", re.I) if relative and units else re.compile(never),
+        relative_times=tuple((re.compile(p, re.I), m) for lang in languages for p, m in lang.relative_times),
+        relative_units=tuple((re.compile(p, re.I), u) for lang in languages for p, u in lang.relative_units),
+        scale_word=re.compile(f"(?:{scale or never})", re.I),
+        scale_after=re.compile(rf"[ \u00a0]*(?:{scale or never})(?!\w)", re.I),
+        tens=tens, units=unit_words,
+        tens_units=re.compile(rf"\b({'|'.join(tens)})[-‐ ]({'|'.join(unit_words)})\b", re.I) if tens and unit_words
+        else re.compile(never),
+        month_word=re.compile(month_name, re.I),
+        percent_after=re.compile(r"\s*(?:" + "|".join(["%", *(rf"{p}\b" for p in percent_list)]) + ")", re.I),
+        number_words=number_words,
+        word=re.compile(r"\b(" + "|".join(sorted(number_words, key=len, reverse=True)) + r")\b", re.I)
+        if number_words else re.compile(never))
+
+
+def _readers() -> _Readers:
+    return _build(registered())
+
+
+def month_name_pattern() -> str:
+    """A month name in any registered language (any case ending), as a regex (date lines)."""
+    return _readers().month_name
 
 
 def _scale(match: re.Match[str]) -> float:
@@ -89,26 +131,18 @@ def _scale(match: re.Match[str]) -> float:
 
 def is_scale_word(word: str) -> bool:
     """'thousand', 'bn', 'млн': a word the number next to it is read with (the numbers detector's)."""
-    return _SCALE_WORD.fullmatch(word) is not None
+    return _readers().scale_word.fullmatch(word) is not None
 
 
 # A time of day: "5:47 PM" is "17:47", "1:23 a.m." is "01:23".
 _CLOCK = re.compile(r"(?<![\w.:,])([01]?\d|2[0-3])[:։](\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
-# Tens and units in words: "Forty-six", "twenty one".
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_TENS_UNITS = re.compile(rf"\b({'|'.join(_TENS)})[-‐ ]({'|'.join(_UNITS)})\b", re.I)
-_MONTH_WORD = re.compile(MONTH_NAME, re.I)
 
 
 def is_time_word(word: str) -> bool:
     """'august', 'sunday', 'июля': a month or weekday name, which the numbers detector compares."""
     word = word.lower().rstrip(".")
-    return len(word) > 3 and bool(_MONTH_WORD.fullmatch(word) or _WEEKDAY.fullmatch(word))
-
-
-_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|процент\w*)", re.I)
-_WORD = re.compile(r"\b(" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b", re.I)
+    readers = _readers()
+    return len(word) > 3 and bool(readers.month_word.fullmatch(word) or readers.weekday.fullmatch(word))
 
 
 @dataclass(frozen=True)
@@ -137,21 +171,18 @@ class Quantity:
 def _relative_word(word: str) -> str:
     """'last', 'next' or 'this' for the words that place a time before, after or at the present."""
     word = word.lower()
-    if word.startswith(("прошл", "previous", "past")):
-        return "last"
-    if word.startswith(("следующ", "coming")):
-        return "next"
-    return "this" if word.startswith("эт") else word
+    return next((meaning for pattern, meaning in _readers().relative_times if pattern.fullmatch(word)), word)
 
 
 def _month(name: str) -> int:
     name = name.lower().rstrip(".")
-    if name in _MONTHS:
-        return _MONTHS[name]
-    for key, value in _MONTHS.items():
+    months = _readers().months
+    if name in months:
+        return months[name]
+    for key, value in months.items():
         if len(key) >= 3 and name.startswith(key):
             return value
-    return _MONTHS.get(name[:2], 0)
+    return months.get(name[:2], 0)
 
 
 def _number_value(raw: str, scale: float = 1.0) -> str:
@@ -169,41 +200,42 @@ def _number_value(raw: str, scale: float = 1.0) -> str:
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Dates (day+month), numbers (digits, with %), and number words, with exact offsets."""
     end = len(text) if end is None else end
+    readers = _readers()
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
 
     def free(s: int, e: int) -> bool:
         return all(e <= ts or s >= te for ts, te in taken)
 
-    for regex, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+    for regex, day_group, month_group in ((readers.day_month, 1, 2), (readers.month_day, 2, 1)):
         for m in regex.finditer(text, start, end):
             if free(m.start(), m.end()):
                 value = f"date:{_month(m.group(month_group)):02d}-{int(m.group(day_group)):02d}"
                 found.append(Quantity(m.start(), m.end(), m.group(0), value))
                 taken.append((m.start(), m.end()))
-    for m in _RELATIVE.finditer(text, start, end):
+    for m in readers.relative.finditer(text, start, end):
         if free(m.start(), m.end()):
             when = _relative_word(m.group(1))
             unit = m.group(2).lower()
-            unit = {"нед": "week", "мес": "month", "год": "year", "лет": "year"}.get(unit[:3], unit)
+            unit = next((u for pattern, u in readers.relative_units if pattern.fullmatch(unit)), unit)
             found.append(Quantity(m.start(), m.end(), m.group(0), f"relative:{when}-{unit}"))
             taken.append((m.start(), m.end()))
-    for m in _ORDINAL.finditer(text, start, end):
+    for m in readers.ordinal.finditer(text, start, end):
         if free(m.start(), m.end()):
-            key = (m.group(1) or m.group(2)).lower()
-            found.append(Quantity(m.start(), m.end(), m.group(0), f"ord:{_ORDINALS[key]}"))
+            key = next(g for g in m.groups() if g).lower()
+            found.append(Quantity(m.start(), m.end(), m.group(0), f"ord:{readers.ordinals[key]}"))
             taken.append((m.start(), m.end()))
-    for m in _WEEKDAY.finditer(text, start, end):
+    for m in readers.weekday.finditer(text, start, end):
         if free(m.start(), m.end()):
             key = m.group(2).lower()
-            day = next(v for k, v in _WEEKDAYS.items() if key.startswith(k))
+            day = next(v for k, v in readers.weekdays.items() if key.startswith(k))
             modifier = f"{_relative_word(m.group(1))}-" if m.group(1) else ""
             found.append(Quantity(m.start(), m.end(), m.group(0), f"weekday:{modifier}{day}"))
             taken.append((m.start(), m.end()))
-    for m in _MONTH_ALONE.finditer(text, start, end):
+    for m in readers.month_alone.finditer(text, start, end):
         name = m.group(1)
         if not free(m.start(), m.end()) or len(name) < 3 or not (
-                name[:1].isupper() or name[:1] > "\u0400" or name.lower() in _LOWERCASE_MONTHS):
+                name[:1].isupper() or name[:1] > "\u0400" or name.lower() in readers.lowercase_months):
             continue
         if name.lower() == "may" and not re.match(r"\s+(\d|of\b|this\b|last\b|next\b)", text[m.end() : m.end() + 6]) \
                 and not re.search(r"\b(in|since|until|by|of|from|to|early|late|mid-?)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
@@ -219,36 +251,36 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             # morning or evening the text leaves to context) are one time.
             found.append(Quantity(m.start(), m.end(), m.group(0), f"clock:{hour % 12:02d}:{m.group(2)}"))
             taken.append((m.start(), m.end()))
-    for m in _TENS_UNITS.finditer(text, start, end):
+    for m in readers.tens_units.finditer(text, start, end):
         if free(m.start(), m.end()):
-            number = _TENS[m.group(1).lower()] + _UNITS[m.group(2).lower()]
+            number = readers.tens[m.group(1).lower()] + readers.units[m.group(2).lower()]
             value, stop = str(number), m.end()
-            scale = _SCALE_AFTER.match(text, stop, end)
+            scale = readers.scale_after.match(text, stop, end)
             if scale is not None:  # "forty-six thousand"
                 value, stop = _number_value(str(number), _scale(scale)), scale.end()
             found.append(Quantity(m.start(), stop, text[m.start():stop], value))
             taken.append((m.start(), stop))
-    for m in _NUMBER.finditer(text, start, end):
+    for m in readers.number.finditer(text, start, end):
         if free(m.start(), m.end()):
             unit = "%" if m.group(2) else ""
             value, stop = _number_value(m.group(1)), m.end()
             suffix = m.group(0)[len(m.group(1)):]
-            attached = _SCALE_WORD.fullmatch(suffix) if suffix and not unit else None
+            attached = readers.scale_word.fullmatch(suffix) if suffix and not unit else None
             if attached is not None:  # "3.5bn"
                 value = _number_value(m.group(1), _scale(attached))
-            scale = None if unit or suffix else _SCALE_AFTER.match(text, stop, end)
+            scale = None if unit or suffix else readers.scale_after.match(text, stop, end)
             if scale is not None:
                 value, stop = _number_value(m.group(1), _scale(scale)), scale.end()
             found.append(Quantity(m.start(), stop, text[m.start():stop], value + unit))
             taken.append((m.start(), stop))
-    for m in _WORD.finditer(text, start, end):
+    for m in readers.word.finditer(text, start, end):
         if free(m.start(), m.end()):
-            number = _EN_WORDS[m.group(1).lower()]
+            number = readers.number_words[m.group(1).lower()]
             value, stop = str(number), m.end()
-            scale = _SCALE_AFTER.match(text, stop, end) if 1 <= number < 1000 else None
+            scale = readers.scale_after.match(text, stop, end) if 1 <= number < 1000 else None
             if scale is not None:  # "four thousand", "четырёх тысяч"
                 value, stop = _number_value(str(number), _scale(scale)), scale.end()
-            percent = _PERCENT_AFTER.match(text, stop, end)
+            percent = readers.percent_after.match(text, stop, end)
             if percent:  # "fifty percent" is "50 %"
                 value, stop = value + "%", percent.end()
             found.append(Quantity(m.start(), stop, text[m.start():stop], value))

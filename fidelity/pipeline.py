@@ -1,32 +1,26 @@
-"""The pipeline: load → clean → detect language → segment → embed → align → detect → Report."""
+"""The stages of a check, as functions a ``Checker`` (``checker.py``) runs in order: prepare each
+side (load → clean → detect language → segment), back-translate where needed, choose the encoder,
+and, after alignment and the detectors, merge, grade and number the findings."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .align import align, one_bead
 from .clean import clean, content_only
-from .config import CheckConfig
 from .cues import cue_covered
-from .detectors import AlignedPair, Level, Resources, build_detectors, judge
+from .detectors import AlignedPair, Level
 from .detectors.base import side_language
-from .detectors.registry import plain
-from .encoders import BUILTIN_ENCODERS, Encoder, WithThresholds, encoder_for_languages, load_encoder, shifted
+from .encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
 from .errors import UnsupportedLanguageError
 from .lang import base_language
-from .langid import DETECTOR_SETTINGS, detect_document_language, detect_language
+from .langid import detect_document_language, detect_language
 from .load import load
 from .models import cross_lingual_shift
-from .nli import load_nli, nli_signature
-from .pivot import map_finding, needs_translation, pivot_document, with_back_translations
-from .report import Report
+from .pivot import needs_translation, pivot_document, with_back_translations
 from .segment import segment
-from .translate import NoTranslator, Translator, load_translator, translator_signature
+from .translate import Translator
 from .types import SEVERITY_ORDER, ArticleDate, Document, Finding, Severity, Verdict
 from .when import parse_date_line
 
@@ -53,7 +47,7 @@ def prepare(source: Source, side: str, language: str | None = None, *, boilerpla
     )
 
 
-def _article_date(doc: Document, given: date | None) -> ArticleDate | None:
+def article_date(doc: Document, given: date | None) -> ArticleDate | None:
     """The day ``doc`` speaks from: as the user gave it, else from its date line (only ``check``
     needs it, so dateparser is not loaded for ``fidelity quotes``)."""
     if given is not None:
@@ -98,10 +92,13 @@ def _sentence_language(text: str, document_language: str, detect=detect_language
     return guess.language
 
 
-def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: bool | None = None) -> Encoder:
+def choose_encoder(name: str, *docs: Document, device: str = "auto", offline: bool | None = None,
+                   threads: int | None = None) -> Encoder:
+    """The encoder ``name`` (checked to cover the documents' languages), or for ``auto`` the first
+    built-in that covers them all."""
     languages = [d.language for d in docs]
     if name != "auto":
-        encoder = load_encoder(name, device=device, offline=offline)
+        encoder = load_encoder(name, device=device, offline=offline, threads=threads)
         missing = [lang for lang in languages if lang != "und" and base_language(lang) not in encoder.languages]
         if missing:
             raise UnsupportedLanguageError(
@@ -109,7 +106,7 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
                 f"it covers: {', '.join(sorted(encoder.languages))}"
             )
         return encoder
-    encoder = encoder_for_languages(languages, device=device)
+    encoder = encoder_for_languages(languages, device=device, threads=threads)
     if encoder is None:
         covered = sorted({lang for factory in set(BUILTIN_ENCODERS.values()) for lang in factory.languages})
         missing = [lang for lang in languages if lang not in covered]
@@ -119,7 +116,7 @@ def _choose_encoder(name: str, *docs: Document, device: str = "auto", offline: b
     return encoder
 
 
-def _language_pair_shift(encoder: Encoder, original: Document, compared: Document) -> float:
+def language_pair_shift(encoder: Encoder, original: Document, compared: Document) -> float:
     """Compared across languages, an encoder scores faithful translations lower than paraphrases
     by an amount that depends on the pair (USE: en-ru 0.13, en-ja 0.29): its thresholds move down
     by the manifest's measured shift, so that 'equivalent' means the same in every pair."""
@@ -129,7 +126,7 @@ def _language_pair_shift(encoder: Encoder, original: Document, compared: Documen
     return cross_lingual_shift(encoder.name, a, b)
 
 
-def _cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
+def cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
     """Cue lists differ in coverage between languages ("talks" is no hedge, "переговоры" is;
     "sans pépins" negates, "seedless" has no cue), so across languages a cue detector's finding
     on a sentence the encoder calls equivalent is a hint to check, not a finding."""
@@ -147,7 +144,7 @@ def _cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], p
 
 # --- cue coverage: a cue detector speaks only where it has a list for both sides' languages ---
 
-def _only_covered(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
+def only_covered(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
     """Drop a cue detector's findings on beads where it has no list for the original's or the
     rewrite's language: an empty list means "unknown", never "no negation" or "no hedge"."""
 
@@ -155,19 +152,19 @@ def _only_covered(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
         if f.bead is None:
             return True
         bead = pair.beads[f.bead]
-        return all(cue_covered(d.name, side_language(doc, side))
+        return all(cue_covered(d.traits.cue_table, side_language(doc, side))
                    for doc, side in ((pair.original, bead.original), (pair.rewrite, bead.rewrite)) if side)
 
     return [(d, [f for f in findings if covered(d, f)] if d.traits.cue else findings) for d, findings in found]
 
 
-def _cue_coverage(detectors: list, *docs: Document) -> dict[str, dict[str, bool]]:
+def cue_coverage(detectors: list, *docs: Document) -> dict[str, dict[str, bool]]:
     """Which cue detectors have a list for which of the documents' languages (``settings``)."""
     languages = sorted({base_language(d.language) for d in docs})
-    return {d.name: {lang: cue_covered(d.name, lang) for lang in languages} for d in detectors if d.traits.cue}
+    return {d.name: {lang: cue_covered(d.traits.cue_table, lang) for lang in languages} for d in detectors if d.traits.cue}
 
 
-def _without_redundant(found: list[tuple[object, list[Finding]]], beads: list) -> list[Finding]:
+def without_redundant(found: list[tuple[object, list[Finding]]], beads: list) -> list[Finding]:
     """All detectors' findings (``(detector, findings)``) less repeats, and less a changed bead's
     verdict finding when span-level findings at least as severe say what changed (a whole-sentence
     model judgement, such as NLI's, is no such evidence and is never dropped)."""
@@ -191,7 +188,7 @@ def _without_redundant(found: list[tuple[object, list[Finding]]], beads: list) -
     return [f for level, f in unique if not (level is Level.VERDICT and explained(f))]
 
 
-def _number(findings: list[Finding]) -> list[Finding]:
+def number_findings(findings: list[Finding]) -> list[Finding]:
     """Stable order (by position in the original, then rewrite) and ids F001, F002..."""
 
     def key(f: Finding) -> tuple:
@@ -207,7 +204,7 @@ def _number(findings: list[Finding]) -> list[Finding]:
     return [replace(f, id=f"F{n:03d}") for n, f in enumerate(ordered, 1)]
 
 
-def _back_translate(original_doc: Document, rewrite_doc: Document, translator: Translator) -> tuple[Document, Document]:
+def back_translate(original_doc: Document, rewrite_doc: Document, translator: Translator) -> tuple[Document, Document]:
     """The rewrite with its sentences' back-translations, and the pivot document built from them."""
     target = original_doc.language
     wanted = [i for i, s in enumerate(rewrite_doc.sentences) if needs_translation(s, target)]
@@ -219,140 +216,3 @@ def _back_translate(original_doc: Document, rewrite_doc: Document, translator: T
         translations[i] = text
     rewrite_doc = with_back_translations(rewrite_doc, translations)
     return rewrite_doc, pivot_document(rewrite_doc, translations, target)
-
-
-def check(
-    original: Source,
-    rewrite: Source,
-    *,
-    original_lang: str | None = None,
-    rewrite_lang: str | None = None,
-    encoder: str = "auto",
-    translator: str | Translator | None = None,
-    device: str = "auto",
-    offline: bool | None = None,
-    nli: str | Path | None = None,
-    original_date: date | None = None,
-    rewrite_date: date | None = None,
-    config: CheckConfig | None = None,
-    embedding_cache=None,
-    aligned: bool = False,
-) -> Report:
-    """Compare a rewrite with its original and report where the meaning deviates.
-
-    Each of ``original`` and ``rewrite`` is the text itself (``str``) or a ``pathlib.Path``.
-    ``translator`` (a model directory, a cached hub id, a ``Translator``, or ``None``/``"none"``)
-    back-translates a rewrite in another language into the original's language; the texts are
-    then compared in that one language and every finding is mapped back onto the rewrite's
-    sentences. ``device`` (auto, cpu, cuda) is where the models run
-    (USE: numpy on the CPU, torch on CUDA).
-    ``nli`` (a model directory, a manifest name such as ``mdeberta-xnli``, a cached hub id, or
-    ``None``/``"none"``) adds the NLI judge: contradiction, omission and addition findings.
-    ``original_date`` and ``rewrite_date`` are the days the texts were published: relative
-    times ("last Wednesday") are read from them. A document's date line is used when not given.
-    ``config`` (a ``CheckConfig``) selects and configures the detectors, overrides thresholds and
-    sets the aligner's options; the report's ``settings`` record all of it.
-    ``embedding_cache`` (a ``fidelity.embedding_cache.EmbeddingCache``) keeps the sentence
-    embeddings on disk across processes (``fidelity batch``); the report is the same either way.
-    ``aligned=True`` says the two texts are one segment and its translation (a bilingual file's
-    unit): nothing is set aside as boilerplate and all their sentences form one bead, with no
-    alignment step.
-    """
-    config = config or CheckConfig()
-    original_doc = prepare(original, "original", original_lang, boilerplate=not aligned)
-    rewrite_doc = prepare(rewrite, "rewrite", rewrite_lang, boilerplate=not aligned)
-    original_doc.date = _article_date(original_doc, original_date)
-    rewrite_doc.date = _article_date(rewrite_doc, rewrite_date)
-    judge_nli = load_nli(nli, device=device, offline=offline)  # before the slow stages: fail fast
-    languages = {base_language(original_doc.language), base_language(rewrite_doc.language)}
-    translatable = len(languages) == 2 and "und" not in languages
-    used: Translator | None = None
-    if translatable and translator is not None:
-        loaded = load_translator(translator, device=device, offline=offline) if isinstance(translator, (str, Path)) else translator
-        used = None if isinstance(loaded, NoTranslator) else loaded
-    compared = rewrite_doc  # what the encoder and detectors see on the rewrite side
-    if used is not None:
-        rewrite_doc, compared = _back_translate(original_doc, rewrite_doc, used)
-    # The encoder only ever sees the original's language and what it compares it with (the
-    # pivot, in the original's language, when back-translating): choose it for those.
-    chosen = _choose_encoder(encoder, original_doc, compared, device=device, offline=offline)
-    if embedding_cache is not None:
-        chosen = embedding_cache.wrap(chosen)
-    if config.thresholds.any():  # on the encoder's scale, before a language pair's shift
-        chosen = WithThresholds(chosen, config.thresholds.apply(chosen.thresholds))
-    shift = _language_pair_shift(chosen, original_doc, compared)
-    if shift:
-        chosen = WithThresholds(chosen, shifted(chosen.thresholds, shift), word_thresholds=chosen.thresholds)
-    beads = (one_bead if aligned else align)(
-        [s.text for s in original_doc.sentences],
-        [s.text for s in compared.sentences],
-        chosen,
-        config.align,
-    )
-    beads = judge(beads, chosen.thresholds)
-    pair = AlignedPair(original_doc, compared, beads, chosen, config.parallel_word_overlap)
-    detectors = build_detectors(config, Resources(nli=judge_nli))
-    found = _cues_as_hints_across_languages(_only_covered([(d, d.detect(pair)) for d in detectors], pair), pair)
-    findings = _without_redundant(found, beads)
-    if used is not None:
-        findings = [map_finding(f, compared, rewrite_doc) for f in findings]
-    findings = _number(findings)
-    if used is not None:
-        back_translation = f"{used.name} ({rewrite_doc.language}→{original_doc.language}), compared in {original_doc.language}"
-    elif original_doc.language != rewrite_doc.language:
-        back_translation = "none (compared cross-lingually with the multilingual encoder)"
-    else:
-        back_translation = "not needed (same language)"
-    settings = {
-        "version": __version__,
-        "encoder": chosen.name,
-        "thresholds": {
-            "equivalent": chosen.thresholds.equivalent,
-            "related": chosen.thresholds.related,
-            "align_min": chosen.thresholds.align_min,
-            "counterpart": chosen.thresholds.counterpart,
-        },
-        # The thresholds above already hold it: the encoder's own, lowered by this much.
-        "language_pair_shift": shift,
-        "translator": used.settings() if used is not None else None,
-        "back_translation": back_translation,
-        "language_id": DETECTOR_SETTINGS,
-        "align": plain(config.align),
-        "parallel_word_overlap": config.parallel_word_overlap,
-        "detectors": {d.name: d.settings() for d in detectors},
-        "cue_coverage": _cue_coverage(detectors, original_doc, compared),
-        "nli": judge_nli.settings() if judge_nli is not None else None,
-    }
-    settings["signature"] = signature(settings)
-    return Report(original_doc, rewrite_doc, beads, findings, settings)
-
-
-def trace(original: Source, others: list[Source], *, encoder: str = "auto") -> list:
-    """Trace every quotation in ``others`` to its source in ``original`` (``fidelity quotes``)."""
-    from .quotations.trace import trace_quotes
-
-    original_doc = prepare(original, "original")
-    other_docs = [prepare(o, "rewrite") for o in others]
-    chosen = _choose_encoder(encoder, original_doc, *other_docs)
-    return trace_quotes(original_doc, other_docs, chosen)
-
-
-def signature(settings: dict) -> str:
-    """One line that records every setting, sacrebleu-style, so a result can be reproduced.
-
-    The main settings are spelled out; ``cfg:`` is a digest of all of ``settings`` (every
-    detector's config, the aligner's options...), so no setting can be left out: two reports
-    with the same signature were made with the same settings, which ``settings`` lists in full.
-    """
-    t = settings["thresholds"]
-    parts = [
-        f"fidelity:{settings['version']}", f"enc:{settings['encoder']}", f"eq:{t['equivalent']}",
-        f"rel:{t['related']}", f"amin:{t['align_min']}", f"cp:{t['counterpart']}",
-        f"tr:{translator_signature(settings['translator'])}", f"det:{'+'.join(settings['detectors'])}",
-    ]
-    if settings.get("nli"):
-        parts.append(f"nli:{nli_signature(settings['nli'])}")
-    everything = {k: v for k, v in settings.items() if k != "signature"}
-    digest = hashlib.sha256(json.dumps(everything, sort_keys=True, ensure_ascii=False, default=str).encode())
-    parts.append(f"cfg:{digest.hexdigest()[:10]}")
-    return "|".join(parts)

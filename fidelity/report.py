@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .types import SEVERITY_ORDER, Bead, Document, Finding, SetAside, Severity, Verdict
@@ -19,25 +19,26 @@ FINDING_FACTOR = {Severity.CRITICAL: 0.0, Severity.MAJOR: 0.5, Severity.MINOR: 0
 CRITICAL_CAP = 60.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
+    """What a check found. Frozen: a step that changes it (``apply_baseline``) returns a new one, and how
+    it is shown (which findings are listed, colour, width) is the renderer's option, never stored here."""
+
     original: Document
     rewrite: Document
     alignment: list[Bead]
     findings: list[Finding]
     settings: dict[str, Any] = field(default_factory=dict)
-    # Findings less severe than this are left out of the listings (renderers, JSON ``findings``);
-    # the score and the counts still take every finding, and ``summary.filtered`` says what was left out.
-    min_severity: Severity | None = None
     # Findings accepted in a baseline (``fidelity.baseline.apply_baseline``); None when none was applied.
     # They are out of ``findings`` (so out of the score and the exit-code limits), counted in the summary.
     suppressed: list[Finding] | None = None
 
-    @property
-    def listed_findings(self) -> list[Finding]:
-        if self.min_severity is None:
+    def listed_findings(self, min_severity: Severity | None = None) -> list[Finding]:
+        """The findings a listing shows: those at least as severe as ``min_severity`` (all when None).
+        The score and the counts always take every finding."""
+        if min_severity is None:
             return list(self.findings)
-        limit = SEVERITY_ORDER[self.min_severity]
+        limit = SEVERITY_ORDER[min_severity]
         return [f for f in self.findings if SEVERITY_ORDER[f.severity] <= limit]
 
     @property
@@ -70,9 +71,10 @@ class Report:
             return None
         return min((f.severity for f in self.findings), key=SEVERITY_ORDER.__getitem__)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, min_severity: Severity | None = None) -> dict[str, Any]:
+        """Score and counts; with ``min_severity``, ``filtered`` says what a listing at that level leaves out."""
         by_severity = Counter(f.severity.value for f in self.findings)
-        by_category = Counter(f.category for f in self.findings)
+        by_category = Counter(f.category.value for f in self.findings)
         verdicts = Counter(b.verdict.value for b in self.alignment)
         out: dict[str, Any] = {
             "score": self.score,
@@ -89,30 +91,32 @@ class Report:
             "sentences": {"original": len(self.original.sentences), "rewrite": len(self.rewrite.sentences)},
             "set_aside": len(self.set_aside),
         }
-        if self.min_severity is not None:
+        if min_severity is not None:
             left_out = Counter(f.severity.value for f in self.findings) - Counter(
-                f.severity.value for f in self.listed_findings)
-            out["filtered"] = {"min_severity": self.min_severity.value, "findings": sum(left_out.values()),
+                f.severity.value for f in self.listed_findings(min_severity))
+            out["filtered"] = {"min_severity": min_severity.value, "findings": sum(left_out.values()),
                                "severity": {s.value: left_out.get(s.value, 0) for s in Severity}}
         if self.suppressed is not None:
             accepted = Counter(f.severity.value for f in self.suppressed)
-            everything = Report(self.original, self.rewrite, self.alignment, self.findings + self.suppressed)
+            everything = replace(self, findings=self.findings + self.suppressed, suppressed=None)
             out["suppressed"] = {"findings": len(self.suppressed),
                                  "severity": {s.value: accepted.get(s.value, 0) for s in Severity},
                                  "score_without_baseline": everything.score}
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, min_severity: Severity | None = None) -> dict[str, Any]:
+        """The JSON contract; ``min_severity`` lists only the findings at least that severe (``summary.filtered``
+        counts the rest)."""
         return {
             "original": self.original.to_dict(),
             "rewrite": self.rewrite.to_dict(),
             "alignment": [b.to_dict() for b in self.alignment],
-            "findings": [f.to_dict() for f in self.listed_findings],
+            "findings": [f.to_dict() for f in self.listed_findings(min_severity)],
             "set_aside": [s.to_dict() for s in self.set_aside],
             **({"suppressed": [f.to_dict() for f in self.suppressed]} if self.suppressed is not None else {}),
-            "summary": self.summary(),
+            "summary": self.summary(min_severity),
             "settings": self.settings,
         }
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+    def to_json(self, indent: int | None = 2, min_severity: Severity | None = None) -> str:
+        return json.dumps(self.to_dict(min_severity), ensure_ascii=False, indent=indent)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from .lang import base_language
-from .quotations.marks import SEGMENT_STYLE, scan_marks
+from .quote_marks import SEGMENT_STYLE, scan_marks
 from .types import Sentence
 
 __all__ = ["segment", "backend_for", "quote_pairs", "PYSBD_LANGUAGES"]

@@ -23,6 +23,7 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from .errors import FidelityError
+from .render.registry import RenderOptions, ReportKind, render
 
 SEVERITIES = ("critical", "major", "minor")
 _RANK = {s: n for n, s in enumerate(SEVERITIES)}
@@ -237,10 +238,10 @@ def _overview(summary: Summary) -> str:
     return text + (f" ({'; '.join(notes)})" if notes else "") + "."
 
 
-def render_md(summary: Summary, links: dict[str, str] | None = None) -> str:
+def render_md(summary: Summary, options: RenderOptions = RenderOptions()) -> str:
     from .render.markdown import escape
 
-    links = links or {}
+    links = options.links or {}
     out = ["# Fidelity batch summary", "", f"{escape(summary.source)}: {_overview(summary)}", ""]
     stats = summary.scores
     if stats is not None:
@@ -286,9 +287,9 @@ def render_md(summary: Summary, links: dict[str, str] | None = None) -> str:
 CSV_COLUMNS = ("rank", "id", "status", "worst", "findings", *SEVERITIES, "score", "outlet", "languages", "report", "error")
 
 
-def render_csv(summary: Summary, links: dict[str, str] | None = None) -> str:
+def render_csv(summary: Summary, options: RenderOptions = RenderOptions()) -> str:
     """One row per pair: the checked ones ranked worst first, then the failed ones."""
-    links = links or {}
+    links = options.links or {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -301,7 +302,7 @@ def render_csv(summary: Summary, links: dict[str, str] | None = None) -> str:
     return buffer.getvalue()
 
 
-def render_html(summary: Summary, links: dict[str, str] | None = None) -> str:
+def render_html(summary: Summary, options: RenderOptions = RenderOptions()) -> str:
     """One self-contained page (inline style, no script, nothing fetched); all input escaped."""
     from importlib.resources import files
 
@@ -312,11 +313,8 @@ def render_html(summary: Summary, links: dict[str, str] | None = None) -> str:
                                      trim_blocks=True, lstrip_blocks=True)
     most = max((n for _, n in summary.histogram), default=0)
     return environment.from_string(template).render(
-        s=summary, links=links or {}, overview=_overview(summary), score=_score, severities=SEVERITIES,
+        s=summary, links=options.links or {}, overview=_overview(summary), score=_score, severities=SEVERITIES,
         histogram=[(label, n, round(100 * n / most) if most else 0) for label, n in summary.histogram])
-
-
-SUMMARY_RENDERERS = {"md": render_md, "csv": render_csv, "html": render_html}
 
 
 def write_summary(results: str | Path, format: str, output: str | Path | None = None) -> str:
@@ -324,7 +322,7 @@ def write_summary(results: str | Path, format: str, output: str | Path | None = 
     return the text (without ``output``, links are relative to the working directory)."""
     summary = load_summary(results)
     folder = Path(output).parent if output is not None else Path(".")
-    text = SUMMARY_RENDERERS[format](summary, report_links(summary, results, folder))
+    text = render(ReportKind.SUMMARY, format, summary, RenderOptions(links=report_links(summary, results, folder)))
     if output is not None:
         try:
             Path(output).write_text(text, encoding="utf-8")

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from .languages import letter_folds, stemmer_for_script
+
 # Words (with inner apostrophes or hyphens) and numbers (with inner separators).
 _TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?|\w+(?:['’\-]\w+)*", re.UNICODE)
 
@@ -24,7 +26,11 @@ class Token:
 
 
 def normalise_word(word: str) -> str:
-    return word.lower().replace("’", "'").replace("ё", "е")
+    """Lower case, one apostrophe, and each language's letter folds (``Language.letter_folds``)."""
+    word = word.lower().replace("’", "'")
+    for letter, written in letter_folds():
+        word = word.replace(letter, written)
+    return word
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -53,13 +59,16 @@ def _stemmer(language: str):
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball stem (Russian for Cyrillic words, English otherwise): 'reported' ~ 'reports',
-    'Японии' ~ 'Япония'. Lower-cased, possessive dropped."""
+    """Snowball stem by the word's script (a word's language is rarely known word by word): the
+    stemmer of the language that stems the script (``Language.stems_script``: Russian's for
+    Cyrillic, English's for any other word). 'reported' ~ 'reports', 'Японии' ~ 'Япония'.
+    Lower-cased, possessive dropped."""
     word = normalise_word(word)
     if word.endswith("'s"):
         word = word[:-2]
     cyrillic = any("\u0400" <= c <= "\u04ff" for c in word)
-    return _stemmer("russian" if cyrillic else "english").stemWord(word)
+    algorithm = stemmer_for_script("CYRILLIC" if cyrillic else "LATIN")
+    return _stemmer(algorithm).stemWord(word) if algorithm else word
 
 
 # ------------------------------------------------------------------ quoted words

@@ -25,8 +25,10 @@ import warnings
 from pathlib import Path
 from typing import Any, Protocol, Sequence, runtime_checkable
 
+from .device import resolve_device
 from .errors import ModelUnavailableError, TranslationError
 from .lang import base_language
+from .model_store import STORE
 from .models import first_line, quiet_loading, resolve
 
 DEFAULT_BATCH_SIZE = 16
@@ -88,16 +90,6 @@ def nllb_code(language: str) -> str:
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
-
-
-def _resolve_device(device: str) -> str:
-    if device not in ("auto", "cpu", "cuda") and not device.startswith("cuda:"):
-        raise TranslationError(f"unknown device '{device}'; use auto, cpu or cuda")
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def is_ctranslate2_dir(path: Path) -> bool:
@@ -198,7 +190,7 @@ class TransformersTranslator:
         resolved = resolve(self.spec, role="translator", offline=offline)
         self.model_dir = resolved.path
         self.revision = resolved.path.name if resolved.source == "cache" else None
-        self.device = _resolve_device(device)
+        self.device = resolve_device(device)
         if dtype == "auto":
             if self.device.startswith("cuda"):
                 dtype = "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
@@ -291,10 +283,9 @@ class CTranslate2Translator:
         self.model_dir = Path(model_dir).expanduser().resolve()
         if not is_ctranslate2_dir(self.model_dir):
             raise ModelUnavailableError(f"{model_dir} is not a CTranslate2 model directory (no model.bin / config.json)")
-        if device == "auto":
-            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-        elif device not in ("cpu", "cuda"):
-            raise TranslationError(f"unknown device '{device}'; use auto, cpu or cuda")
+        device = resolve_device(device)
+        if device not in ("cpu", "cuda"):
+            raise TranslationError(f"CTranslate2 runs on cpu or cuda, not {device}")
         if compute_type == "auto":
             compute_type = "int8" if device == "cpu" else "int8_float16"
         self.device, self.compute_type = device, compute_type
@@ -348,25 +339,21 @@ class CTranslate2Translator:
 
 # ----------------------------------------------------------------------------- loading
 
-_CACHE: dict[tuple, Translator] = {}
-_CACHE_LOCK = threading.Lock()
-
-
 def load_translator(spec: str | Path | None, *, device: str = "auto", offline: bool | None = None) -> Translator:
     """A translator by name: ``None``/``"none"`` (no translation), a local directory (CTranslate2
     when it holds ``model.bin``, else transformers), or a hub id (from the local cache; fetched
-    only when not offline). Loaded translators are cached per (spec, device)."""
+    only when not offline). Loaded once per (spec, device) in ``fidelity.model_store``."""
     if spec is None or str(spec).strip().lower() in ("", "none"):
         return NoTranslator()
     path = Path(spec).expanduser()
-    key = (str(path.resolve()) if path.is_dir() else str(spec), device)
-    with _CACHE_LOCK:
-        if key not in _CACHE:
-            if path.is_dir() and is_ctranslate2_dir(path):
-                _CACHE[key] = CTranslate2Translator(path, device=device)
-            else:
-                _CACHE[key] = TransformersTranslator(spec, device=device, offline=offline)
-        return _CACHE[key]
+    device = resolve_device(device)
+
+    def load() -> Translator:
+        if path.is_dir() and is_ctranslate2_dir(path):
+            return CTranslate2Translator(path, device=device)
+        return TransformersTranslator(spec, device=device, offline=offline)
+
+    return STORE.get("translator", (str(path.resolve()) if path.is_dir() else str(spec), device), load)
 
 
 def translator_signature(settings: dict[str, Any] | None) -> str:

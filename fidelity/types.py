@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 
@@ -122,6 +122,32 @@ class Severity(str, Enum):
 SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.MAJOR: 1, Severity.MINOR: 2}
 
 
+class Category(StrEnum):
+    """What kind of deviation a finding is. A ``StrEnum``, so that the JSON, the fingerprints and every
+    format show the same plain string as before (``"omission"``); ``description`` is the one line SARIF
+    rules and the HTML legend show."""
+
+    OMISSION = "omission", "Original text the rewrite leaves out: a sentence, a clause or content words."
+    ADDITION = "addition", "Rewrite text with no source in the original: a sentence, a clause, words or a quotation."
+    MISTRANSLATION = "mistranslation", "An aligned passage that says something different from the original's."
+    NEGATION = "negation", "Polarity flipped: a negation added or dropped, or a word replaced by its antonym."
+    NUMBER_CHANGED = "number_changed", "A number, quantity, date or time that differs from the original's."
+    ENTITY_CHANGED = "entity_changed", "A person, place or organisation in the original replaced by another."
+    QUOTE_ALTERED = "quote_altered", "A quotation whose words differ from its source in the original."
+    ATTRIBUTION_CHANGED = "attribution_changed", "A claim's source dropped or replaced ('according to X' is gone)."
+    CERTAINTY_SHIFT = "certainty_shift", "Hedging or modality added, removed or changed ('in talks to' → 'will')."
+    TONE = "tone", "Insults, slurs or profanity added, removed or softened by the rewrite."
+    LOADED_LANGUAGE = "loaded_language", "Evaluative words in the rewrite that the original does not use."
+
+    def __new__(cls, value: str, description: str) -> "Category":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+    description: str
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -137,12 +163,13 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
-    """One reported deviation, at sentence or span level (COMET/xCOMET-style)."""
+    """One reported deviation, at sentence or span level (COMET/xCOMET-style). Built with keywords only;
+    a detector leaves ``id`` and ``detector`` empty: the pipeline numbers the findings of a check
+    (``pipeline._number``) and names the detector that found each."""
 
-    id: str
-    category: str  # omission, addition, mistranslation, quote_altered, ...
+    category: Category
     severity: Severity
     confidence: float
     original: Span | None
@@ -150,12 +177,13 @@ class Finding:
     message: str
     bead: int | None = None  # index into Report.alignment
     detector: str = ""  # the registered name of the detector that found it
+    id: str = ""  # "F001"...: given by the pipeline once every detector has run
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "detector": self.detector,
-            "category": self.category,
+            "category": self.category.value,
             "severity": self.severity.value,
             "confidence": round(float(self.confidence), 3),
             "original": self.original.to_dict() if self.original else None,

@@ -33,7 +33,7 @@ def main() -> None:
     started = time.perf_counter()
     target = load_encoder(args.encoder, device=args.device)
     languages = args.languages.split(",") if args.languages else None
-    thresholds, report = calibrate(target, languages=languages, per_kind=args.per_kind)
+    thresholds, report = calibrate(target, load_encoder("use"), languages=languages, per_kind=args.per_kind)
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(json.dumps(report, indent=1))

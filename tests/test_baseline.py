@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import fidelity
 from fidelity.baseline import BaselineError, apply_baseline, fingerprint, read_baseline, write_baseline
 from fidelity.cli import app
-from fidelity.types import Finding, Sentence, Severity, Span
+from fidelity.types import Category, Finding, Sentence, Severity, Span
 
 from .conftest import CNN, DEFNET, read_exact
 
@@ -78,7 +78,8 @@ def test_edits_elsewhere_that_shift_offsets_keep_the_suppression(accepted):
 # --- pure functions, no model ---
 
 def _finding(category: str, original: Span | None, rewrite: Span | None) -> Finding:
-    return Finding("F001", category, Severity.MAJOR, 0.9, original, rewrite, "msg")
+    return Finding(id="F001", category=Category(category), severity=Severity.MAJOR, confidence=0.9, original=original,
+                   rewrite=rewrite, message="msg")
 
 
 def test_fingerprint_ignores_offsets_and_line_breaks_but_not_text_or_context():

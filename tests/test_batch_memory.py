@@ -5,7 +5,7 @@ import csv
 import json
 
 from fidelity.batch import manifest_pairs, run_batch
-from fidelity.embedding_cache import EmbeddingCache
+from fidelity.checker import RunConfig
 from fidelity.encoders import _LOADED
 
 from .conftest import CNN, DEFNET, FIRSTPOST, INSIDER
@@ -28,11 +28,11 @@ def _findings(path):
 def test_memory_caches_are_emptied_between_pairs_and_results_unchanged(tmp_path):
     manifest = _manifest(tmp_path)
     summary = run_batch(lambda: manifest_pairs(manifest), tmp_path / "cached.jsonl",
-                        cache=EmbeddingCache(tmp_path / "cache"), progress=False)
+                        run=RunConfig(cache_dir=tmp_path / "cache"), progress=False)
     assert summary.ok == 3
     assert all(len(e._cache) == 0 for e in list(_LOADED)), "embeddings left in memory after the batch"
 
-    kept = run_batch(lambda: manifest_pairs(manifest), tmp_path / "memory.jsonl", cache=None, progress=False)
+    kept = run_batch(lambda: manifest_pairs(manifest), tmp_path / "memory.jsonl", run=RunConfig(), progress=False)
     assert kept.ok == 3
     assert any(len(e._cache) for e in list(_LOADED)), "without a disk cache the memory cache is kept"
     assert _findings(tmp_path / "cached.jsonl") == _findings(tmp_path / "memory.jsonl")

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fidelity.batch import manifest_pairs, run_batch
+from fidelity.checker import RunConfig
 from fidelity.cli import app
-from fidelity.embedding_cache import EmbeddingCache
 
 from .test_batch import REFRESD, _build_manifest, fill_with_refresd
 
@@ -33,7 +33,7 @@ def _records(path: Path) -> dict[str, dict]:
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None,
                     reason="Ray is not installed (pip install 'fidelity[ray]'; make install does)")
 @pytest.mark.skipif(not REFRESD.exists(), reason="needs the dev data in ../shared/eval (REFreSD)")
-def test_ray_engine_writes_what_the_local_engine_writes(tmp_path):
+def test_ray_engine_writes_what_the_local_engine_writes(tmp_path, capfd):
     manifest, _ = _build_manifest(tmp_path)
     total = fill_with_refresd(tmp_path, manifest, PAIRS)
     assert total == PAIRS
@@ -44,8 +44,10 @@ def test_ray_engine_writes_what_the_local_engine_writes(tmp_path):
     first = local.read_text(encoding="utf-8").splitlines()[0]
     ray.write_text(first + "\n", encoding="utf-8")
     # with the embedding cache, as `fidelity batch` runs by default: the actors' threads use it
-    two = run_batch(pairs, ray, progress=False, engine="ray", workers=2, cache=EmbeddingCache(tmp_path / "cache"),
+    capfd.readouterr()
+    two = run_batch(pairs, ray, progress=False, engine="ray", workers=2, run=RunConfig(cache_dir=tmp_path / "cache"),
                     on_error=lambda _: None)
+    assert "core_worker.cc" not in capfd.readouterr().err  # no alarming error line from Ray on a run that succeeds
     assert (one.ok + one.failed, one.skipped) == (PAIRS, 0)
     assert (two.ok + 1, two.failed, two.skipped) == (one.ok, one.failed, 1)
     a, b = _records(local), _records(ray)

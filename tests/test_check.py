@@ -64,6 +64,26 @@ def test_contract_shape(defnet_json):
         assert seen == list(range(len(defnet_json[side]["sentences"])))
 
 
+def test_findings_carry_a_category_their_detector_declares(defnet_report, defnet_json):
+    """Every registered detector declares the categories it emits; each finding on the seed check is one of
+    its own detector's, numbered once by the pipeline (F001, F002... in order), and JSON shows the plain value."""
+    from fidelity.detectors import REGISTRY
+    from fidelity.types import Category
+
+    for name, registration in REGISTRY.items():
+        assert registration.categories and all(isinstance(c, Category) for c in registration.categories), name
+        assert len(set(registration.categories)) == len(registration.categories), name
+    assert defnet_report.findings
+    for f in defnet_report.findings:
+        assert f.category in REGISTRY[f.detector].categories, (f.detector, f.category)
+    assert [f.id for f in defnet_report.findings] == [f"F{n:03d}" for n in range(1, len(defnet_report.findings) + 1)]
+    assert [f["category"] for f in defnet_json["findings"]] == [f.category.value for f in defnet_report.findings]
+    data = defnet_report.to_dict()  # plain strings, not enum members, for a Python caller too
+    assert all(type(f["category"]) is str for f in data["findings"])
+    assert all(type(c) is str for c in data["summary"]["counts"]["category"])
+    assert all(c.description and c.description.endswith(".") for c in Category)
+
+
 def test_ultimatum_is_aligned_with_finalized_and_not_equivalent(defnet_json):
     rewrite_index = _sentence_with(defnet_json["rewrite"], "have not yet reached the ultimatum")
     original_index = _sentence_with(defnet_json["original"], "no details (have been) finalized yet")

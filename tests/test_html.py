@@ -11,9 +11,9 @@ import lxml.html
 import pytest
 
 import fidelity
-from fidelity.render import RENDERERS
+from fidelity.render import ReportKind, render
 from fidelity.report import Report
-from fidelity.types import Bead, Document, Finding, Sentence, Severity, Span, Verdict
+from fidelity.types import Bead, Category, Document, Finding, Sentence, Severity, Span, Verdict
 
 from .conftest import CNN, DEFNET
 from .tiny_mt import RUSSIAN, build_tiny_marian
@@ -27,7 +27,7 @@ ESCAPE_REWRITE = f"The minister said the deal {PAYLOAD} was rejected on Friday i
 def seed():
     """The seed check (CNN→DEFNET), its JSON contract and its HTML report."""
     report = fidelity.check(CNN, DEFNET, original_date=datetime.date(2023, 5, 10))
-    return report, report.to_dict(), RENDERERS["html"](report)
+    return report, report.to_dict(), render(ReportKind.PAIR, "html", report)
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +106,9 @@ def test_header_filters_and_structure(seed):
     # real form controls: one checkbox per severity and per category listed
     boxes = {(b.get("name"), b.get("value")) for b in tree.xpath("//form[@id='filters']//input[@type='checkbox']")}
     assert boxes == {("severity", s.value) for s in Severity} | {("category", f["category"]) for f in data["findings"]}
+    # the category legend explains each category with its Category's description
+    for box in tree.xpath("//form[@id='filters']//input[@name='category']"):
+        assert box.getparent().get("title") == Category(box.get("value")).description
     # a row per bead; text cells set their direction from their text
     assert len(tree.xpath("//tr[contains(@class, 'bead ')]")) == len(data["alignment"])
     cells = tree.xpath("//td[contains(@class, 'side')]/div[@class='text']")
@@ -148,10 +151,12 @@ def test_crossing_spans_are_split_into_parts():
     original = Document(text, None, "en", [Sentence(0, 0, len(text), text, "en")])
     rewrite = Document(text, None, "en", [Sentence(0, 0, len(text), text, "en")])
     a, b = Span(0, 16, text[0:16]), Span(6, 22, text[6:22])  # 'Alpha beta gamma' crosses 'beta gamma delta'
-    findings = [Finding("F001", "omission", Severity.MAJOR, 0.5, a, a, "a", 0),
-                Finding("F002", "addition", Severity.MINOR, 0.5, b, b, "b", 0)]
+    findings = [Finding(id="F001", category=Category.OMISSION, severity=Severity.MAJOR, confidence=0.5, original=a,
+                        rewrite=a, message="a", bead=0),
+                Finding(id="F002", category=Category.ADDITION, severity=Severity.MINOR, confidence=0.5, original=b,
+                        rewrite=b, message="b", bead=0)]
     report = Report(original, rewrite, [Bead((0,), (0,), 1.0, Verdict.EQUIVALENT)], findings)
-    html = RENDERERS["html"](report)
+    html = render(ReportKind.PAIR, "html", report)
     marks = _highlights(html)
     assert len(marks[("rewrite", "F001")]) == 1 and len(marks[("rewrite", "F002")]) == 2
     assert [m[3]["data-part"] for m in marks[("rewrite", "F002")]] == ["1/2", "2/2"]
@@ -175,7 +180,7 @@ def test_back_translations_under_their_sentences(tmp_path):
     report = fidelity.check(original, RUSSIAN, rewrite_lang="ru", translator=str(tiny), offline=True)
     translated = [s for s in report.rewrite.sentences if s.back_translation]
     assert translated
-    html = RENDERERS["html"](report)
+    html = render(ReportKind.PAIR, "html", report)
     _check_highlights(report.to_dict(), html)
     tree = lxml.html.fromstring(html)
     for s in translated:

@@ -5,7 +5,7 @@ languages a negation only one side has is corroborated before it is serious."""
 import pytest
 
 import fidelity
-from fidelity.cues import NEGATION, cue_covered, find_cues
+from fidelity.cues import cue_covered, find_cues
 from fidelity.detectors.negation import negation_cues
 from fidelity.types import Severity
 
@@ -63,7 +63,7 @@ def test_faithful_no_details_finalized(rewrite):
 
 def test_bare_contractions_and_lexical_negation_are_counted():
     text = "I dont know, he didnt say, they wont come unless asked, we disagree."
-    assert [m.group(0) for m in find_cues(NEGATION, "en", text)] == ["dont", "didnt", "wont", "unless", "disagree"]
+    assert [m.group(0) for m in find_cues("negation", "en", text)] == ["dont", "didnt", "wont", "unless", "disagree"]
 
 
 def test_not_until_is_no_negation():
@@ -90,7 +90,7 @@ def test_negation_lists(language, text, expected):
 
 def test_no_list_is_silence_and_settings_say_so():
     assert not cue_covered("negation", "ko") and cue_covered("negation", "zh")
-    assert not cue_covered("certainty", "zh") and cue_covered("certainty", "en")
+    assert not cue_covered("hedges", "zh") and cue_covered("hedges", "en")
     # Korean has no negation list: the English "not" is not reported as dropped.
     report = fidelity.check(JAPAN, "일본은 올해 사무소를 열지 않을 것이다.", original_lang="en", rewrite_lang="ko")
     assert not [f for f in report.findings if f.detector in {"negation", "certainty", "attribution", "loaded_language"}]

@@ -196,7 +196,7 @@ def test_check_end_to_end_with_the_tiny_model(tiny_nli):
     report = fidelity.check(ORIGINAL, REWRITE, nli=str(tiny_nli), device="cpu", offline=True)
     settings = report.settings
     assert settings["nli"]["name"] == "nli-tiny" and list(settings["detectors"])[-1] == "nli"
-    assert "+nli|nli:nli-tiny@cpu.float32.b16|cfg:" in settings["signature"]
+    assert "+nli|nli:nli-tiny@cpu.float32.b16|dev:cpu|cfg:" in settings["signature"]
     nli_findings = [f for f in report.findings if "(NLI p=" in f.message]
     assert nli_findings  # the biased tiny model says 'contradiction' to everything
     for f in nli_findings:
@@ -256,7 +256,7 @@ def test_back_translated_pairs_are_judged_in_the_pivot_and_mapped_back(monkeypat
             return {"name": "five", "device": "cpu", "dtype": "float32", "batch_size": 1}
 
     stub = FiveJudge({})
-    monkeypatch.setattr("fidelity.pipeline.load_nli", lambda spec, **kw: stub if spec else None)
+    monkeypatch.setattr("fidelity.checker.load_nli", lambda spec, **kw: stub if spec else None)
     report = fidelity.check(original, rewrite, translator=translator, nli="five")
     assert all(not any(c in p + h for c in "Офис") for p, h in stub.calls[0])  # English pivot only
     nli_findings = [f for f in report.findings if "(NLI p=" in f.message]

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import fidelity
-from fidelity.render import RENDERERS
+from fidelity.render import REGISTRY, RenderOptions, ReportKind, formats, render
 from fidelity.render.common import line_col
 from fidelity.render.markdown import escape
 from fidelity.types import Severity
@@ -25,6 +25,10 @@ def report():
     return fidelity.check(CNN, DEFNET, original_date=datetime.date.fromisoformat(DATE))
 
 
+def _render(fmt: str, report, **options) -> str:
+    return render(ReportKind.PAIR, fmt, report, RenderOptions(**options))
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "fidelity.cli", *args], capture_output=True, timeout=300)
 
@@ -35,7 +39,7 @@ def _ultimatum_bead(report) -> int:
 
 
 def test_diff_shows_the_ultimatum_beads_word_changes(report):
-    out = RENDERERS["diff"](report)
+    out = _render("diff", report)
     n = _ultimatum_bead(report)
     block = out.split(f" bead {n}: ")[1].split("\n@@")[0]
     removed = re.findall(r"\[-(.*?)-\]", block)
@@ -51,12 +55,12 @@ def test_diff_shows_the_ultimatum_beads_word_changes(report):
     assert "# F" in block and "\x1b[" not in out  # findings annotated, no colour unless asked
     # only beads with findings by default; --all shows every bead
     assert out.count("\n@@ -") <= len(report.alignment)
-    assert RENDERERS["diff"](report, show_all=True).count("\n@@ -") == len(report.alignment)
-    assert "\x1b[31m[-" in RENDERERS["diff"](report, color=True)
+    assert _render("diff", report, show_all=True).count("\n@@ -") == len(report.alignment)
+    assert "\x1b[31m[-" in _render("diff", report, color=True)
 
 
 def test_brief_positions_point_at_the_span(report):
-    lines = RENDERERS["brief"](report).splitlines()
+    lines = _render("brief", report).splitlines()
     assert len(lines) == len(report.findings)
     files = {str(CNN): read_exact(CNN), str(DEFNET): read_exact(DEFNET)}
     spans = {(f.rewrite or f.original).text for f in report.findings}
@@ -75,32 +79,69 @@ def test_markdown_escapes_input_text(report):
         r"a \*b\* \| &lt;script&gt;alert(1)&lt;/script&gt; \[x\](y) \`c\`")
     original = "The minister said the *deal* | <script>alert(1)</script> was agreed on Monday in Tokyo."
     rewrite = "The minister said the deal | <script>alert(1)</script> was rejected on Friday in Paris."
-    md = RENDERERS["md"](fidelity.check(original, rewrite))
+    md = _render("md", fidelity.check(original, rewrite))
     assert "<script>" not in md and "&lt;script&gt;" in md
     assert "\\*deal\\*" in md or "*deal*" not in md
     for line in md.splitlines():  # no quoted '|' opens a table cell
         assert "|" not in line.replace("\\|", "") or line.startswith("<sub>"), line
-    md_seeds = RENDERERS["md"](report)
+    md_seeds = _render("md", report)
     assert f"**Score: {report.score:.1f}/100**" in md_seeds and "### Bead" in md_seeds
 
 
 def test_min_severity_filters_listings_and_json_counts_them(report):
-    report.min_severity = Severity.MAJOR
-    try:
-        data = json.loads(RENDERERS["json"](report))
-        minor = sum(1 for f in report.findings if f.severity is Severity.MINOR)
-        assert minor and all(f["severity"] != "minor" for f in data["findings"])
-        assert data["summary"]["filtered"]["findings"] == minor
-        assert data["summary"]["counts"]["findings"] == len(report.findings)
-        assert " minor " not in RENDERERS["brief"](report)
-        assert "# F" in RENDERERS["diff"](report) and " minor " not in RENDERERS["diff"](report).split("# fidelity")[0]
-        assert "**minor**" not in RENDERERS["md"](report)
-    finally:
-        report.min_severity = None
+    data = json.loads(_render("json", report, min_severity=Severity.MAJOR))
+    minor = sum(1 for f in report.findings if f.severity is Severity.MINOR)
+    assert minor and all(f["severity"] != "minor" for f in data["findings"])
+    assert data["summary"]["filtered"]["findings"] == minor
+    assert data["summary"]["counts"]["findings"] == len(report.findings)
+    assert " minor " not in _render("brief", report, min_severity=Severity.MAJOR)
+    diff = _render("diff", report, min_severity=Severity.MAJOR)
+    assert "# F" in diff and " minor " not in diff.split("# fidelity")[0]
+    assert "**minor**" not in _render("md", report, min_severity=Severity.MAJOR)
+
+
+def _finding_lines(text_report: str) -> list[str]:
+    return [line for line in text_report.splitlines() if re.match(r"  F\d{3} ", line)]
+
+
+def test_min_severity_is_applied_when_rendering_and_never_changes_the_report(report):
+    """The filter is the renderer's option: the Report a caller holds stays as it was, and the filtered JSON and
+    text are the unfiltered ones less the minor findings, with the summary saying how many were left out."""
+    before = report.to_dict()
+    filtered = json.loads(_render("json", report, min_severity=Severity.MAJOR))
+    text_all = _render("text", report, width=160)
+    text_major = _render("text", report, width=160, min_severity=Severity.MAJOR)
+    for kind in ("brief", "diff", "md", "html", "sarif"):
+        _render(kind, report, min_severity=Severity.CRITICAL)
+    assert report.to_dict() == before and "filtered" not in report.summary()
+
+    minor = [f for f in before["findings"] if f["severity"] == "minor"]
+    listed = [f for f in before["findings"] if f["severity"] != "minor"]
+    assert minor and listed
+    left_out = {"min_severity": "major", "findings": len(minor),
+                "severity": {"critical": 0, "major": 0, "minor": len(minor)}}
+    assert filtered == {**before, "findings": listed, "summary": {**before["summary"], "filtered": left_out}}
+    assert list(filtered["summary"])[-1] == "filtered"  # the JSON's key order: after the counts
+
+    assert _finding_lines(text_major) == [line for line in _finding_lines(text_all) if line.split()[1] != "minor"]
+    assert f"Findings ({len(listed)} of {len(before['findings'])}, at or above major)" in text_major
+    assert f"Findings ({len(before['findings'])}), by bead" in text_all
+
+
+def test_the_cli_format_choices_come_from_the_renderer_registry():
+    from fidelity.cli import OutputFormat, QuoteFormat, SummaryFormat
+
+    assert [f.value for f in OutputFormat] == ["text", "json", "diff", "md", "html", "sarif"]
+    assert [f.value for f in OutputFormat] == formats(ReportKind.PAIR, flagged=False)  # --brief is a flag
+    assert [f.value for f in QuoteFormat] == formats(ReportKind.QUOTES) == ["text", "json"]
+    assert [f.value for f in SummaryFormat] == formats(ReportKind.SUMMARY) == ["html", "md", "csv"]
+    assert formats(ReportKind.BILINGUAL) == ["text", "json"]
+    for kind, fmt in REGISTRY:  # every entry names a function that exists
+        assert callable(REGISTRY[(kind, fmt)].load()), (kind, fmt)
 
 
 def test_text_report_groups_by_bead_and_keeps_messages_whole(report):
-    out = RENDERERS["text"](report, width=80)
+    out = _render("text", report, width=80)
     flat = " ".join(out.split())
     assert "have not yet reached the ultimatum" in flat  # the message is wrapped, not cut
     assert "ultim…" not in flat

@@ -7,7 +7,8 @@ import pytest
 
 import fidelity
 from fidelity.baseline import apply_baseline, fingerprint
-from fidelity.render import RENDERERS
+from fidelity.render import RenderOptions, ReportKind, render
+from fidelity.types import Category, Severity
 
 from .conftest import CNN, DEFNET, read_exact
 
@@ -24,7 +25,7 @@ def _offset(text: str, line: int, column: int) -> int:
 
 
 def test_sarif_has_the_required_structure_and_exact_regions(report):
-    sarif = json.loads(RENDERERS["sarif"](report))
+    sarif = json.loads(render(ReportKind.PAIR, "sarif", report))
     assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
     [run] = sarif["runs"]
     driver = run["tool"]["driver"]
@@ -51,8 +52,21 @@ def test_sarif_has_the_required_structure_and_exact_regions(report):
 def test_sarif_keeps_baseline_findings_as_suppressed_results(report):
     accepted = [{"fingerprint": fingerprint(f, report.original.sentences, report.rewrite.sentences)}
                 for f in report.findings[:5]]
-    run = json.loads(RENDERERS["sarif"](apply_baseline(report, accepted)))["runs"][0]
+    run = json.loads(render(ReportKind.PAIR, "sarif", apply_baseline(report, accepted)))["runs"][0]
     suppressed = [r for r in run["results"] if r.get("suppressions")]
     assert len(run["results"]) == len(report.findings) and len(suppressed) == 5
     assert {r["partialFingerprints"]["fidelity/v1"] for r in suppressed} == {e["fingerprint"] for e in accepted}
     assert all(s["kind"] == "external" for r in suppressed for s in r["suppressions"])
+
+
+def test_sarif_rules_are_described_by_their_category(report):
+    """Each rule's description is its Category's one line (not its name respelled); a rule is listed
+    only for the categories the listed findings carry."""
+    driver = json.loads(render(ReportKind.PAIR, "sarif", report))["runs"][0]["tool"]["driver"]
+    described = {r["id"]: r["shortDescription"]["text"] for r in driver["rules"]}
+    assert described["quote_altered"] == Category.QUOTE_ALTERED.description
+    assert described == {c: Category(c).description for c in described}
+    assert all(text != rule.replace("_", " ") for rule, text in described.items())
+    critical = json.loads(render(ReportKind.PAIR, "sarif", report, RenderOptions(min_severity=Severity.CRITICAL)))
+    listed = {f.category for f in report.findings if f.severity is Severity.CRITICAL}
+    assert {r["id"] for r in critical["runs"][0]["tool"]["driver"]["rules"]} == listed

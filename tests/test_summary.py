@@ -218,11 +218,12 @@ def test_html_summary_in_headless_chromium(run, headless_chromium):
 
 def test_report_files_html_when_registered_and_never_shared(monkeypatch):
     from fidelity.batch import report_file_name
-    from fidelity.render import RENDERERS
+    from fidelity.render import REGISTRY, ReportKind
 
-    monkeypatch.delitem(RENDERERS, "html", raising=False)
+    html = (ReportKind.PAIR, "html")
+    monkeypatch.delitem(REGISTRY, html, raising=False)
     assert default_report_format() == "md"
-    monkeypatch.setitem(RENDERERS, "html", RENDERERS["md"])  # the review issue's renderer, once merged
+    monkeypatch.setitem(REGISTRY, html, REGISTRY[(ReportKind.PAIR, "md")])  # the review issue's renderer, once merged
     assert default_report_format() == "html"
     names = {report_file_name(i, "html") for i in ("a/b", "a_b", "a b", "A_B", "../../etc/passwd", "", "…")}
     assert len(names) == 7 and all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.html", n) for n in names)

@@ -16,6 +16,7 @@ import textwrap
 import pytest
 
 import fidelity
+from fidelity.device import DeviceError
 from fidelity.errors import FidelityError, ModelUnavailableError, TranslationError
 from fidelity.models import is_offline
 from fidelity.pivot import map_finding, map_span, pivot_document, with_back_translations
@@ -28,7 +29,7 @@ from fidelity.translate import (
     nllb_code,
     translator_signature,
 )
-from fidelity.types import Document, Finding, Sentence, Severity, Span
+from fidelity.types import Category, Document, Finding, Sentence, Severity, Span
 
 from .conftest import CNN, ROOT, read_exact
 from .tiny_mt import RUSSIAN, build_tiny_marian, convert_to_ctranslate2
@@ -99,7 +100,7 @@ def test_device_selection(tiny):
     assert auto.settings()["device"] == ("cuda" if torch.cuda.is_available() else "cpu")
     if auto.settings()["device"] == "cuda":
         assert auto.settings()["dtype"] in ("bfloat16", "float16")
-    with pytest.raises(TranslationError, match="unknown device"):
+    with pytest.raises(DeviceError, match="unknown device"):
         TransformersTranslator(tiny, device="tpu", offline=True)
 
 
@@ -216,14 +217,16 @@ def test_pivot_offsets_separators_and_mapping():
     assert across.start == 0 and across.end == 16 and across.text == rewrite.text[0:16]
     assert map_span(Span(6, 6, ""), pivot, rewrite).text in ("Первое.", "Второе.")  # a point between them
 
-    finding = Finding("", "number_changed", Severity.MAJOR, 0.8, Span(0, 5, "First"), span, "number changed: 'two'")
+    finding = Finding(category=Category.NUMBER_CHANGED, severity=Severity.MAJOR, confidence=0.8,
+                      original=Span(0, 5, "First"), rewrite=span, message="number changed: 'two'")
     moved = map_finding(finding, pivot, rewrite)
     assert moved.rewrite == mapped and moved.original == finding.original
     assert moved.message == "number changed: 'two' (in the back-translation: 'second')"
-    quoted = map_finding(Finding("", "x", Severity.MINOR, 0.5, None, span, "'second' changed"), pivot, rewrite)
+    quoted = map_finding(Finding(category=Category.MISTRANSLATION, severity=Severity.MINOR, confidence=0.5,
+                                 original=None, rewrite=span, message="'second' changed"), pivot, rewrite)
     assert quoted.message.endswith("(quoted from the back-translation)")
-    assert map_finding(Finding("", "omission", Severity.MAJOR, 0.5, Span(0, 5, "First"), None, "m"),
-                       pivot, rewrite).rewrite is None
+    assert map_finding(Finding(category=Category.OMISSION, severity=Severity.MAJOR, confidence=0.5,
+                               original=Span(0, 5, "First"), rewrite=None, message="m"), pivot, rewrite).rewrite is None
 
 
 # ----------------------------------------------------------------------------- pipeline
@@ -290,9 +293,9 @@ def test_check_with_tiny_model_end_to_end(tiny):
     data = report.to_dict()
     assert all("back_translation" in s for s in data["rewrite"]["sentences"])
 
-    from fidelity.render.text import render_text
+    from fidelity.render import RenderOptions, ReportKind, render
 
-    shown = render_text(report, width=200)
+    shown = render(ReportKind.PAIR, "text", report, RenderOptions(width=200))
     assert "⇢ " + " ".join(report.rewrite.sentences[0].back_translation.split())[:20] in shown
 
 

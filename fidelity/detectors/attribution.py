@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..cues import ATTRIBUTION, STOPWORDS, find_cues
-from ..lang import base_language
-from ..entities import (NOT_NAMES, Entity, entity_keys, find_entities, keys_match, lower_case_vocabulary)
+from ..cues import cue_covered, find_cues
+from ..languages import language as language_of
+from ..entities import NOT_NAMES, Entity, entity_keys, find_entities, keys_match
 from ..tokens import stem, tokenize
-from ..types import Finding, Severity, Span
-from .base import AlignedPair, sentence_span, side_language, side_ranges, token_span
+from ..types import Category, Finding, Severity, Span
+from .base import AlignedPair, BeadView, sentence_span, token_span
 from .registry import Configured, Traits, register
 
 
@@ -30,7 +31,7 @@ def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[
     out = []
     for start, end in ranges:
         entities = find_entities(text, [(start, end)], vocabulary, names)
-        for cue in find_cues(ATTRIBUTION, language, text, start, end):
+        for cue in find_cues("attribution", language, text, start, end):
             # "Lungescu said": the word right before a reporting verb is its subject, even first in a sentence.
             before = tokenize(text, max(start, cue.start() - 40), cue.start())
             if before and before[-1].text[:1].isupper() and not text[before[-1].end : cue.start()].strip() \
@@ -42,54 +43,54 @@ def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[
     return out
 
 
-def _keys(entities: list[Entity]) -> set[str]:
+def _keys(entities: Sequence[Entity]) -> set[str]:
     return {k for e in entities for k in entity_keys(e)}
 
 
-@register("attribution", config=AttributionConfig, traits=Traits(cue=True))
+@register("attribution", config=AttributionConfig, categories=(Category.ATTRIBUTION_CHANGED,),
+          traits=Traits(cue=True, cue_table="attribution"))
 class AttributionDetector(Configured):
     """A claim's source ("Nikkei reported", "according to X") dropped."""
 
     config: AttributionConfig
 
     @staticmethod
-    def _still_named(pair: AlignedPair, bead_index: int, who: Entity, names: list[Entity]) -> bool:
-        if pair.same_language(bead_index):
+    def _still_named(view: BeadView, who: Entity, names: Sequence[Entity]) -> bool:
+        if view.same_language:
             return keys_match(_keys([who]), _keys(names))
-        if pair.encoder is None:
+        if view.pair.encoder is None:
             return False
-        matcher = pair.name_matcher(bead_index)
+        matcher = view.name_matcher
         return any(matcher.same(who, name) for name in names)
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
-        vocabulary = lower_case_vocabulary(pair.original.text, pair.rewrite.text)
-        known = pair.capitalised_words()
+        vocabulary = pair.vocabulary
+        known = pair.capitalised_words
         findings = []
-        for bead_index, bead in pair.matched_beads():
-            o_lang = side_language(pair.original, bead.original)
-            r_lang = side_language(pair.rewrite, bead.rewrite)
-            if base_language(o_lang) not in ATTRIBUTION or base_language(r_lang) not in ATTRIBUTION:
+        for view in self.views(pair):
+            bead_index = view.index
+            o_lang, r_lang = view.original.language, view.rewrite.language
+            if not (cue_covered(self.traits.cue_table, o_lang) and cue_covered(self.traits.cue_table, r_lang)):
                 continue
-            if pair.parallel(bead_index):
-                findings += self._parallel(pair, bead_index, o_lang)
+            if view.parallel:
+                findings += self._parallel(view, o_lang)
                 continue
-            r_ranges = side_ranges(pair.rewrite, bead.rewrite)
             o_sources = [(cue, near) for cue, near in
-                         _sources(pair.original.text, side_ranges(pair.original, bead.original), o_lang, vocabulary,
-                                  known, self.config.window)
+                         _sources(pair.original.text, view.original.ranges, o_lang, vocabulary, known,
+                                  self.config.window)
                          if near]
             if not o_sources:
                 continue
-            r_sources = _sources(pair.rewrite.text, r_ranges, r_lang, vocabulary, known, self.config.window)
-            r_names = find_entities(pair.rewrite.text, r_ranges, vocabulary, known)
+            r_sources = _sources(pair.rewrite.text, view.rewrite.ranges, r_lang, vocabulary, known, self.config.window)
+            r_names = view.rewrite.entities
             if not r_sources:
                 cue, near = o_sources[0]
                 who = near[0]
                 # A common noun capitalised at the sentence start ("Psychologist reports: ..."),
                 # not a name: its words, not an entity, must be kept ("... – psychologist").
                 common = who.text.lower() in vocabulary
-                if len(o_sources) == 1 and (self._still_named(pair, bead_index, who, r_names) or (
-                        common and pair.same_language(bead_index) and _source_kept(pair, bead_index, cue, o_lang))):
+                if len(o_sources) == 1 and (self._still_named(view, who, r_names) or (
+                        common and view.same_language and _source_kept(view, cue, o_lang))):
                     # The source is still named in the rewrite, e.g. "in an interview with CNN".
                     continue
                 start, end = min(who.start, cue.start), max(who.end, cue.end)
@@ -97,26 +98,26 @@ class AttributionDetector(Configured):
                                          self.config))
         return findings
 
-    def _parallel(self, pair: AlignedPair, bead_index: int, language: str) -> list[Finding]:
+    def _parallel(self, view: BeadView, language: str) -> list[Finding]:
         """A close rewrite: a reporting phrase ("it said", "according to eyewitnesses") that the word
         diff removed, with fewer reporting phrases left in the rewrite than in the original."""
-        bead = pair.beads[bead_index]
+        pair, bead_index = view.pair, view.index
 
         def cues(doc, ranges):
-            return [m for s, e in ranges for m in find_cues(ATTRIBUTION, language, doc.text, s, e)]
+            return [m for s, e in ranges for m in find_cues("attribution", language, doc.text, s, e)]
 
-        o_total = len(cues(pair.original, side_ranges(pair.original, bead.original)))
-        r_total = len(cues(pair.rewrite, side_ranges(pair.rewrite, bead.rewrite)))
+        o_total = len(cues(pair.original, view.original.ranges))
+        r_total = len(cues(pair.rewrite, view.rewrite.ranges))
         if o_total <= r_total:
             return []
-        for op in pair.word_diff(bead_index):
+        for op in view.word_diff:
             if not op.original:
                 continue
             span = token_span(pair.original.text, op.original)
             o_cues = cues(pair.original, [(span.start, span.end)])
             r_cues = cues(pair.rewrite, [(op.rewrite[0].start, op.rewrite[-1].end)]) if op.rewrite else []
             if len(o_cues) > len(r_cues) and not _renamed(pair, op, o_cues[0]) and not _source_kept(
-                    pair, bead_index, Span(o_cues[0].start(), o_cues[0].end(), o_cues[0].group(0)), language):
+                    view, Span(o_cues[0].start(), o_cues[0].end(), o_cues[0].group(0)), language):
                 return [_dropped(pair, bead_index, span, self.config)]
         return []
 
@@ -133,17 +134,17 @@ def _renamed(pair: AlignedPair, op, cue: re.Match) -> bool:
     return bool(before) and before[-1].norm in _DETERMINERS
 
 
-def _source_kept(pair: AlignedPair, bead_index: int, cue: Span, language: str) -> bool:
+def _source_kept(view: BeadView, cue: Span, language: str) -> bool:
     """Does the rewrite still name who said it? The source is the content words next to the
     reporting phrase in its clause ('Meteorologists reported', 'reports The Hockey News', 'according
     to eyewitnesses'); a reworded verb with its source kept ('TASS reported' / 'TASS reports',
     'Psychologist reports: ...' / '... – psychologist') drops no attribution."""
-    text = pair.original.text
-    stopwords = STOPWORDS.get(base_language(language), frozenset())
+    text = view.original.text
+    stopwords = language_of(language).stopwords
 
     def content(tokens) -> set[str]:
         return {stem(t.norm) for t in tokens
-                if t.norm not in stopwords and not find_cues(ATTRIBUTION, language, t.text)}
+                if t.norm not in stopwords and not find_cues("attribution", language, t.text)}
 
     clause_before = _CLAUSE_BREAK.split(text[max(0, cue.start - 60):cue.start])[-1]
     clause_after = _CLAUSE_BREAK.split(text[cue.end:cue.end + 60])[0]
@@ -154,14 +155,13 @@ def _source_kept(pair: AlignedPair, bead_index: int, cue: Span, language: str) -
         source = content(tokenize(text, cue.end, cue.end + len(clause_after))[:3])
     if not source:
         return False
-    bead = pair.beads[bead_index]
-    kept = {stem(t.norm) for s, e in side_ranges(pair.rewrite, bead.rewrite) for t in tokenize(pair.rewrite.text, s, e)}
+    kept = {stem(t.norm) for t in view.rewrite.tokens}
     return bool(source & kept)
 
 
 def _dropped(pair: AlignedPair, bead_index: int, source: Span, config: AttributionConfig) -> Finding:
     return Finding(
-        "", "attribution_changed", config.severity, config.confidence, source,
-        sentence_span(pair.rewrite, pair.beads[bead_index].rewrite),
-        f"attribution dropped: '{source.text}' is gone; the rewrite states the claim without its source",
-        bead_index)
+        category=Category.ATTRIBUTION_CHANGED, severity=config.severity, confidence=config.confidence,
+        original=source, rewrite=sentence_span(pair.rewrite, pair.beads[bead_index].rewrite),
+        message=f"attribution dropped: '{source.text}' is gone; the rewrite states the claim without its source",
+        bead=bead_index)

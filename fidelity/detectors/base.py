@@ -8,23 +8,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence, TypeVar
 
 import numpy as np
 
 from ..encoders import Encoder, Thresholds
 from ..lang import base_language
-from ..tokens import stem, tokenize
+from ..tokens import Token, stem, tokenize
 from ..types import Bead, Document, Finding, Span, Verdict
+from .registry import Scope
 
 if TYPE_CHECKING:
-    from ..entities import NameMatcher
+    from ..entities import Entity, NameMatcher
+    from ..numbers import Quantity
     from .registry import Traits
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class AlignedPair:
-    """What every detector sees: both documents and their alignment."""
+    """What every detector sees: both documents and their alignment.
+
+    What the detectors derive from the pair (tokens, clauses, word diffs, names) is computed on
+    first use and kept on the pair's bead views (``view``, ``views``), so each is computed once
+    per check whichever detectors read it.
+    """
 
     original: Document
     rewrite: Document
@@ -32,73 +42,158 @@ class AlignedPair:
     encoder: Encoder | None = None  # for detectors that measure how much a span moves similarity
     # Share of words two sentences must have in common (difflib ratio) to be diffed word by word.
     parallel_word_overlap: float = 0.5
-    _clause_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # One name matcher per language pair (its similarities cached), shared by every bead in that pair.
+    _name_matchers: dict[tuple[str, str], NameMatcher] = field(default_factory=dict, init=False, repr=False,
+                                                               compare=False)
 
-    def cached(self, key: tuple, make):
-        """``make()``, computed once per pair and shared by the detectors."""
-        if key not in self._clause_cache:
-            self._clause_cache[key] = make()
-        return self._clause_cache[key]
+    @cached_property
+    def _views(self) -> tuple["BeadView", ...]:
+        return tuple(BeadView(self, i) for i in range(len(self.beads)))
 
+    def view(self, bead_index: int) -> "BeadView":
+        """One bead as the detectors see it (shared: whatever one detector derived, the next reuses)."""
+        return self._views[bead_index]
+
+    def views(self, scope: Scope = Scope.CROSS_LINGUAL, *, unmatched: bool = False) -> list["BeadView"]:
+        """The beads with sentences on both sides (all beads with ``unmatched``), in order; a
+        same-language ``scope`` keeps only beads whose two sides are in one language."""
+        return [v for v in self._views if (unmatched or v.matched)
+                and (scope is Scope.CROSS_LINGUAL or v.same_language)]
+
+    def same_language(self, bead_index: int) -> bool:
+        return self.view(bead_index).same_language
+
+    @cached_property
     def capitalised_words(self) -> set[str]:
         """Words capitalised mid-sentence in either text: names, even where one starts a sentence."""
         from ..entities import mid_sentence_capitals
 
-        def make() -> set[str]:
-            return mid_sentence_capitals(self.original.text, [(s.start, s.end) for s in self.original.sentences]) | \
-                mid_sentence_capitals(self.rewrite.text, [(s.start, s.end) for s in self.rewrite.sentences])
+        return mid_sentence_capitals(self.original.text, [(s.start, s.end) for s in self.original.sentences]) | \
+            mid_sentence_capitals(self.rewrite.text, [(s.start, s.end) for s in self.rewrite.sentences])
 
-        return self.cached(("capitalised",), make)
+    @cached_property
+    def vocabulary(self) -> set[str]:
+        """Words written in lower case somewhere in either text: capitalised elsewhere, no name."""
+        from ..entities import lower_case_vocabulary
 
-    def word_diff(self, bead_index: int) -> list["DiffOp"]:
-        """Word-level differences of a bead's two sides (same-language beads; computed once)."""
-        key = ("diff", bead_index)
-        if key not in self._clause_cache:
-            self._clause_cache[key] = _word_diff(self, self.beads[bead_index])
-        return self._clause_cache[key]
+        return lower_case_vocabulary(self.original.text, self.rewrite.text)
 
-    def parallel(self, bead_index: int) -> bool:
-        """Same language, equivalent by the encoder, and mostly the same words: a close rewrite
-        whose differences show word by word. Looser paraphrases are compared clause by clause."""
-        key = ("parallel", bead_index)
-        if key not in self._clause_cache:
-            import difflib
-
-            bead = self.beads[bead_index]
-            ok = (self.same_language(bead_index) and self.encoder is not None
-                  and bead.score >= self.encoder.thresholds.equivalent)
-            if ok:
-                o = [t.norm for s, e in side_ranges(self.original, bead.original) for t in tokenize(self.original.text, s, e)]
-                r = [t.norm for s, e in side_ranges(self.rewrite, bead.rewrite) for t in tokenize(self.rewrite.text, s, e)]
-                ok = difflib.SequenceMatcher(a=o, b=r, autojunk=False).ratio() >= self.parallel_word_overlap
-            self._clause_cache[key] = ok
-        return self._clause_cache[key]
-
-    def same_language(self, bead_index: int) -> bool:
-        bead = self.beads[bead_index]
-        return base_language(side_language(self.original, bead.original)) == base_language(
-            side_language(self.rewrite, bead.rewrite))
-
-    def clauses(self, bead_index: int) -> "BeadClauses":
-        """Clauses of both sides of a bead and their similarity matrix (computed once, shared)."""
-        if bead_index not in self._clause_cache:
-            self._clause_cache[bead_index] = _bead_clauses(self, self.beads[bead_index])
-        return self._clause_cache[bead_index]
-
-    def name_matcher(self, bead_index: int) -> "NameMatcher":
-        """Matches names across this bead's two languages (one per language pair, its
-        similarities cached, shared by the detectors)."""
+    def name_matcher(self, original_language: str, rewrite_language: str) -> "NameMatcher":
+        """Matches names across two languages (one per language pair, its similarities cached)."""
         from ..entities import NameMatcher
 
-        bead = self.beads[bead_index]
-        key = ("names", side_language(self.original, bead.original), side_language(self.rewrite, bead.rewrite))
-        if key not in self._clause_cache:
-            self._clause_cache[key] = NameMatcher(self.encoder, key[1], key[2])
-        return self._clause_cache[key]
+        key = (original_language, rewrite_language)
+        if key not in self._name_matchers:
+            self._name_matchers[key] = NameMatcher(self.encoder, original_language, rewrite_language)
+        return self._name_matchers[key]
 
-    def matched_beads(self) -> list[tuple[int, Bead]]:
-        """(index, bead) for beads with sentences on both sides."""
-        return [(i, b) for i, b in enumerate(self.beads) if b.original and b.rewrite]
+
+@dataclass(frozen=True, eq=False)
+class BeadSide:
+    """One side of a bead: its sentences in one document, and what is read from them (computed once)."""
+
+    pair: AlignedPair = field(repr=False)
+    doc: Document = field(repr=False)
+    sentences: tuple[int, ...]  # sentence indices in ``doc``
+
+    @property
+    def text(self) -> str:
+        """The whole document's text: every offset on this side points into it."""
+        return self.doc.text
+
+    @cached_property
+    def language(self) -> str:
+        return side_language(self.doc, self.sentences)
+
+    @cached_property
+    def ranges(self) -> list[tuple[int, int]]:
+        """(start, end) of each sentence, in document order."""
+        return side_ranges(self.doc, self.sentences)
+
+    @cached_property
+    def span(self) -> Span | None:
+        """From the first to the last sentence (None for an empty side)."""
+        return sentence_span(self.doc, self.sentences)
+
+    @cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        return tuple(t for s, e in self.ranges for t in tokenize(self.doc.text, s, e))
+
+    @cached_property
+    def entities(self) -> tuple[Entity, ...]:
+        """Names in this side's sentences (read against both texts' vocabulary and capitals)."""
+        from ..entities import find_entities
+
+        return tuple(find_entities(self.doc.text, self.ranges, self.pair.vocabulary, self.pair.capitalised_words))
+
+    @cached_property
+    def quantities(self) -> tuple[Quantity, ...]:
+        """Numbers, dates and times in this side's sentences, in order."""
+        from ..numbers import find_quantities
+
+        return tuple(q for s, e in self.ranges for q in find_quantities(self.doc.text, s, e))
+
+    def find(self, finder: Callable[[str, int, int], list[T]]) -> list[T]:
+        """What ``finder(text, start, end)`` (a cue finder) finds in each sentence, in order."""
+        return [hit for s, e in self.ranges for hit in finder(self.doc.text, s, e)]
+
+
+@dataclass(frozen=True, eq=False)
+class BeadView:
+    """One bead as the detectors see it: its two sides and what is derived from both (clauses,
+    word diff, whether it is a close rewrite), each computed on first use and shared."""
+
+    pair: AlignedPair = field(repr=False)
+    index: int
+
+    @property
+    def bead(self) -> Bead:
+        return self.pair.beads[self.index]
+
+    @property
+    def matched(self) -> bool:
+        """Sentences on both sides."""
+        return bool(self.bead.original and self.bead.rewrite)
+
+    @cached_property
+    def original(self) -> BeadSide:
+        return BeadSide(self.pair, self.pair.original, self.bead.original)
+
+    @cached_property
+    def rewrite(self) -> BeadSide:
+        return BeadSide(self.pair, self.pair.rewrite, self.bead.rewrite)
+
+    @cached_property
+    def same_language(self) -> bool:
+        return base_language(self.original.language) == base_language(self.rewrite.language)
+
+    @cached_property
+    def clauses(self) -> "BeadClauses":
+        """Clauses of both sides and their similarity matrix."""
+        return _bead_clauses(self)
+
+    @cached_property
+    def word_diff(self) -> list["DiffOp"]:
+        """Word-level differences of the two sides (read on same-language beads)."""
+        return _word_diff(self)
+
+    @cached_property
+    def parallel(self) -> bool:
+        """Same language, equivalent by the encoder, and mostly the same words: a close rewrite
+        whose differences show word by word. Looser paraphrases are compared clause by clause."""
+        import difflib
+
+        encoder = self.pair.encoder
+        if not (self.same_language and encoder is not None and self.bead.score >= encoder.thresholds.equivalent):
+            return False
+        o = [t.norm for t in self.original.tokens]
+        r = [t.norm for t in self.rewrite.tokens]
+        return difflib.SequenceMatcher(a=o, b=r, autojunk=False).ratio() >= self.pair.parallel_word_overlap
+
+    @property
+    def name_matcher(self) -> "NameMatcher":
+        """Matches names across this bead's two languages (shared by every bead of the language pair)."""
+        return self.pair.name_matcher(self.original.language, self.rewrite.language)
 
 
 class Detector(Protocol):
@@ -174,14 +269,15 @@ class BeadClauses:
         return r, float(self.sims[r, o])
 
 
-def _bead_clauses(pair: AlignedPair, bead: Bead) -> BeadClauses:
+def _bead_clauses(view: BeadView) -> BeadClauses:
     from ..clauses import split_clauses
 
-    o = [c for s, e in side_ranges(pair.original, bead.original) for c in split_clauses(pair.original.text, s, e)]
-    r = [c for s, e in side_ranges(pair.rewrite, bead.rewrite) for c in split_clauses(pair.rewrite.text, s, e)]
-    if pair.encoder is None or not o or not r:
+    o = view.original.find(split_clauses)
+    r = view.rewrite.find(split_clauses)
+    encoder = view.pair.encoder
+    if encoder is None or not o or not r:
         return BeadClauses(o, r, np.ones((len(r), len(o)), dtype=np.float32))
-    sims = pair.encoder.encode([c.text for c in r]) @ pair.encoder.encode([c.text for c in o]).T
+    sims = encoder.encode([c.text for c in r]) @ encoder.encode([c.text for c in o]).T
     return BeadClauses(o, r, sims)
 
 
@@ -218,18 +314,18 @@ class CueChange:
     other_cues: tuple = ()
 
 
-def cue_changes(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> list[CueChange]:
+def cue_changes(view: BeadView, find_original, find_rewrite) -> list[CueChange]:
     """Compare cues clause by clause: each clause against its most similar counterpart in the bead.
 
     ``find_original(text, start, end)`` and ``find_rewrite`` return the ``Cue``s in a range.
     Clauses without a counterpart (below the encoder's 'related' threshold) are left to the
     omission and addition detectors.
     """
-    clauses = pair.clauses(bead_index)
+    clauses = view.clauses
     if not clauses.original or not clauses.rewrite:
         return []
-    threshold = counterpart_threshold(pair)
-    o_text, r_text = pair.original.text, pair.rewrite.text
+    threshold = counterpart_threshold(view.pair)
+    o_text, r_text = view.original.text, view.rewrite.text
     o_cues = [find_original(o_text, c.start, c.end) for c in clauses.original]
     r_cues = [find_rewrite(r_text, c.start, c.end) for c in clauses.rewrite]
     changes: list[CueChange] = []
@@ -267,11 +363,11 @@ def _parts(word: str) -> list[str]:
     return [p for p in re.split(r"[-‐‑]", word) if p]
 
 
-def _word_diff(pair: AlignedPair, bead: Bead) -> list[DiffOp]:
+def _word_diff(view: BeadView) -> list[DiffOp]:
     import difflib
 
-    o_tokens = [t for s, e in side_ranges(pair.original, bead.original) for t in tokenize(pair.original.text, s, e)]
-    r_tokens = [t for s, e in side_ranges(pair.rewrite, bead.rewrite) for t in tokenize(pair.rewrite.text, s, e)]
+    o_tokens = list(view.original.tokens)
+    r_tokens = list(view.rewrite.tokens)
     o_stems = [stem(t.text) for t in o_tokens]
     r_stems = [stem(t.text) for t in r_tokens]
     # A compound's parts count as its words: 'Baroque era' / 'Baroque-era' is a spelling, not a change.

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ..cues import HEDGE_COUNTERPARTS, HEDGES, compile_cues, find_cues
-from ..lang import base_language
-from ..types import Finding, Severity, Span
-from .base import AlignedPair, Cue, CueChange, cue_changes, sentence_span, side_language, side_ranges, token_span
+from ..cues import compile_cues, cue_covered, find_cues
+from ..languages import language as language_of
+from ..types import Category, Finding, Severity, Span
+from .base import AlignedPair, BeadView, Cue, CueChange, cue_changes, sentence_span, token_span
 from .registry import Configured, Traits, register
 
 
-# Reported speech shifts tenses: "he said the rise would continue" reports "the rise will
-# continue"; that "would" is a future seen from the past, not a hedge.
-_REPORTED_SPEECH = {"en": re.compile(
-    r"\b(?:said|says|say|added|adds|noted|notes|reported|reports|announced|announces|stated|states|told|tells|"
-    r"explained|promised|warned|expected|confirmed|declared|wrote|believed|thought|knew|decided|agreed)\b[^.!?;]*$",
-    re.I)}
-
-
-# A narrative's future seen from the past: "Pacelli, who would become Pope six years later",
-# "would later", "would go on to", "in six years' time". A time that the clause names makes it
-# a fact told in order, not a possibility.
-_FUTURE_IN_PAST = {"en": re.compile(
-    r"^\s+(?:later|eventually|go on to|soon)\b|^[^.!?;]{0,60}?\b(?:(?:years?|months?|weeks?|days?|decades?) later|"
-    r"in \w+ (?:years?|months?|weeks?|days?|decades?)['’]? time)\b", re.I)}
+@lru_cache(maxsize=None)
+def _pattern(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern, re.I) if pattern else None
 
 
 def _backshifted(text: str, cue: re.Match[str], language: str) -> bool:
@@ -33,16 +23,18 @@ def _backshifted(text: str, cue: re.Match[str], language: str) -> bool:
     narrative ('who would become Pope six years later')?"""
     if not cue.group(0).lower().startswith("would"):
         return False
-    reporting = _REPORTED_SPEECH.get(language)
-    narrative = _FUTURE_IN_PAST.get(language)
+    # Reported speech shifts tenses ("he said the rise would continue"); a narrative tells a
+    # future seen from the past ("who would become Pope six years later"): no hedge either way.
+    lang = language_of(language)
+    reporting = _pattern(lang.reported_speech_before)
+    narrative = _pattern(lang.future_in_past_after)
     return bool((reporting is not None and reporting.search(text, max(0, cue.start() - 200), cue.start()))
                 or (narrative is not None and narrative.search(text[cue.end():cue.end() + 100])))
 
 
 def hedge_cues(language: str):
     """A cue finder for one language: hedges, each labelled with its kind (negotiating, planning...)."""
-    language = base_language(language)
-    lexicon = HEDGES.get(language, {})
+    lexicon = language_of(language).hedges
 
     def find(text: str, start: int, end: int) -> list[Cue]:
         return [Cue(m.start(), m.end(), m.group(0), kind)
@@ -56,15 +48,13 @@ def hedge_cues(language: str):
 
 
 def _counterpart_said(text: str, start: int, end: int, language: str) -> bool:
-    """Does ``text[start:end]`` hold a word that cancels a hedge said on the other side (``HEDGE_COUNTERPARTS``)?"""
-    return bool(find_cues(HEDGE_COUNTERPARTS, language, text, start, end))
+    """Does ``text[start:end]`` hold a word that cancels a hedge said on the other side (``Language.hedge_counterparts``)?"""
+    return bool(find_cues("hedge_counterparts", language, text, start, end))
 
 
-def _bead_kinds(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> tuple[list[str], list[str]]:
+def _bead_kinds(view: BeadView, find_original, find_rewrite) -> tuple[list[str], list[str]]:
     """The kinds of every hedge on each side of a bead, one entry per hedge."""
-    bead = pair.beads[bead_index]
-    return ([c.kind for s, e in side_ranges(pair.original, bead.original) for c in find_original(pair.original.text, s, e)],
-            [c.kind for s, e in side_ranges(pair.rewrite, bead.rewrite) for c in find_rewrite(pair.rewrite.text, s, e)])
+    return [c.kind for c in view.original.find(find_original)], [c.kind for c in view.rewrite.find(find_rewrite)]
 
 
 def moved_only(change: CueChange, o_kinds: list[str], r_kinds: list[str]) -> bool:
@@ -77,20 +67,20 @@ def moved_only(change: CueChange, o_kinds: list[str], r_kinds: list[str]) -> boo
     return o_kinds.count(kind) <= r_kinds.count(kind)
 
 
-def clause_changes(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> list[CueChange]:
+def clause_changes(view: BeadView, find_original, find_rewrite) -> list[CueChange]:
     """Paraphrased or cross-lingual beads: hedges compared clause by clause, minus those that only moved."""
-    o_kinds, r_kinds = _bead_kinds(pair, bead_index, find_original, find_rewrite)
-    return [change for change in cue_changes(pair, bead_index, find_original, find_rewrite)
+    o_kinds, r_kinds = _bead_kinds(view, find_original, find_rewrite)
+    return [change for change in cue_changes(view, find_original, find_rewrite)
             if not moved_only(change, o_kinds, r_kinds)]
 
 
-def diff_changes(pair: AlignedPair, bead_index: int, find) -> list[CueChange]:
+def diff_changes(view: BeadView, find) -> list[CueChange]:
     """Same-language beads: hedges inside the changed stretches of the word diff, minus hedges that
     only moved (the same kind appears the same number of times on both sides overall)."""
-    bead = pair.beads[bead_index]
-    o_kinds, r_kinds = _bead_kinds(pair, bead_index, find, find)
+    pair, bead = view.pair, view.bead
+    o_kinds, r_kinds = _bead_kinds(view, find, find)
     changes = []
-    for op in pair.word_diff(bead_index):
+    for op in view.word_diff:
         o_cues = find(pair.original.text, op.original[0].start, op.original[-1].end) if op.original else []
         r_cues = find(pair.rewrite.text, op.rewrite[0].start, op.rewrite[-1].end) if op.rewrite else []
         # The counterpart lies on the other side: the changed stretch there, or the whole sentence.
@@ -119,7 +109,8 @@ class CertaintyConfig:
     modality_confidence: float = 0.5
 
 
-@register("certainty", config=CertaintyConfig, traits=Traits(cue=True))
+@register("certainty", config=CertaintyConfig, categories=(Category.CERTAINTY_SHIFT,),
+          traits=Traits(cue=True, cue_table="hedges"))
 class CertaintyShiftDetector(Configured):
     """Hedging or modality added, removed or changed ("in talks to open" → "to open")."""
 
@@ -128,15 +119,14 @@ class CertaintyShiftDetector(Configured):
     def detect(self, pair: AlignedPair) -> list[Finding]:
         c = self.config
         findings = []
-        for bead_index, bead in pair.matched_beads():
-            o_lang = side_language(pair.original, bead.original)
-            r_lang = side_language(pair.rewrite, bead.rewrite)
-            if base_language(o_lang) not in HEDGES or base_language(r_lang) not in HEDGES:
+        for view in self.views(pair):
+            bead_index = view.index
+            o_lang, r_lang = view.original.language, view.rewrite.language
+            if not (cue_covered(self.traits.cue_table, o_lang) and cue_covered(self.traits.cue_table, r_lang)):
                 continue
             o_find, r_find = hedge_cues(o_lang), hedge_cues(r_lang)
             reported: set[tuple[int, int]] = set()  # one finding per clause pair
-            changes = (diff_changes(pair, bead_index, r_find) if pair.parallel(bead_index)
-                       else clause_changes(pair, bead_index, o_find, r_find))
+            changes = (diff_changes(view, r_find) if view.parallel else clause_changes(view, o_find, r_find))
             for change in changes:
                 cue = Span.of(change.cue)
                 other = change.counterpart
@@ -151,23 +141,26 @@ class CertaintyShiftDetector(Configured):
                     before, after = (other_side[0], change.cue) if change.change == "added" else (change.cue, other_side[0])
                     strong = {before.kind, after.kind} & c.strong_kinds
                     findings.append(Finding(
-                        "", "certainty_shift", c.severity if strong else c.modality_severity, c.modality_confidence,
+                        category=Category.CERTAINTY_SHIFT, severity=c.severity if strong else c.modality_severity,
+                        confidence=c.modality_confidence,
                         # Both sides' hedges are known here: point at the words themselves.
-                        Span.of(before),
-                        Span.of(after),
-                        f"modality changed: '{before.text}' ({before.kind}) became '{after.text}' ({after.kind})",
-                        bead_index))
+                        original=Span.of(before), rewrite=Span.of(after),
+                        message=f"modality changed: '{before.text}' ({before.kind}) became '{after.text}' "
+                        f"({after.kind})",
+                        bead=bead_index))
                 elif _counterpart_said((pair.original if change.change == "added" else pair.rewrite).text,
                                        other.start, other.end, o_lang if change.change == "added" else r_lang):
                     continue  # said without a hedge word ("may" / "can", "wants to" / "his wishes")
                 elif change.change == "dropped":
                     findings.append(Finding(
-                        "", "certainty_shift", c.severity, c.removed_confidence, cue, other,
-                        f"hedge removed: the original says '{cue.text}' ({change.cue.kind}); the rewrite states it "
-                        "as certain", bead_index))
+                        category=Category.CERTAINTY_SHIFT, severity=c.severity, confidence=c.removed_confidence,
+                        original=cue, rewrite=other,
+                        message=f"hedge removed: the original says '{cue.text}' ({change.cue.kind}); the rewrite "
+                        "states it as certain", bead=bead_index))
                 else:
                     findings.append(Finding(
-                        "", "certainty_shift", c.severity, c.added_confidence, other, cue,
-                        f"hedge added: the rewrite says '{cue.text}' ({change.cue.kind}) where the original is "
-                        "certain", bead_index))
+                        category=Category.CERTAINTY_SHIFT, severity=c.severity, confidence=c.added_confidence,
+                        original=other, rewrite=cue,
+                        message=f"hedge added: the rewrite says '{cue.text}' ({change.cue.kind}) where the original "
+                        "is certain", bead=bead_index))
         return findings

@@ -15,10 +15,10 @@ import numpy as np
 from dataclasses import dataclass
 
 from ..clauses import Clause
-from ..cues import ATTRIBUTION, find_cues
-from ..types import Finding, Severity, Span
+from ..cues import find_cues
+from ..types import Category, Finding, Severity, Span
 from ..tokens import short
-from .base import AlignedPair, side_language, side_ranges
+from .base import AlignedPair
 from .registry import Configured, register
 
 
@@ -41,10 +41,11 @@ def _without(text: str, ranges: list[tuple[int, int]], clause: Clause) -> str:
 
 def _is_frame(text: str, clause: Clause, language: str, frame_words: int) -> bool:
     """A short clause that only says who said something."""
-    return clause.words <= frame_words and bool(find_cues(ATTRIBUTION, language, text, clause.start, clause.end))
+    return clause.words <= frame_words and bool(find_cues("attribution", language, text, clause.start, clause.end))
 
 
-@register("clauses", config=ClauseConfig)
+@register("clauses", config=ClauseConfig,
+          categories=(Category.MISTRANSLATION, Category.ADDITION, Category.OMISSION))
 class ClauseDetector(Configured):
     """Clauses changed, added or dropped inside aligned sentences (clause alignment + DiffDel)."""
 
@@ -62,15 +63,14 @@ class ClauseDetector(Configured):
 
         findings: list[Finding] = []
         floor = encoder.thresholds.faithful_floor()
-        for bead_index, bead in pair.matched_beads():
+        for view in self.views(pair):
+            bead_index, bead = view.index, view.bead
             if bead.score >= equivalent:
                 continue  # equivalent sentences: clause noise would only add false alarms
             faithful_band = bead.score >= floor
-            o_ranges = side_ranges(pair.original, bead.original)
-            r_ranges = side_ranges(pair.rewrite, bead.rewrite)
-            o_lang = side_language(pair.original, bead.original)
-            r_lang = side_language(pair.rewrite, bead.rewrite)
-            clauses = pair.clauses(bead_index)
+            o_ranges, r_ranges = view.original.ranges, view.rewrite.ranges
+            o_lang, r_lang = view.original.language, view.rewrite.language
+            clauses = view.clauses
             o_clauses, r_clauses, sims = clauses.original, clauses.rewrite, clauses.sims
             if len(o_clauses) < 2 and len(r_clauses) < 2:
                 continue  # a single clause each: the sentence-level verdict already says it all
@@ -106,23 +106,25 @@ class ClauseDetector(Configured):
                     # many as without it.)
                     severity = Severity.MINOR if frames or faithful_band else Severity.MAJOR
                     findings.append(Finding(
-                        "", "mistranslation", severity, min(0.95, 0.5 + (related - s)),
-                        Span.of(o), Span.of(r),
-                        f"meaning changed: '{short(o.text, 60)}' became '{short(r.text, 60)}' (similarity {s:.2f})",
-                        bead_index))
+                        category=Category.MISTRANSLATION, severity=severity,
+                        confidence=min(0.95, 0.5 + (related - s)), original=Span.of(o), rewrite=Span.of(r),
+                        message=f"meaning changed: '{short(o.text, 60)}' became '{short(r.text, 60)}' "
+                        f"(similarity {s:.2f})",
+                        bead=bead_index))
                 else:
                     major = r.words >= c.long_clause or gains(o_text, _without(pair.rewrite.text, r_ranges, r))
                     severity = Severity.MAJOR if major else Severity.MINOR
                     findings.append(Finding(
-                        "", "addition", severity, min(0.9, 0.4 + (related - s)), None, Span.of(r),
-                        f"added inside an aligned sentence: '{short(r.text, 70)}'", bead_index))
+                        category=Category.ADDITION, severity=severity, confidence=min(0.9, 0.4 + (related - s)),
+                        original=None, rewrite=Span.of(r),
+                        message=f"added inside an aligned sentence: '{short(r.text, 70)}'", bead=bead_index))
             for oi, o in enumerate(o_clauses):
                 if oi in used_o or o_cover[oi] >= related:
                     continue
                 major = o.words >= c.long_clause or gains(_without(pair.original.text, o_ranges, o), r_text)
                 severity = Severity.MAJOR if major else Severity.MINOR
                 findings.append(Finding(
-                    "", "omission", severity, min(0.9, 0.4 + (related - float(o_cover[oi]))),
-                    Span.of(o), None,
-                    f"dropped from an aligned sentence: '{short(o.text, 70)}'", bead_index))
+                    category=Category.OMISSION, severity=severity,
+                    confidence=min(0.9, 0.4 + (related - float(o_cover[oi]))), original=Span.of(o), rewrite=None,
+                    message=f"dropped from an aligned sentence: '{short(o.text, 70)}'", bead=bead_index))
         return findings

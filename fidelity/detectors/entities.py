@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..entities import (NameMatcher, entity_keys, find_entities, is_acronym_of, keys_match, lower_case_vocabulary,
-                        same_entity)
+from ..entities import entity_keys, find_entities, is_acronym_of, keys_match, same_entity
 from ..encoders import word_thresholds
 from ..numbers import find_quantities
-from ..tokens import script_of, tokenize
-from ..types import Finding, Severity, Span
-from .base import AlignedPair, side_ranges
+from ..tokens import script_of
+from ..types import Category, Finding, Severity, Span
+from .base import AlignedPair, BeadView
 from .registry import Configured, register
 
 
@@ -24,7 +23,7 @@ class EntityConfig:
     cross_lingual_confidence: float = 0.6  # names matched across scripts (transliteration, encoder)
 
 
-@register("entities", config=EntityConfig)
+@register("entities", config=EntityConfig, categories=(Category.ENTITY_CHANGED,))
 class EntityDetector(Configured):
     """A name in the original replaced by another: "Ukraine and Vienna" → "Ukraine and Austria".
 
@@ -36,9 +35,9 @@ class EntityDetector(Configured):
     def detect(self, pair: AlignedPair) -> list[Finding]:
         if pair.encoder is None:
             return []
-        vocabulary = lower_case_vocabulary(pair.original.text, pair.rewrite.text)
+        vocabulary = pair.vocabulary
         o_all = [(s.start, s.end) for s in pair.original.sentences]
-        names = pair.capitalised_words()
+        names = pair.capitalised_words
         original_entities = find_entities(pair.original.text, o_all, vocabulary, names)
         original_keys = {k for e in original_entities for k in _keys(e)}
         related = pair.encoder.thresholds.related
@@ -47,23 +46,23 @@ class EntityDetector(Configured):
         floor = word_thresholds(pair.encoder).align_min
         findings = []
         cross_script = script_of(pair.original.text) != script_of(pair.rewrite.text)
-        for bead_index, bead in pair.matched_beads():
-            if not pair.same_language(bead_index):
+        for view in self.views(pair):
+            bead_index = view.index
+            if not view.same_language:
                 if not cross_script:
                     # English and French both capitalise, but not the same words ('Murder' /
                     # 'Meurtre' in a title, 'Chambre'): on REFreSD this rule raised only false
                     # alarms. Across scripts only proper names keep their capitals.
                     continue
-                findings += _across_languages(pair, bead_index, pair.name_matcher(bead_index), original_entities,
-                                              vocabulary, names, self.config)
+                findings += _across_languages(view, original_entities, self.config)
                 continue
-            r_side = find_entities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), vocabulary, names)
+            r_side = view.rewrite.entities
             # The same name spelled otherwise ('Degtyaryov' / 'Degtyarev', 'Tuoi Tre' / 'Tuổi Trẻ',
             # 'Great Britain' / 'United Kingdom') is no change.
-            matcher = pair.name_matcher(bead_index)
+            matcher = view.name_matcher
             respelled = {(r.start, r.end) for r in r_side
                          if any(matcher.same(o, r, by_meaning=False) for o in original_entities)}
-            clauses = pair.clauses(bead_index)
+            clauses = view.clauses
             used: set[tuple[int, int]] = set()
             for ri, clause in enumerate(clauses.rewrite):
                 in_clause = find_entities(pair.rewrite.text, [(clause.start, clause.end)], vocabulary, names)
@@ -93,23 +92,21 @@ class EntityDetector(Configured):
                         continue  # not one name replaced by another (see _across_languages)
                     used.add((o.start, o.end))
                     findings.append(Finding(
-                        "", "entity_changed", self.config.severity, self.config.confidence, Span.of(o),
-                        Span.of(r), f"entity changed: '{o.text}' became '{r.text}'", bead_index))
+                        category=Category.ENTITY_CHANGED, severity=self.config.severity,
+                        confidence=self.config.confidence, original=Span.of(o), rewrite=Span.of(r),
+                        message=f"entity changed: '{o.text}' became '{r.text}'", bead=bead_index))
         return findings
 
 
-def _across_languages(pair: AlignedPair, bead_index: int, matcher: NameMatcher, original_entities: list,
-                      vocabulary: set[str], names: set[str], config: EntityConfig) -> list[Finding]:
+def _across_languages(view: BeadView, original_entities: list, config: EntityConfig) -> list[Finding]:
     """Names are translated and transliterated ("Вене" is "Vienna"): a rewrite name that is
     none of the original's names, where a name of this bead's original has no counterpart."""
-    bead = pair.beads[bead_index]
+    pair, bead_index, matcher = view.pair, view.index, view.name_matcher
     # A capitalised number is no name ("Второй мировой войны": the Second World War).
-    o_side = [e for e in find_entities(pair.original.text, side_ranges(pair.original, bead.original), vocabulary, names)
-              if not find_quantities(e.text)]
-    r_side = [e for e in find_entities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite), vocabulary, names)
-              if not find_quantities(e.text)]
-    o_words = [t.text for s, e in side_ranges(pair.original, bead.original) for t in tokenize(pair.original.text, s, e)]
-    r_words = [t.text for s, e in side_ranges(pair.rewrite, bead.rewrite) for t in tokenize(pair.rewrite.text, s, e)]
+    o_side = [e for e in view.original.entities if not find_quantities(e.text)]
+    r_side = [e for e in view.rewrite.entities if not find_quantities(e.text)]
+    o_words = [t.text for t in view.original.tokens]
+    r_words = [t.text for t in view.rewrite.tokens]
     # A name also survives as an ordinary word: English capitalises 'Japanese', Russian does not.
     # Russian capitalises only the first word of a multi-word name ('Национальный центр' is the
     # 'National Center'): a rewrite name as close to one of the original's words as an equivalent
@@ -125,6 +122,7 @@ def _across_languages(pair: AlignedPair, bead_index: int, matcher: NameMatcher, 
     # USE); two names less alike than any alignable sentence pair ('Authority' / 'США' 0.24) are
     # two different mentions, not one name replaced by another.
     floor = word_thresholds(pair.encoder).align_min
-    return [Finding("", "entity_changed", config.severity, config.cross_lingual_confidence, Span.of(o), Span.of(r),
-                    f"entity changed: '{o.text}' became '{r.text}'", bead_index)
+    return [Finding(category=Category.ENTITY_CHANGED, severity=config.severity,
+                    confidence=config.cross_lingual_confidence, original=Span.of(o), rewrite=Span.of(r),
+                    message=f"entity changed: '{o.text}' became '{r.text}'", bead=bead_index)
             for o, r in zip(dropped, new) if matcher.similarity(o.text, r.text) >= floor]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..cues import LOADED, find_cues
+from ..cues import cue_covered, find_cues
 from ..lang import base_language
 from ..tokens import stem
-from ..types import Finding, Severity, Span
-from ..quotations.marks import quoted_regions
-from .base import AlignedPair, inside, sentence_span, side_language, side_ranges
+from ..types import Category, Finding, Severity, Span
+from ..quote_marks import quoted_regions
+from .base import AlignedPair, inside, sentence_span
 from .registry import Configured, Traits, register
 
 
@@ -21,7 +21,8 @@ class LoadedConfig:
     stem_chars: int = 6  # two loaded words sharing this long a stem prefix are the same word
 
 
-@register("loaded_language", config=LoadedConfig, traits=Traits(cue=True))
+@register("loaded_language", config=LoadedConfig, categories=(Category.LOADED_LANGUAGE,),
+          traits=Traits(cue=True, cue_table="loaded"))
 class LoadedLanguageDetector(Configured):
     """Evaluative words in the rewrite that the original does not use."""
 
@@ -30,19 +31,19 @@ class LoadedLanguageDetector(Configured):
     def detect(self, pair: AlignedPair) -> list[Finding]:
         c = self.config
         findings = []
-        for bead_index, bead in pair.matched_beads():
-            r_lang = side_language(pair.rewrite, bead.rewrite)
-            o_lang = side_language(pair.original, bead.original)
-            if base_language(r_lang) not in LOADED:
+        for view in self.views(pair):
+            bead_index, bead = view.index, view.bead
+            o_lang, r_lang = view.original.language, view.rewrite.language
+            if not cue_covered(self.traits.cue_table, r_lang):
                 continue
             original_loaded = {
                 stem(m.group(0))[:c.stem_chars]
-                for s, e in side_ranges(pair.original, bead.original)
-                for m in find_cues(LOADED, o_lang, pair.original.text, s, e)
+                for s, e in view.original.ranges
+                for m in find_cues("loaded", o_lang, pair.original.text, s, e)
             }
-            for start, end in side_ranges(pair.rewrite, bead.rewrite):
+            for start, end in view.rewrite.ranges:
                 quotes = quoted_regions(pair.rewrite.text, start, end)
-                for match in find_cues(LOADED, r_lang, pair.rewrite.text, start, end):
+                for match in find_cues("loaded", r_lang, pair.rewrite.text, start, end):
                     if stem(match.group(0))[:c.stem_chars] in original_loaded:
                         continue
                     # Across languages the stems differ: any loaded word in the original counts as a match.
@@ -50,9 +51,9 @@ class LoadedLanguageDetector(Configured):
                         continue
                     quoted = inside(match.start(), quotes)
                     findings.append(Finding(
-                        "", "loaded_language", c.quoted if quoted else c.severity, c.confidence,
-                        sentence_span(pair.original, bead.original),
-                        Span(match.start(), match.end(), match.group(0)),
-                        f"loaded word added: '{match.group(0)}' has no counterpart in the original"
-                        + (" (inside a quotation)" if quoted else ""), bead_index))
+                        category=Category.LOADED_LANGUAGE, severity=c.quoted if quoted else c.severity,
+                        confidence=c.confidence, original=sentence_span(pair.original, bead.original),
+                        rewrite=Span(match.start(), match.end(), match.group(0)),
+                        message=f"loaded word added: '{match.group(0)}' has no counterpart in the original"
+                        + (" (inside a quotation)" if quoted else ""), bead=bead_index))
         return findings

@@ -6,26 +6,23 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..cues import (ANTONYMS, NEGATING_PREFIXES, NEGATION, NEGATION_EXCEPTIONS, bounded, compile_cues, cue_covered,
-                    find_cues)
-from ..lang import base_language
+from ..cues import bounded, compile_cues, cue_covered, find_cues
+from ..languages import language as language_of
 from ..tokens import tokenize
-from ..types import Finding, Severity, Span, Verdict
-from .base import AlignedPair, Cue, cue_changes, sentence_span, side_language, side_ranges, token_span
+from ..types import Category, Finding, Severity, Span, Verdict
+from .base import AlignedPair, BeadView, Cue, cue_changes, sentence_span, token_span
 from .registry import Configured, Traits, register
-
-_EN_SUFFIXES = {"", "s", "es", "ed", "d", "ing", "ied", "ies", "ion", "ions", "ment", "ly", "er"}
 
 
 def negation_cues(language: str):
     """A cue finder for one language: negation words minus fixed phrases like 'not only'."""
-    exceptions = NEGATION_EXCEPTIONS.get(base_language(language), [])
+    exceptions = language_of(language).negation_exceptions
 
     def find(text: str, start: int, end: int) -> list[Cue]:
         skip = [(m.start(), m.end()) for m in compile_cues(tuple(exceptions), bounded(language)).finditer(text, start, end)] \
             if exceptions else []
         return [Cue(m.start(), m.end(), m.group(0), "negation")
-                for m in find_cues(NEGATION, language, text, start, end)
+                for m in find_cues("negation", language, text, start, end)
                 if not any(s <= m.start() < e for s, e in skip)
                 and not (bounded(language) and _inside_name(text, m.start(), m.end()))
                 and _bound_prefix_negates(m.group(0), language)]
@@ -33,21 +30,19 @@ def negation_cues(language: str):
     return find
 
 
-# Languages that write negation as a bound prefix ("neotevře": does not open). A word with the
-# prefix negates only when what follows it is a word of the language ("ne|otevře", "ne|správné"),
-# not when the letters only begin another word ("nech" let, "neustále" constantly, "nenávist"
-# hatred). The words are those of simplemma's dictionary for the language (word forms, MIT).
-_BOUND_PREFIXES = {"cs": "ne"}
-
-
+# Languages that write negation as a bound prefix ("neotevře": does not open;
+# ``Language.bound_negation_prefix``). A word with the prefix negates only when what follows it
+# is a word of the language ("ne|otevře", "ne|správné"), not when the letters only begin another
+# word ("nech" let, "neustále" constantly, "nenávist" hatred). The words are those of
+# simplemma's dictionary for the language (word forms, MIT).
 def _bound_prefix_negates(word: str, language: str) -> bool:
-    prefix = _BOUND_PREFIXES.get(base_language(language))
+    prefix = language_of(language).bound_negation_prefix
     lower = word.lower()
     if prefix is None or lower == prefix or not lower.startswith(prefix):
         return True
     rest = lower[len(prefix):]
     # A word with a vowel: "ne|ní", "ne|má", "ne|ví" are; "ne|ch" (nech: let) is not.
-    return any(c in _VOWELS for c in rest) and rest in _word_forms(base_language(language))
+    return any(c in _VOWELS for c in rest) and rest in _word_forms(language_of(language).code)
 
 
 _VOWELS = frozenset("aeiouyáéěíóúůý")
@@ -72,10 +67,12 @@ def _inside_name(text: str, start: int, end: int) -> bool:
 
 
 # Words negated by a prefix ("unable", "insufficient", "unsupported") say "not" without a cue
-# word. They only ever cancel a cue difference ("unable" / "couldn't"), never raise one: a prefix
-# is often no negation ("unveil", "increase"), and then the same word on both sides cancels out.
-_LEXICAL_PREFIXES = {"en": ("un", "in", "im", "il", "ir", "dis", "non")}
-_LEXICAL_WORDS = {"en": re.compile(r"fail(?:s|ed|ing|ure)?|lack(?:s|ed|ing)?|absent|short of", re.I)}
+# word (``Language.lexical_negation_prefixes`` and ``lexical_negation_words``). They only ever
+# cancel a cue difference ("unable" / "couldn't"), never raise one: a prefix is often no negation
+# ("unveil", "increase"), and then the same word on both sides cancels out.
+@lru_cache(maxsize=None)
+def _lexical_words(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
 
 
 @lru_cache(maxsize=1)
@@ -97,12 +94,13 @@ def _english_words() -> frozenset[str]:
 
 def lexical_negations(text: str, start: int, end: int, language: str) -> int:
     """How many words negated by a prefix, or negative by meaning ('fail', 'lack'), a stretch holds."""
-    language = base_language(language)
-    prefixes = _LEXICAL_PREFIXES.get(language)
+    lang = language_of(language)
+    prefixes = lang.lexical_negation_prefixes
     if not prefixes:
         return 0
     words = _english_words()
-    count = len(_LEXICAL_WORDS[language].findall(text, start, end))
+    count = len(_lexical_words(lang.lexical_negation_words).findall(text, start, end)) \
+        if lang.lexical_negation_words else 0
     for token in tokenize(text, start, end):
         norm = token.norm
         count += any(norm.startswith(p) and norm[len(p):] in words for p in prefixes)
@@ -110,17 +108,17 @@ def lexical_negations(text: str, start: int, end: int, language: str) -> int:
 
 
 def _is_form(token: str, word: str, language: str) -> bool:
-    """Is ``token`` an inflected form of ``word``? Russian entries are stems, English entries lemmas."""
-    if base_language(language) != "en":
+    """Is ``token`` an inflected form of ``word``? Entries are stems (Russian) or lemmas (English)."""
+    suffixes = language_of(language).lemma_suffixes
+    if not suffixes:
         return token.startswith(word) and len(token) - len(word) <= 5
     stems = [word, word[:-1]] if word.endswith("e") else [word]
-    return any(token.startswith(stem) and token[len(stem):] in _EN_SUFFIXES for stem in stems)
+    return any(token.startswith(stem) and token[len(stem):] in suffixes for stem in stems)
 
 
 def is_antonym_pair(a: str, b: str, language: str) -> bool:
     """Are two (normalised) words opposites: a lexicon pair, or one is the other with a negating prefix?"""
-    language = base_language(language)
-    for x, y in ANTONYMS.get(language, []):
+    for x, y in language_of(language).antonyms:
         if (_is_form(a, x, language) and _is_form(b, y, language)) or (_is_form(a, y, language) and _is_form(b, x, language)):
             return True
     return _negated_by_prefix(a, b, language)
@@ -129,30 +127,23 @@ def is_antonym_pair(a: str, b: str, language: str) -> bool:
 def _negated_by_prefix(a: str, b: str, language: str) -> bool:
     """Is one word the other with a negating prefix ('supported' / 'unsupported')?"""
     return any(q.startswith(prefix) and q[len(prefix):] == p and len(p) > 3
-               for prefix in NEGATING_PREFIXES.get(base_language(language), ()) for p, q in ((a, b), (b, a)))
+               for prefix in language_of(language).antonym_prefixes for p, q in ((a, b), (b, a)))
 
 
-def _counts(pair: AlignedPair, bead_index: int, find_original, find_rewrite) -> tuple[int, int]:
+def _counts(view: BeadView, find_original, find_rewrite) -> tuple[int, int]:
     """How many negations each side of the bead holds."""
-    bead = pair.beads[bead_index]
-    return (sum(len(find_original(pair.original.text, s, e)) for s, e in side_ranges(pair.original, bead.original)),
-            sum(len(find_rewrite(pair.rewrite.text, s, e)) for s, e in side_ranges(pair.rewrite, bead.rewrite)))
+    return len(view.original.find(find_original)), len(view.rewrite.find(find_rewrite))
 
 
-def _lexical_counts(pair: AlignedPair, bead_index: int, original_language: str,
-                    rewrite_language: str) -> tuple[int, int]:
+def _lexical_counts(view: BeadView, original_language: str, rewrite_language: str) -> tuple[int, int]:
     """How many lexical negations ('unable', 'fail') each side of the bead holds."""
-    bead = pair.beads[bead_index]
-    return (sum(lexical_negations(pair.original.text, s, e, original_language)
-                for s, e in side_ranges(pair.original, bead.original)),
-            sum(lexical_negations(pair.rewrite.text, s, e, rewrite_language)
-                for s, e in side_ranges(pair.rewrite, bead.rewrite)))
+    return (sum(lexical_negations(view.original.text, s, e, original_language) for s, e in view.original.ranges),
+            sum(lexical_negations(view.rewrite.text, s, e, rewrite_language) for s, e in view.rewrite.ranges))
 
 
-def _clean_flip(pair: AlignedPair, bead_index: int, o_total: int, r_total: int, o_lexical: int,
-                r_lexical: int) -> bool:
+def _clean_flip(view: BeadView, o_total: int, r_total: int, o_lexical: int, r_lexical: int) -> bool:
     """One clause on each side, and one negation on one side against none at all on the other."""
-    clauses = pair.clauses(bead_index)
+    clauses = view.clauses
     if len(clauses.original) != 1 or len(clauses.rewrite) != 1:
         return False
     return sorted((o_total + o_lexical, r_total + r_lexical)) == [0, 1]
@@ -177,24 +168,25 @@ class NegationConfig:
     clean_flip_severity: Severity = Severity.MAJOR
 
 
-@register("negation", config=NegationConfig, traits=Traits(cue=True, grades_cross_lingual=True))
+@register("negation", config=NegationConfig, categories=(Category.NEGATION,),
+          traits=Traits(cue=True, cue_table="negation", grades_cross_lingual=True))
 class NegationDetector(Configured):
     """Polarity flipped: a negation added or dropped, or a word replaced by its antonym."""
 
     config: NegationConfig
 
-    def _same_language(self, pair: AlignedPair, bead_index: int, language: str) -> list[Finding]:
+    def _same_language(self, view: BeadView, language: str) -> list[Finding]:
         """Minimal edits show in the word diff: a negation or an antonym inside a changed stretch."""
-        bead = pair.beads[bead_index]
+        pair, bead_index, bead = view.pair, view.index, view.bead
         find = negation_cues(language)
-        o_total, r_total = _counts(pair, bead_index, find, find)
-        o_lexical, r_lexical = _lexical_counts(pair, bead_index, language, language)
+        o_total, r_total = _counts(view, find, find)
+        o_lexical, r_lexical = _lexical_counts(view, language, language)
         # As many negations on both sides, counted as meaning ("unable" / "couldn't",
         # "no longer supported" / "unsupported"): the polarity held.
         same_polarity = o_total + o_lexical == r_total + r_lexical
         flipped = o_total != r_total and not same_polarity
         findings = []
-        for op in pair.word_diff(bead_index):
+        for op in view.word_diff:
             o_cues = find(pair.original.text, op.original[0].start, op.original[-1].end) if op.original else []
             r_cues = find(pair.rewrite.text, op.rewrite[0].start, op.rewrite[-1].end) if op.rewrite else []
             if len(o_cues) != len(r_cues) and flipped:
@@ -203,15 +195,19 @@ class NegationDetector(Configured):
                     context = token_span(pair.original.text, op.original) if op.original else sentence_span(
                         pair.original, bead.original)
                     findings.append(Finding(
-                        "", "negation", self.config.severity, self.config.diff_confidence, context, Span.of(cue),
-                        f"negation added: '{cue.text}' in the rewrite has no counterpart in the original", bead_index))
+                        category=Category.NEGATION, severity=self.config.severity,
+                        confidence=self.config.diff_confidence, original=context, rewrite=Span.of(cue),
+                        message=f"negation added: '{cue.text}' in the rewrite has no counterpart in the original",
+                        bead=bead_index))
                 else:
                     cue = o_cues[0]
                     context = token_span(pair.rewrite.text, op.rewrite) if op.rewrite else sentence_span(
                         pair.rewrite, bead.rewrite)
                     findings.append(Finding(
-                        "", "negation", self.config.severity, self.config.diff_confidence, Span.of(cue), context,
-                        f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
+                        category=Category.NEGATION, severity=self.config.severity,
+                        confidence=self.config.diff_confidence, original=Span.of(cue), rewrite=context,
+                        message=f"negation dropped: the original's '{cue.text}' is missing in the rewrite",
+                        bead=bead_index))
                 continue
             swap = op.op == "replace" and len(op.original) <= 2 and len(op.rewrite) <= 2
             o_words = op.original if swap else op.only_original
@@ -221,44 +217,48 @@ class NegationDetector(Configured):
                           and not (same_polarity and _negated_by_prefix(a.norm, b.norm, language))), None)
                 if b is not None:
                     findings.append(Finding(
-                        "", "negation", self.config.severity, self.config.antonym_confidence, Span.of(a), Span.of(b),
-                        f"meaning reversed: '{a.text}' became its opposite '{b.text}'", bead_index))
+                        category=Category.NEGATION, severity=self.config.severity,
+                        confidence=self.config.antonym_confidence, original=Span.of(a), rewrite=Span.of(b),
+                        message=f"meaning reversed: '{a.text}' became its opposite '{b.text}'", bead=bead_index))
                     break
         return findings
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
         findings = []
-        for bead_index, bead in pair.matched_beads():
-            o_lang = side_language(pair.original, bead.original)
-            r_lang = side_language(pair.rewrite, bead.rewrite)
-            if pair.parallel(bead_index):
-                findings += self._same_language(pair, bead_index, o_lang)
+        for view in self.views(pair):
+            bead_index, bead = view.index, view.bead
+            o_lang, r_lang = view.original.language, view.rewrite.language
+            if view.parallel:
+                findings += self._same_language(view, o_lang)
                 continue
-            if not (cue_covered(self.name, o_lang) and cue_covered(self.name, r_lang)):
+            if not (cue_covered(self.traits.cue_table, o_lang) and cue_covered(self.traits.cue_table, r_lang)):
                 continue  # no list for one side: its negations are unknown, not absent
             find_o, find_r = negation_cues(o_lang), negation_cues(r_lang)
-            o_total, r_total = _counts(pair, bead_index, find_o, find_r)
+            o_total, r_total = _counts(view, find_o, find_r)
             if o_total == r_total:
                 # Across languages (or loose paraphrase) clauses split differently, so a cue is
                 # easily paired with the wrong clause; as many negations on both sides is no flip.
                 continue
-            o_lexical, r_lexical = _lexical_counts(pair, bead_index, o_lang, r_lang)
+            o_lexical, r_lexical = _lexical_counts(view, o_lang, r_lang)
             if o_total + o_lexical == r_total + r_lexical:
                 continue  # counted as meaning, as many ("unable" / "nicht können")
             severity = self.config.severity
-            if not pair.same_language(bead_index) and bead.verdict is Verdict.EQUIVALENT:
+            if not view.same_language and bead.verdict is Verdict.EQUIVALENT:
                 severity = self.config.equivalent_cross_lingual_severity
-                if _clean_flip(pair, bead_index, o_total, r_total, o_lexical, r_lexical):
+                if _clean_flip(view, o_total, r_total, o_lexical, r_lexical):
                     severity = self.config.clean_flip_severity
-            for change in cue_changes(pair, bead_index, find_o, find_r):
+            for change in cue_changes(view, find_o, find_r):
                 cue = Span.of(change.cue)
                 if change.change == "added":
                     findings.append(Finding(
-                        "", "negation", severity, self.config.clause_confidence, change.counterpart, cue,
-                        f"negation added: '{cue.text}' in the rewrite has no counterpart in the original",
-                        bead_index))
+                        category=Category.NEGATION, severity=severity, confidence=self.config.clause_confidence,
+                        original=change.counterpart, rewrite=cue,
+                        message=f"negation added: '{cue.text}' in the rewrite has no counterpart in the original",
+                        bead=bead_index))
                 else:
                     findings.append(Finding(
-                        "", "negation", severity, self.config.clause_confidence, cue, change.counterpart,
-                        f"negation dropped: the original's '{cue.text}' is missing in the rewrite", bead_index))
+                        category=Category.NEGATION, severity=severity, confidence=self.config.clause_confidence,
+                        original=cue, rewrite=change.counterpart,
+                        message=f"negation dropped: the original's '{cue.text}' is missing in the rewrite",
+                        bead=bead_index))
         return findings

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..types import Finding, Severity
-from .base import AlignedPair, sentence_span
+from ..types import Category, Finding, Severity
+from .base import AlignedPair
 from .registry import Configured, Level, Traits, register
 
 
@@ -33,8 +33,9 @@ def _side_text(doc, indices) -> str:
     return " ".join(" ".join(doc.sentences[i].text.split()) for i in sorted(indices))
 
 
-@register("nli", config=NliConfig, traits=Traits(level=Level.SENTENCE, needs="nli"),
-          factory=lambda config, resources: NliDetector(config, judge=resources.nli))
+@register("nli", config=NliConfig, categories=(Category.MISTRANSLATION, Category.OMISSION, Category.ADDITION),
+          traits=Traits(level=Level.SENTENCE, needs="nli"),
+          factory=lambda config, resources: NliDetector(config, judge=resources.get("nli")))
 class NliDetector(Configured):
     """Contradiction, omission and addition per aligned pair, judged by an NLI model (--nli)."""
 
@@ -45,33 +46,33 @@ class NliDetector(Configured):
         self.judge = judge
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
-        beads = pair.matched_beads()
-        if not beads:
+        views = self.views(pair)
+        if not views:
             return []
-        texts = [(_side_text(pair.original, b.original), _side_text(pair.rewrite, b.rewrite)) for _, b in beads]
+        texts = [(_side_text(pair.original, v.bead.original), _side_text(pair.rewrite, v.bead.rewrite)) for v in views]
         # Forward: original ⊨ rewrite; backward: rewrite ⊨ original. One call, one batching.
         results = self.judge.judge([(o, r) for o, r in texts] + [(r, o) for o, r in texts])
         if len(results) != 2 * len(texts):
             raise RuntimeError(f"NLI judge returned {len(results)} results for {2 * len(texts)} pairs")
         findings: list[Finding] = []
         t = self.config.threshold
-        for k, (index, bead) in enumerate(beads):
+        for k, view in enumerate(views):
             forward, backward = results[k], results[len(texts) + k]
-            original = sentence_span(pair.original, bead.original)
-            rewrite = sentence_span(pair.rewrite, bead.rewrite)
+            index, original, rewrite = view.index, view.original.span, view.rewrite.span
             contradiction = max(forward.contradiction, backward.contradiction)
             if contradiction >= t:
                 findings.append(Finding(
-                    "", "mistranslation", self.config.contradiction, contradiction, original, rewrite,
-                    f"contradicts the original (NLI p={contradiction:.2f})", index))
+                    category=Category.MISTRANSLATION, severity=self.config.contradiction, confidence=contradiction,
+                    original=original, rewrite=rewrite, message=f"contradicts the original (NLI p={contradiction:.2f})",
+                    bead=index))
             elif forward.entailment >= t and backward.entailment < t:
                 p = min(forward.entailment, 1.0 - backward.entailment)
                 findings.append(Finding(
-                    "", "omission", self.config.one_way, p, original, rewrite,
-                    f"the rewrite says less than the original (NLI p={p:.2f})", index))
+                    category=Category.OMISSION, severity=self.config.one_way, confidence=p, original=original,
+                    rewrite=rewrite, message=f"the rewrite says less than the original (NLI p={p:.2f})", bead=index))
             elif backward.entailment >= t and forward.entailment < t:
                 p = min(backward.entailment, 1.0 - forward.entailment)
                 findings.append(Finding(
-                    "", "addition", self.config.one_way, p, original, rewrite,
-                    f"the rewrite says more than the original (NLI p={p:.2f})", index))
+                    category=Category.ADDITION, severity=self.config.one_way, confidence=p, original=original,
+                    rewrite=rewrite, message=f"the rewrite says more than the original (NLI p={p:.2f})", bead=index))
         return findings

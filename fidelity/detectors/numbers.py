@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..numbers import Quantity, find_quantities
-from ..types import Finding, Severity, Span
+from ..numbers import Quantity
+from ..types import Category, Finding, Severity, Span
 from ..when import agree, interval, is_relative
-from .base import AlignedPair, sentence_span, side_ranges
+from .base import AlignedPair, sentence_span
 from .registry import Configured, register
 
 
-def _quantities(text: str, ranges: list[tuple[int, int]]) -> list[Quantity]:
-    return [q for s, e in ranges for q in find_quantities(text, s, e)]
-
-
-def _unmatched(ours: list[Quantity], theirs: list[Quantity]) -> list[Quantity]:
+def _unmatched(ours: Sequence[Quantity], theirs: Sequence[Quantity]) -> list[Quantity]:
     remaining = Counter(q.value for q in theirs)
     out = []
     for q in ours:
@@ -63,7 +60,7 @@ class NumberConfig:
     dropped_or_added_confidence: float = 0.6
 
 
-@register("numbers", config=NumberConfig)
+@register("numbers", config=NumberConfig, categories=(Category.NUMBER_CHANGED,))
 class NumberDetector(Configured):
     """Numbers and dates that differ between aligned sentences, compared by value."""
 
@@ -84,9 +81,9 @@ class NumberDetector(Configured):
             return agree(o, r, o_day, r_day)
 
         findings = []
-        for bead_index, bead in pair.matched_beads():
-            o_q = _quantities(pair.original.text, side_ranges(pair.original, bead.original))
-            r_q = _quantities(pair.rewrite.text, side_ranges(pair.rewrite, bead.rewrite))
+        for view in self.views(pair):
+            bead_index, bead = view.index, view.bead
+            o_q, r_q = view.original.quantities, view.rewrite.quantities
             missing = _unmatched(o_q, r_q)
             extra = _unmatched(r_q, o_q)
             # A time of day written as words and numbers ("11:28 AM" / "11 часов 28 минут").
@@ -116,21 +113,24 @@ class NumberDetector(Configured):
                 unplaced = (is_relative(o) or is_relative(r)) and same_time(o, r) is None
                 if unplaced:
                     findings.append(Finding(
-                        "", "number_changed", c.unplaced, c.unplaced_confidence, Span.of(o), Span.of(r),
-                        f"time changed?: '{o.text}' became '{r.text}'; without the article's date this "
-                        f"cannot be checked (give --original-date)", bead_index))
+                        category=Category.NUMBER_CHANGED, severity=c.unplaced, confidence=c.unplaced_confidence,
+                        original=Span.of(o), rewrite=Span.of(r),
+                        message=f"time changed?: '{o.text}' became '{r.text}'; without the article's date this "
+                        f"cannot be checked (give --original-date)", bead=bead_index))
                 else:
                     findings.append(Finding(
-                        "", "number_changed", c.changed, c.changed_confidence, Span.of(o), Span.of(r),
-                        f"number changed: {_shown(o, o_day)} became {_shown(r, r_day)}", bead_index))
+                        category=Category.NUMBER_CHANGED, severity=c.changed, confidence=c.changed_confidence,
+                        original=Span.of(o), rewrite=Span.of(r),
+                        message=f"number changed: {_shown(o, o_day)} became {_shown(r, r_day)}", bead=bead_index))
             for o in missing:
                 findings.append(Finding(
-                    "", "number_changed", c.dropped_or_added, c.dropped_or_added_confidence, Span.of(o),
-                    sentence_span(pair.rewrite, bead.rewrite),
-                    f"number dropped: '{o.text}' is not in the rewrite", bead_index))
+                    category=Category.NUMBER_CHANGED, severity=c.dropped_or_added,
+                    confidence=c.dropped_or_added_confidence, original=Span.of(o),
+                    rewrite=sentence_span(pair.rewrite, bead.rewrite),
+                    message=f"number dropped: '{o.text}' is not in the rewrite", bead=bead_index))
             for r in extra:
                 findings.append(Finding(
-                    "", "number_changed", c.dropped_or_added, c.dropped_or_added_confidence,
-                    sentence_span(pair.original, bead.original),
-                    Span.of(r), f"number added: '{r.text}' is not in the original", bead_index))
+                    category=Category.NUMBER_CHANGED, severity=c.dropped_or_added,
+                    confidence=c.dropped_or_added_confidence, original=sentence_span(pair.original, bead.original),
+                    rewrite=Span.of(r), message=f"number added: '{r.text}' is not in the original", bead=bead_index))
         return findings

@@ -30,12 +30,12 @@ from ..quotations import (
     sentence_context,
 )
 from ..quotations.speakers import document_speakers
-from ..types import Finding, Severity, Span
+from ..types import Category, Finding, Severity, Span
 from .base import AlignedPair
 from .registry import Configured, register
 
 
-@register("quotes", config=QuoteSettings)
+@register("quotes", config=QuoteSettings, categories=(Category.QUOTE_ALTERED, Category.ADDITION))
 class QuoteDetector(Configured):
     """Quotations altered or invented by the rewrite."""
 
@@ -80,14 +80,16 @@ class QuoteDetector(Configured):
             if m.status == "not_found":
                 short_quote = q.word_count <= self.config.short_words
                 findings.append(
-                    Finding("", "addition", Severity.MINOR if short_quote else Severity.MAJOR,
-                            0.5 if short_quote else 0.7, None, rewrite_span, m.message(), bead_index)
+                    Finding(category=Category.ADDITION, severity=Severity.MINOR if short_quote else Severity.MAJOR,
+                            confidence=0.5 if short_quote else 0.7, original=None, rewrite=rewrite_span,
+                            message=m.message(), bead=bead_index)
                 )
                 continue
             assert m.severity is not None
             findings.append(
-                Finding("", "quote_altered", m.severity, _confidence(m, pair, self.config), m.source, rewrite_span, m.message(),
-                        bead_index)
+                Finding(category=Category.QUOTE_ALTERED, severity=m.severity,
+                        confidence=_confidence(m, pair, self.config), original=m.source, rewrite=rewrite_span,
+                        message=m.message(), bead=bead_index)
             )
         return findings
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import FidelityError
+from ..types import Category
+
+if TYPE_CHECKING:
+    from .base import AlignedPair, BeadView
 
 
 class Level(str, Enum):
@@ -36,6 +40,10 @@ class Traits:
     # Relies on per-language cue lists (negation, hedges, reporting verbs, loaded words): lists
     # cover languages unevenly, so across languages its finding on an equivalent bead is a hint.
     cue: bool = False
+    # The ``Language`` field (fidelity.languages) holding the detector's cue list: a language whose
+    # field is empty is not covered, and the detector's findings on it are dropped. None: the
+    # detector manages its own coverage (tone reads a package's lists).
+    cue_table: str | None = None
     scope: Scope = Scope.CROSS_LINGUAL
     # A cue detector that grades its own findings across languages (negation: major on an
     # equivalent bead, critical below it), so the pipeline does not turn them into hints.
@@ -47,11 +55,26 @@ class Traits:
                 "grades_cross_lingual": self.grades_cross_lingual, "needs": self.needs}
 
 
-@dataclass(frozen=True)
 class Resources:
-    """Models a detector may need besides the encoder (which every detector gets from the pair)."""
+    """Models detectors may need besides the encoder (which every detector gets from the pair), by
+    the name a detector declares (``Traits.needs``): the checker gives a loader for each model its
+    run names (``fidelity.checker.MODELS``), and each is loaded on first use, once."""
 
-    nli: Any = None  # an NLI judge (fidelity.nli.NliJudge)
+    def __init__(self, loaders: Mapping[str, Callable[[], Any]] | None = None, **models: Any) -> None:
+        self._loaders = dict(loaders or {})
+        self._loaded: dict[str, Any] = {name: model for name, model in models.items() if model is not None}
+
+    def provides(self, name: str) -> bool:
+        return name in self._loaded or name in self._loaders
+
+    def get(self, name: str) -> Any:
+        """The model named ``name``, or None when the run has none."""
+        if name not in self._loaded:
+            loader = self._loaders.get(name)
+            if loader is None:
+                return None
+            self._loaded[name] = loader()
+        return self._loaded[name]
 
 
 @dataclass(frozen=True)
@@ -61,13 +84,14 @@ class Registration:
     config: type  # a frozen dataclass; its defaults are the detector's defaults
     traits: Traits
     factory: Callable[[Any, Resources], Any]
+    categories: tuple[Category, ...]  # every category its findings may carry
 
     @property
     def summary(self) -> str:
         return (self.cls.__doc__ or "").strip().splitlines()[0] if self.cls.__doc__ else ""
 
     def available(self, resources: Resources) -> bool:
-        return self.traits.needs is None or getattr(resources, self.traits.needs) is not None
+        return self.traits.needs is None or resources.provides(self.traits.needs)
 
     def create(self, config: Any = None, resources: Resources = Resources()) -> Any:
         return self.factory(self.config() if config is None else config, resources)
@@ -76,19 +100,28 @@ class Registration:
 REGISTRY: dict[str, Registration] = {}  # in registration (= reporting) order
 
 
-def register(name: str, *, config: type, traits: Traits = Traits(),
+def register(name: str, *, config: type, categories: tuple[Category, ...], traits: Traits = Traits(),
              factory: Callable[[Any, Resources], Any] | None = None) -> Callable[[type], type]:
-    """Class decorator: ``@register("negation", config=NegationConfig, traits=Traits(cue=True))``."""
+    """Class decorator: ``@register("negation", config=NegationConfig, categories=(Category.NEGATION,),
+    traits=Traits(cue=True))``. ``categories``: every category the detector's findings may carry."""
 
     def decorate(cls: type) -> type:
         if name in REGISTRY:
             raise ValueError(f"detector {name!r} is registered twice")
         cls.name = name
         cls.traits = traits
-        REGISTRY[name] = Registration(name, cls, config, traits, factory or (lambda c, _resources: cls(c)))
+        cls.categories = categories
+        REGISTRY[name] = Registration(name, cls, config, traits, factory or (lambda c, _resources: cls(c)),
+                                      categories)
         return cls
 
     return decorate
+
+
+def declared_categories() -> list[Category]:
+    """The categories the registered detectors declare, in ``Category`` order."""
+    declared = {c for r in REGISTRY.values() for c in r.categories}
+    return [c for c in Category if c in declared]
 
 
 class UnknownDetectorError(FidelityError):
@@ -132,3 +165,8 @@ class Configured:
 
     def settings(self) -> dict[str, Any]:
         return plain(self.config)
+
+    def views(self, pair: "AlignedPair") -> list["BeadView"]:
+        """The matched beads this detector reads, in order: only same-language ones when its
+        traits' scope says so."""
+        return pair.views(self.traits.scope)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..encoders import FAITHFUL_FLOOR
-from ..types import Finding, Severity, Verdict
+from ..types import Category, Finding, Severity, Verdict
 from ..tokens import short as _short
-from .base import AlignedPair, sentence_span
+from .base import AlignedPair
 from .registry import Configured, Level, Traits, register
 
 
@@ -29,7 +29,9 @@ class SentenceConfig:
     unrelated_confidence: float = 0.6
 
 
-@register("sentence", config=SentenceConfig, traits=Traits(level=Level.VERDICT))
+@register("sentence", config=SentenceConfig,
+          categories=(Category.OMISSION, Category.ADDITION, Category.MISTRANSLATION),
+          traits=Traits(level=Level.VERDICT))
 class SentenceDeviationDetector(Configured):
     """Whole-sentence findings: omitted, added, changed and unrelated beads."""
 
@@ -39,26 +41,29 @@ class SentenceDeviationDetector(Configured):
         c = self.config
         thresholds = pair.encoder.thresholds
         findings: list[Finding] = []
-        for bead_index, bead in enumerate(pair.beads):
-            original = sentence_span(pair.original, bead.original)
-            rewrite = sentence_span(pair.rewrite, bead.rewrite)
+        for view in pair.views(self.traits.scope, unmatched=True):
+            bead_index, bead = view.index, view.bead
+            original, rewrite = view.original.span, view.rewrite.span
             if bead.verdict is Verdict.OMITTED:
                 assert original is not None
                 findings.append(
-                    Finding("", "omission", c.omitted, c.whole_sentence_confidence, original, None,
-                            f"omitted: no counterpart in the rewrite for “{_short(original.text)}”", bead_index)
+                    Finding(category=Category.OMISSION, severity=c.omitted, confidence=c.whole_sentence_confidence,
+                            original=original, rewrite=None, bead=bead_index,
+                            message=f"omitted: no counterpart in the rewrite for “{_short(original.text)}”")
                 )
             elif bead.verdict is Verdict.ADDED:
                 assert rewrite is not None
                 findings.append(
-                    Finding("", "addition", c.added, c.whole_sentence_confidence, None, rewrite,
-                            f"added: “{_short(rewrite.text)}” has no counterpart in the original", bead_index)
+                    Finding(category=Category.ADDITION, severity=c.added, confidence=c.whole_sentence_confidence,
+                            original=None, rewrite=rewrite, bead=bead_index,
+                            message=f"added: “{_short(rewrite.text)}” has no counterpart in the original")
                 )
             elif bead.verdict is Verdict.UNRELATED:
                 findings.append(
-                    Finding("", "mistranslation", c.unrelated, c.unrelated_confidence, original, rewrite,
-                            f"meaning differs: aligned sentences are unrelated (similarity {bead.score:.2f})",
-                            bead_index)
+                    Finding(category=Category.MISTRANSLATION, severity=c.unrelated, confidence=c.unrelated_confidence,
+                            original=original, rewrite=rewrite,
+                            message=f"meaning differs: aligned sentences are unrelated (similarity {bead.score:.2f})",
+                            bead=bead_index)
                 )
             elif bead.verdict is Verdict.CHANGED:
                 # Confidence 1.0 at the "related" floor, falling to 0 at the "equivalent" cut-off.
@@ -73,7 +78,8 @@ class SentenceDeviationDetector(Configured):
                                f"{thresholds.equivalent:.2f} equivalence threshold (faithful rewordings "
                                f"reach down to {major_below:.2f})")
                 findings.append(
-                    Finding("", "mistranslation", c.changed if bead.score < major_below else c.changed_near,
-                            confidence, original, rewrite, message, bead_index)
+                    Finding(category=Category.MISTRANSLATION,
+                            severity=c.changed if bead.score < major_below else c.changed_near,
+                            confidence=confidence, original=original, rewrite=rewrite, message=message, bead=bead_index)
                 )
         return findings

@@ -26,20 +26,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lang import base_language
-from ..types import Finding, Severity, Span, Verdict
-from .base import AlignedPair, sentence_span, side_language, side_ranges
+from ..languages import language as language_of
+from ..types import Category, Finding, Severity, Span, Verdict
+from .base import AlignedPair, sentence_span
 from .registry import Configured, Traits, register
 
-# ISO 639-1 code -> the name of glin-profanity's dictionary for that language.
-LEXICON_LANGUAGES: dict[str, str] = {
-    "ar": "arabic", "zh": "chinese", "cs": "czech", "da": "danish", "nl": "dutch", "en": "english",
-    "eo": "esperanto", "fi": "finnish", "fr": "french", "de": "german", "hi": "hindi", "hu": "hungarian",
-    "it": "italian", "ja": "japanese", "ko": "korean", "no": "norwegian", "nb": "norwegian", "fa": "persian",
-    "pl": "polish", "pt": "portuguese", "ru": "russian", "es": "spanish", "tr": "turkish", "sv": "swedish",
-    "th": "thai",
-}
-UNSPACED = frozenset({"ja", "zh", "th"})  # no spaces between words: entries matched as substrings
 
 _KATAKANA = "\u30a1-\u30fa\u30fc"  # katakana letters and the prolonged sound mark ー
 _WHOLE_WORD = r"(?<![\w-])(?:{})(?![\w-])"
@@ -72,8 +63,8 @@ def _alternation(words: list[str]) -> str:
 def lexicon(language: str) -> Lexicon | None:
     """The compiled list for a language (ISO 639-1, regional variants folded), or None when the
     package has none: that side's insults are unknown."""
-    code = base_language(language)
-    name = LEXICON_LANGUAGES.get(code)
+    lang = language_of(language)  # its glin-profanity dictionary: ``Language.profanity_list``
+    name = lang.profanity_list
     if name is None:
         return None
     from glin_profanity.data.dictionary import DictionaryLoader
@@ -83,7 +74,7 @@ def lexicon(language: str) -> Lexicon | None:
         return None
     flags = re.IGNORECASE | re.UNICODE
     patterns = []
-    if code in UNSPACED:
+    if lang.unspaced:  # no spaces between words: entries matched as substrings
         latin = [w for w in words if w.isascii()]
         katakana = [w for w in words if not w.isascii() and re.fullmatch(f"[{_KATAKANA}]+", w)]
         other = [w for w in words if not w.isascii() and w not in katakana and len(w) >= 2]
@@ -95,7 +86,7 @@ def lexicon(language: str) -> Lexicon | None:
             patterns.append(re.compile(_WHOLE_WORD.format(_alternation(latin)), flags))
     else:
         patterns.append(re.compile(_WHOLE_WORD.format(_alternation(words)), flags))
-    return Lexicon(code, tuple(patterns), len(words))
+    return Lexicon(lang.code, tuple(patterns), len(words))
 
 
 @dataclass(frozen=True)
@@ -116,7 +107,8 @@ def _quoted(matches: list[re.Match[str]]) -> str:
     return ", ".join(f"'{w}'" for w in words[:3]) + (" ..." if len(words) > 3 else "")
 
 
-@register("tone", config=ToneConfig, traits=Traits(cue=True, grades_cross_lingual=True))
+@register("tone", config=ToneConfig, categories=(Category.TONE,),
+          traits=Traits(cue=True, grades_cross_lingual=True))
 class ToneDetector(Configured):
     """Insults, slurs and profanity added, removed or softened (per-language lists from glin-profanity)."""
 
@@ -125,30 +117,30 @@ class ToneDetector(Configured):
     def detect(self, pair: AlignedPair) -> list[Finding]:
         c = self.config
         findings = []
-        for bead_index, bead in pair.matched_beads():
-            o_lex = lexicon(side_language(pair.original, bead.original))
-            r_lex = lexicon(side_language(pair.rewrite, bead.rewrite))
+        for view in self.views(pair):
+            bead_index, bead = view.index, view.bead
+            o_lex, r_lex = lexicon(view.original.language), lexicon(view.rewrite.language)
             if o_lex is None or r_lex is None:
                 continue  # a side without a list: we cannot tell
-            o_hits = [m for s, e in side_ranges(pair.original, bead.original) for m in o_lex.find(pair.original.text, s, e)]
-            r_hits = [m for s, e in side_ranges(pair.rewrite, bead.rewrite) for m in r_lex.find(pair.rewrite.text, s, e)]
+            o_hits, r_hits = view.original.find(o_lex.find), view.rewrite.find(r_lex.find)
             if o_hits and not r_hits:
                 first = o_hits[0]
                 findings.append(Finding(
-                    "", "tone", c.removed, c.removed_confidence,
-                    Span(first.start(), first.end(), first.group(0)),
-                    sentence_span(pair.rewrite, bead.rewrite),
-                    f"insult removed or softened: {_quoted(o_hits)} has no offensive counterpart in the rewrite",
-                    bead_index))
+                    category=Category.TONE, severity=c.removed, confidence=c.removed_confidence,
+                    original=Span(first.start(), first.end(), first.group(0)),
+                    rewrite=sentence_span(pair.rewrite, bead.rewrite),
+                    message=f"insult removed or softened: {_quoted(o_hits)} has no offensive counterpart in the "
+                    "rewrite",
+                    bead=bead_index))
             elif r_hits and not o_hits:
                 first = r_hits[0]
                 added = c.added
-                if bead.verdict is Verdict.EQUIVALENT and not pair.same_language(bead_index):
+                if bead.verdict is Verdict.EQUIVALENT and not view.same_language:
                     added = c.equivalent_cross_lingual_added
                 findings.append(Finding(
-                    "", "tone", added, c.added_confidence,
-                    sentence_span(pair.original, bead.original),
-                    Span(first.start(), first.end(), first.group(0)),
-                    f"insult added: {_quoted(r_hits)} has no offensive counterpart in the original",
-                    bead_index))
+                    category=Category.TONE, severity=added, confidence=c.added_confidence,
+                    original=sentence_span(pair.original, bead.original),
+                    rewrite=Span(first.start(), first.end(), first.group(0)),
+                    message=f"insult added: {_quoted(r_hits)} has no offensive counterpart in the original",
+                    bead=bead_index))
         return findings

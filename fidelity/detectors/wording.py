@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, partial
+from typing import Callable
 
-from ..cues import STOPWORDS
 from ..entities import Entity, is_acronym_of
 from ..lang import base_language
+from ..languages import language as language_of
+from ..languages import registered
 from ..numbers import is_scale_word, is_time_word
-from ..types import Finding, Severity, Span
+from ..types import Category, Finding, Severity, Span
 from ..tokens import Token, short, tokenize
-from .base import AlignedPair, DiffOp, side_language, side_ranges, token_span
+from .base import AlignedPair, BeadView, DiffOp, token_span
 from .negation import is_antonym_pair
-from .registry import Configured, Scope, Traits, register
+from .registry import Configured, Resources, Scope, Traits, register
 
 
 _DAY_HALVES = frozenset({"am", "pm", "a.m", "p.m", "a.m.", "p.m."})
@@ -35,11 +38,26 @@ def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
             and not (is_time_word(t.norm) and (t.text[:1].isupper() or not t.text.isascii()))]  # 'March', not 'march'
 
 
-_LIST_JOINERS = r"(?:,|\band|\bor|\bи|\bили)"
-_BEFORE_MEMBER = re.compile(_LIST_JOINERS + r"(?:\s+(?:the|a|an))?\s*$", re.I)
-_AFTER_MEMBER = re.compile(r"\s*" + _LIST_JOINERS + r"(?!\w)", re.I)
-_JOINED_BEFORE = re.compile(r"\b(?:and|or|и|или)\s*$", re.I)
-_LIST_END = re.compile(r"[^.;:!?]*?\b(?:and|or|и|или)\b", re.I)
+@dataclass(frozen=True)
+class _ListPatterns:
+    before_member: re.Pattern[str]  # a comma or joiner (and an article) right before a member
+    after_member: re.Pattern[str]  # a comma or joiner right after it
+    joined_before: re.Pattern[str]  # 'and'/'or' right before
+    list_end: re.Pattern[str]  # the list's 'and'/'or' later on
+
+
+@cache
+def _list_patterns(languages: tuple) -> _ListPatterns:
+    """Every registered language's list joiners ('and', 'или') and articles: a list is read the
+    same way in any text (``Language.list_joiners``, ``Language.articles``)."""
+    joiners = list(dict.fromkeys(j for lang in languages for j in lang.list_joiners))
+    articles = "|".join(dict.fromkeys(a for lang in languages for a in lang.articles))
+    either = "(?:,|" + "|".join(rf"\b{j}" for j in joiners) + ")"
+    words = "|".join(joiners)
+    return _ListPatterns(re.compile(either + rf"(?:\s+(?:{articles}))?\s*$", re.I),
+                         re.compile(r"\s*" + either + r"(?!\w)", re.I),
+                         re.compile(rf"\b(?:{words})\s*$", re.I),
+                         re.compile(rf"[^.;:!?]*?\b(?:{words})\b", re.I))
 
 
 def _in_list(changed: list[Token], text: str) -> bool:
@@ -49,14 +67,15 @@ def _in_list(changed: list[Token], text: str) -> bool:
     ("and the latter fell") is no list."""
     start, end = changed[0].start, changed[-1].end
     before = text[max(0, start - 12):start]
-    if _JOINED_BEFORE.search(before):
+    patterns = _list_patterns(registered())
+    if patterns.joined_before.search(before):
         return True
-    if not (_BEFORE_MEMBER.search(before) and _AFTER_MEMBER.match(text, end)):
+    if not (patterns.before_member.search(before) and patterns.after_member.match(text, end)):
         return False
     # Between two commas, a list goes on to its 'and'/'or' ("threats, new technologies and
     # disinformation"); without one the commas set off an aside ("race, closer to the midsection,
     # Vaintrub picked up the pace").
-    return bool(_LIST_END.match(text, end))
+    return bool(patterns.list_end.match(text, end))
 
 
 def _one_phrase(words: list[Token], op_tokens: list[Token], other_tokens: list[Token],
@@ -96,12 +115,11 @@ class WordingConfig:
     synonym: float = (0.55 - 0.45) / (0.80 - 0.45)
     # A single-word substitution below this is a clear change of meaning, major (0.50 on USE).
     major_below: float = (0.50 - 0.45) / (0.80 - 0.45)
-    # Substitutions judged in context (fidelity/context.py; English): the two words' contextual
-    # vectors at least this close are a paraphrase ('wrote' / 'reported'): no finding; below
-    # ``major_in_context`` the meaning changed: major; between: minor. Cosines of the context
-    # model (all-MiniLM-L6-v2), not of the sentence encoder. Without the context model (other
-    # languages) the words alone are compared with the encoder (``synonym``, ``major_below``).
-    context_model: str = "all-minilm-l6-v2"
+    # Substitutions judged in context (the run's context model, fidelity/context.py; English): the
+    # two words' contextual vectors at least this close are a paraphrase ('wrote' / 'reported'): no
+    # finding; below ``major_in_context`` the meaning changed: major; between: minor. Cosines of the
+    # context model (all-MiniLM-L6-v2), not of the sentence encoder. Without the context model
+    # (other languages) the words alone are compared with the encoder (``synonym``, ``major_below``).
     paraphrase_in_context: float = 0.45
     major_in_context: float = 0.30
     # A substituted, dropped or added phrase is major only when it makes a large share of the
@@ -128,11 +146,19 @@ class WordingConfig:
     entity_confidence: float = 0.75  # two capitalised words substituted: a name changed
 
 
-@register("wording", config=WordingConfig, traits=Traits(scope=Scope.SAME_LANGUAGE))
+@register("wording", config=WordingConfig,
+          categories=(Category.OMISSION, Category.ADDITION, Category.MISTRANSLATION, Category.ENTITY_CHANGED),
+          traits=Traits(scope=Scope.SAME_LANGUAGE),
+          factory=lambda config, resources: WordingDetector(config, resources))
 class WordingDetector(Configured):
     """Content words dropped, added or substituted in close same-language rewrites (word diff)."""
 
     config: WordingConfig
+
+    def __init__(self, config: WordingConfig | None = None, resources: Resources | None = None) -> None:
+        super().__init__(config)
+        # The context model ("context") is loaded on first use: only a bead with a substitution needs it.
+        self.resources = resources or Resources()
 
     def _cut(self, pair: AlignedPair, position: float) -> float:
         t = pair.encoder.thresholds
@@ -144,12 +170,15 @@ class WordingDetector(Configured):
         c = self.config
         findings: list[Finding] = []
         synonym = self._cut(pair, c.synonym)
-        for bead_index, bead in pair.matched_beads():
-            if not pair.parallel(bead_index):
+        for view in self.views(pair):
+            if not view.parallel:
                 continue
-            language = base_language(side_language(pair.original, bead.original))
-            stopwords = STOPWORDS.get(language, frozenset())
-            ops = pair.word_diff(bead_index)
+            bead_index = view.index
+            language = base_language(view.original.language)
+            stopwords = language_of(language).stopwords
+            ops = view.word_diff
+            # Computed for the bead's first substitution that needs it, then reused.
+            joint_explains = cache(partial(self._joint_explains, view, language))
             changes = [(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)) for op in ops]
             # Single words dropped in one place and added in another may be synonyms moved around.
             loose_added = [a for _, d, a in changes if len(a) == 1 and not d]
@@ -161,7 +190,8 @@ class WordingDetector(Configured):
                     # Two names swapped that both occur elsewhere ("Finland and Sweden ... Sweden joined").
                     dropped, added = op.original, op.rewrite
                 if dropped and added:
-                    findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language, places)
+                    findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language, places,
+                                                   joint_explains)
                 elif dropped:
                     if len(dropped) == 1 and self._has_synonym(pair, dropped[0], loose_added, synonym):
                         continue
@@ -183,9 +213,10 @@ class WordingDetector(Configured):
         other = pair.rewrite if side == "original" else pair.original
         bead = pair.beads[bead_index]
         span = token_span(doc.text, words)
-        other_tokens = [t for s, e in side_ranges(other, _bead_side(pair, bead, other)) for t in tokenize(other.text, s, e)]
+        view = pair.view(bead_index)
+        other_tokens = (view.rewrite if side == "original" else view.original).tokens
         names = [w for w in words if w.text[:1].isupper()]
-        phrase = _one_phrase(words, op_tokens, other_tokens, STOPWORDS.get(language, frozenset()))
+        phrase = _one_phrase(words, op_tokens, other_tokens, language_of(language).stopwords)
         if _is_name(words[0], doc.text) and not self._name_kept(names, doc, [t.text for t in other_tokens], language):
             major = True
         elif phrase and _in_list(words, doc.text):
@@ -197,10 +228,11 @@ class WordingDetector(Configured):
                 and share >= c.phrase_explains and not self._said_elsewhere(pair, bead, span, other)
         severity, confidence = (c.major, c.major_confidence) if major else (c.minor, c.minor_confidence)
         if side == "original":
-            return Finding("", "omission", severity, confidence, span, None,
-                           f"dropped: '{short(span.text, 60)}' is not in the rewrite", bead_index)
-        return Finding("", "addition", severity, confidence, None, span,
-                       f"added: '{short(span.text, 60)}' is not in the original", bead_index)
+            return Finding(category=Category.OMISSION, severity=severity, confidence=confidence, original=span,
+                           rewrite=None, message=f"dropped: '{short(span.text, 60)}' is not in the rewrite",
+                           bead=bead_index)
+        return Finding(category=Category.ADDITION, severity=severity, confidence=confidence, original=None,
+                       rewrite=span, message=f"added: '{short(span.text, 60)}' is not in the original", bead=bead_index)
 
     @staticmethod
     def _said_elsewhere(pair: AlignedPair, bead, span: Span, other) -> bool:
@@ -272,7 +304,7 @@ class WordingDetector(Configured):
         somewhere in either text ('China, which has...')."""
         if _is_name(token, doc.text):
             return True
-        return token.text in pair.capitalised_words()
+        return token.text in pair.capitalised_words
 
     def _has_synonym(self, pair: AlignedPair, word: Token, candidates: list[list[Token]], synonym: float) -> bool:
         if not candidates:
@@ -281,8 +313,10 @@ class WordingDetector(Configured):
         return bool((vectors[1:] @ vectors[0]).max() >= synonym)
 
     def _substitution(self, pair: AlignedPair, bead_index: int, op: DiffOp, dropped: list[Token],
-                      added: list[Token], synonym: float, language: str, places: int) -> list[Finding]:
-        """``places``: in how many places the bead's word diff changes content words."""
+                      added: list[Token], synonym: float, language: str, places: int,
+                      joint_explains: Callable[[], float]) -> list[Finding]:
+        """``places``: in how many places the bead's word diff changes content words;
+        ``joint_explains``: the bead's ``_joint_explains``."""
         if any(is_antonym_pair(d.norm, a.norm, language) for d in dropped for a in added):
             return []  # a reversal: the negation detector reports it
         o_span = token_span(pair.original.text, dropped)
@@ -292,14 +326,15 @@ class WordingDetector(Configured):
         names = all(t.text[:1].isupper() for t in dropped + added)
         # The same name in another spelling ('Degtyaryov' / 'Degtyarev', 'Dynamo' / 'Dinamo'),
         # even first in a sentence, is no change.
-        if names and pair.name_matcher(bead_index).same(Entity(o_span.start, o_span.end, o_span.text),
+        if names and pair.view(bead_index).name_matcher.same(Entity(o_span.start, o_span.end, o_span.text),
                                                         Entity(r_span.start, r_span.end, r_span.text), by_meaning=False):
             return []
         if names and self._known_name(pair, dropped[0], pair.original) and self._known_name(pair, added[0], pair.rewrite):
             # Names are never synonyms, however close the encoder puts them ('China' and 'Russia').
             return [Finding(
-                "", "entity_changed", self.config.major, self.config.entity_confidence, o_span, r_span,
-                f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
+                category=Category.ENTITY_CHANGED, severity=self.config.major,
+                confidence=self.config.entity_confidence, original=o_span, rewrite=r_span,
+                message=f"name changed: '{o_span.text}' became '{r_span.text}'", bead=bead_index)]
         c = self.config
         bead = pair.beads[bead_index]
         context = self._context_similarity(pair, bead, o_span, r_span, language)
@@ -309,7 +344,7 @@ class WordingDetector(Configured):
         if context is not None:
             # Two words changed in one sentence each make half its difference: judged together.
             if explains < c.substitution_explains and context < c.major_in_context:
-                explains = max(explains, self._joint_explains(pair, bead_index, language))
+                explains = max(explains, joint_explains())
             similarity, major = context, context < c.major_in_context and explains >= c.substitution_explains
             shown = f"similarity in context {similarity:.2f}"
             confidence = min(0.9, 0.5 + (c.paraphrase_in_context - similarity))
@@ -320,8 +355,9 @@ class WordingDetector(Configured):
                 return []
             if names:
                 return [Finding(
-                    "", "entity_changed", c.major, c.entity_confidence, o_span, r_span,
-                    f"name changed: '{o_span.text}' became '{r_span.text}'", bead_index)]
+                    category=Category.ENTITY_CHANGED, severity=c.major, confidence=c.entity_confidence,
+                    original=o_span, rewrite=r_span,
+                    message=f"name changed: '{o_span.text}' became '{r_span.text}'", bead=bead_index)]
             # Single words: only clear changes of meaning are major ('boost' → 'reduce', not 'draw' → 'move').
             major = (len(dropped) + len(added) > 2 or similarity < self._cut(pair, c.major_below)) \
                 and explains >= c.substitution_explains
@@ -330,14 +366,14 @@ class WordingDetector(Configured):
         if major and not names and len(dropped) <= 2 and len(added) <= 2 and places >= c.reworded_places:
             major = False  # one word among many changes: a sentence reworded throughout, as a second translation is
         return [Finding(
-            "", "mistranslation", c.major if major else c.minor, confidence, o_span, r_span,
-            f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' ({shown})", bead_index)]
+            category=Category.MISTRANSLATION, severity=c.major if major else c.minor, confidence=confidence,
+            original=o_span, rewrite=r_span,
+            message=f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' ({shown})",
+            bead=bead_index)]
 
     def _context_similarity(self, pair: AlignedPair, bead, o_span, r_span, language: str) -> float | None:
         """The two spans' similarity in their sentences, where the context model reads the language."""
-        from ..context import load_context_model
-
-        model = load_context_model(self.config.context_model)
+        model = self.resources.get("context")
         if model is None or language not in model.languages:
             return None
         o_start, o_text = _side(pair.original, bead.original)
@@ -345,24 +381,21 @@ class WordingDetector(Configured):
         return model.similarity(o_text, (o_span.start - o_start, o_span.end - o_start),
                                 r_text, (r_span.start - r_start, r_span.end - r_start))
 
-    def _joint_explains(self, pair: AlignedPair, bead_index: int, language: str) -> float:
+    def _joint_explains(self, view: BeadView, language: str) -> float:
         """Share of the bead's difference that all its substitutions the context model calls no
         paraphrase make together (each put into the original at once)."""
-        def make() -> float:
-            bead = pair.beads[bead_index]
-            stopwords = STOPWORDS.get(language, frozenset())
-            swaps = []
-            for op in pair.word_diff(bead_index):
-                dropped, added = _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)
-                if not (dropped and added):
-                    continue
-                o_span, r_span = token_span(pair.original.text, dropped), token_span(pair.rewrite.text, added)
-                context = self._context_similarity(pair, bead, o_span, r_span, language)
-                if context is not None and context < self.config.paraphrase_in_context:
-                    swaps.append((o_span, r_span))
-            return _explains(pair, bead, swaps) if len(swaps) >= 2 else 0.0
-
-        return pair.cached(("wording-joint", bead_index), make)
+        pair, bead = view.pair, view.bead
+        stopwords = language_of(language).stopwords
+        swaps = []
+        for op in view.word_diff:
+            dropped, added = _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)
+            if not (dropped and added):
+                continue
+            o_span, r_span = token_span(pair.original.text, dropped), token_span(pair.rewrite.text, added)
+            context = self._context_similarity(pair, bead, o_span, r_span, language)
+            if context is not None and context < self.config.paraphrase_in_context:
+                swaps.append((o_span, r_span))
+        return _explains(pair, bead, swaps) if len(swaps) >= 2 else 0.0
 
 
 

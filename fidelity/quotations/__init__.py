@@ -2,8 +2,8 @@
 
 One job per module, all pure functions over plain data:
 
-* :mod:`.marks` — the quotation-mark scanner (also used by sentence segmentation and the
-  detectors' quick look for quoted words);
+* the quotation-mark scanner is :mod:`fidelity.quote_marks` (a text primitive that sentence
+  segmentation and the detectors' quick look for quoted words use too, without this package);
 * :mod:`.extract` — :class:`Quotation` and :func:`extract_quotations` (markup such as a
   shortcode's ``align="alignnone"`` is no quotation);
 * :mod:`.diff` — the word diff of a quotation against its source, and its severity;

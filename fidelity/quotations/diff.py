@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable
+from functools import cache
+from typing import Iterable, Mapping
 
-from ..cues import NEGATION_WORDS, QUOTATION_STOPWORDS
 from ..encoders import Thresholds
+from ..languages import registered
 from ..tokens import WordToken
 from ..types import Severity
 from .settings import QuoteSettings
@@ -24,25 +25,43 @@ __all__ = ["WordChange", "WordDiff", "diff_words", "severity_of", "content_words
 
 
 def content_words(words: Iterable[str]) -> list[str]:
-    return [w for w in words if w not in QUOTATION_STOPWORDS]
+    return [w for w in words if w not in _words(registered()).stopwords]
 
 
-# "not only X but also Y", "no doubt", "nothing but": a negation word that negates nothing
-# (the negation detector's NEGATION_EXCEPTIONS, for the normalised words a quotation diff has).
-# "not only" needs its "but" later on: "is not only confined to X" does negate.
-_NOT_NEGATING_AFTER = {"not": {"only", "just"}, "не": {"только"}, "no": {"doubt"}, "nothing": {"but"}}
-_NEEDS_BUT = {"only": "but", "just": "but", "только": "но"}
+@dataclass(frozen=True)
+class _QuotationWords:
+    """Every registered language's quotation word lists in one (a quotation is read in any language)."""
+
+    stopwords: frozenset[str]
+    negation: frozenset[str]
+    # "not only X but also Y", "no doubt", "nothing but": a negation word that negates nothing
+    # (the negation detector's exceptions, for the normalised words a quotation diff has).
+    # "not only" needs its "but" later on: "is not only confined to X" does negate.
+    not_negating_after: Mapping[str, frozenset[str]]
+    needs: Mapping[str, str]
+
+
+@cache
+def _words(languages: tuple) -> _QuotationWords:
+    after: dict[str, frozenset[str]] = {}
+    for lang in languages:
+        for word, following in lang.not_negating_after.items():
+            after[word] = after.get(word, frozenset()) | following
+    return _QuotationWords(frozenset().union(*(lang.quotation_stopwords for lang in languages)),
+                           frozenset().union(*(lang.negation_words for lang in languages)), after,
+                           {k: v for lang in languages for k, v in lang.not_negating_needs.items()})
 
 
 def negation_count(words: list[str]) -> int:
     """Negation words among normalised ``words``, less those of a fixed phrase that negates nothing."""
+    lists = _words(registered())
     count = 0
     for k, w in enumerate(words):
-        if w not in NEGATION_WORDS:
+        if w not in lists.negation:
             continue
         after = words[k + 1] if k + 1 < len(words) else ""
-        if after in _NOT_NEGATING_AFTER.get(w, ()) and (
-                after not in _NEEDS_BUT or _NEEDS_BUT[after] in words[k + 2:]):
+        if after in lists.not_negating_after.get(w, ()) and (
+                after not in lists.needs or lists.needs[after] in words[k + 2:]):
             continue
         count += 1
     return count

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..tokens import word_count
 from ..types import Document, Span
-from .marks import FAMILY, QUOTATION_STYLE, MarkPair, OpenMark, is_word_char, scan_marks
+from ..quote_marks import FAMILY, QUOTATION_STYLE, MarkPair, OpenMark, is_word_char, scan_marks
 
 __all__ = ["Quotation", "extract_quotations", "document_quotations", "paragraphs", "trim"]
 

@@ -12,13 +12,16 @@ from rich.text import Text
 from ..bilingual import BilingualReport
 from ..tokens import one_line
 from .common import by_severity, whole_message
+from .registry import RenderOptions
 from .text import SEVERITY_STYLE, VERDICT_STYLE, wrap_signature
 
 
-def render_bilingual_text(report: BilingualReport, *, width: int | None = None, color: bool = False, **_: object) -> str:
+def render_bilingual_text(report: BilingualReport, options: RenderOptions = RenderOptions()) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 160, force_terminal=color, no_color=not color, highlight=False)
-    summary = report.summary()
+    color = options.color
+    console = Console(file=buffer, width=options.width or 160, force_terminal=color, no_color=not color,
+                      highlight=False)
+    summary = report.summary(options.min_severity)
     units = summary["units"]
     console.print(Text(f"{report.path} ({report.format}, {report.source_language or '?'} → "
                        f"{report.target_language or '?'}): {units['total']} unit{'' if units['total'] == 1 else 's'}, "
@@ -35,7 +38,7 @@ def render_bilingual_text(report: BilingualReport, *, width: int | None = None, 
             head.append(bead.verdict.value, style=VERDICT_STYLE[bead.verdict])
             if bead.original and bead.rewrite:
                 head.append(f" {bead.score:.2f}", style="dim")
-        listed = by_severity(rep.listed_findings)
+        listed = by_severity(rep.listed_findings(options.min_severity))
         head.append(f" · {len(listed)} finding{'' if len(listed) == 1 else 's'}" if listed else " · no findings")
         console.print(head)
         if not listed:
@@ -65,5 +68,5 @@ def render_bilingual_text(report: BilingualReport, *, width: int | None = None, 
     return buffer.getvalue()
 
 
-def render_bilingual_json(report: BilingualReport, **_: object) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def render_bilingual_json(report: BilingualReport, options: RenderOptions = RenderOptions()) -> str:
+    return json.dumps(report.to_dict(options.min_severity), ensure_ascii=False, indent=2) + "\n"

@@ -6,14 +6,16 @@ from ..report import Report
 from ..tokens import one_line
 from ..types import SEVERITY_ORDER
 from .common import LineIndex, display_path, whole_message
+from .registry import RenderOptions
 
 
-def render_brief(report: Report, **_: object) -> str:
+def render_brief(report: Report, options: RenderOptions = RenderOptions()) -> str:
     """FILE is the rewrite's path when the finding has a rewrite span, else the original's; LINE and COL
     are 1-based, counted in code points of the decoded text (the offsets' unit), lines split at ``\\n``."""
     indexes = {"original": LineIndex(report.original.text), "rewrite": LineIndex(report.rewrite.text)}
     lines = []
-    for f in sorted(report.listed_findings, key=lambda f: (f.rewrite is None, _start(f), SEVERITY_ORDER[f.severity])):
+    listed = report.listed_findings(options.min_severity)
+    for f in sorted(listed, key=lambda f: (f.rewrite is None, _start(f), SEVERITY_ORDER[f.severity])):
         side, span = ("rewrite", f.rewrite) if f.rewrite is not None else ("original", f.original)
         if span is None:
             where = display_path(report.rewrite.path)

@@ -52,9 +52,8 @@ def by_severity(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.id))
 
 
-def grouped(report: Report, findings: list[Finding] | None = None) -> list[tuple[int | None, list[Finding]]]:
+def grouped(findings: list[Finding]) -> list[tuple[int | None, list[Finding]]]:
     """The listed findings by bead (in alignment order, then those with no bead), each group sorted by severity."""
-    findings = report.listed_findings if findings is None else findings
     groups: dict[int | None, list[Finding]] = {}
     for f in findings:
         groups.setdefault(f.bead, []).append(f)

@@ -10,6 +10,7 @@ from ..report import Report
 from ..tokens import normalise_word, one_line, tokenize
 from ..types import Bead, Document
 from .common import LineIndex, baseline_line, display_path, grouped, score_text, whole_message
+from .registry import RenderOptions
 
 _NON_SPACE = re.compile(r"\S+")
 _RED, _GREEN, _CYAN, _BOLD, _DIM, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -114,10 +115,11 @@ def bead_header(report: Report, n: int, bead: Bead, o_index: LineIndex, r_index:
             f" bead {n}: {bead.verdict.value}{similarity}{moved}")
 
 
-def render_diff(report: Report, *, color: bool = False, show_all: bool = False, **_: object) -> str:
+def render_diff(report: Report, options: RenderOptions = RenderOptions()) -> str:
+    color, show_all = options.color, options.show_all
     o, r = report.original, report.rewrite
     o_index, r_index = LineIndex(o.text), LineIndex(r.text)
-    groups = dict(grouped(report))
+    groups = dict(grouped(report.listed_findings(options.min_severity)))
     lines = [f"diff --fidelity a/{display_path(o.path)} b/{display_path(r.path)}",
              f"--- a/{display_path(o.path)}", f"+++ b/{display_path(r.path)}"]
     if color:
@@ -133,7 +135,7 @@ def render_diff(report: Report, *, color: bool = False, show_all: bool = False, 
     if None in groups:
         lines.append(f"{_CYAN}@@ no bead @@{_RESET}" if color else "@@ no bead @@")
         lines += [_annotation(f, color) for f in groups[None]]
-    summary = report.summary()
+    summary = report.summary(options.min_severity)
     sev = summary["counts"]["severity"]
     tail = (f"# fidelity score {score_text(report)} · {sev['critical']} critical, {sev['major']} major, "
             f"{sev['minor']} minor")

@@ -24,6 +24,7 @@ from ..report import Report
 from ..types import SEVERITY_ORDER, Document, Finding, Severity
 from .common import by_severity, display_path, grouped, score_text, whole_message
 from .diff import pieces, word_changes
+from .registry import RenderOptions
 
 
 @dataclass
@@ -206,7 +207,7 @@ def _rows(report: Report, findings: list[Finding]) -> list[Row | MovedFrom]:
     o, r = report.original, report.rewrite
     spans = {side: [(getattr(f, side).start, getattr(f, side).end, f) for f in findings if getattr(f, side)]
              for side in ("original", "rewrite")}
-    groups = dict(grouped(report, findings))
+    groups = dict(grouped(findings))
     rows: list[Row | MovedFrom] = []
     for n, bead in enumerate(report.alignment):
         both = bool(bead.original and bead.rewrite)
@@ -237,8 +238,8 @@ def _asset(name: str) -> tuple[Markup, str]:
     return Markup(text), f"'sha256-{digest}'"
 
 
-def render_html(report: Report, **_: object) -> str:
-    findings = report.listed_findings
+def render_html(report: Report, options: RenderOptions = RenderOptions()) -> str:
+    findings = report.listed_findings(options.min_severity)
     rows = _rows(report, findings)
     style, style_hash = _asset("report.css")
     script, script_hash = _asset("report.js")
@@ -246,7 +247,7 @@ def render_html(report: Report, **_: object) -> str:
     translator = (settings.get("translator") or {}).get("name", "none")
     return _environment().get_template("report.html.j2").render(
         report=report, rows=rows, unplaced=by_severity(f for f in findings if f.bead is None),
-        summary=report.summary(), score=score_text(report),
+        summary=report.summary(options.min_severity), score=score_text(report),
         severities=[(s.value, sum(1 for f in findings if f.severity is s)) for s in Severity],
         categories=sorted(Counter(f.category for f in findings).items()), listed=len(findings),
         paths={"original": display_path(report.original.path), "rewrite": display_path(report.rewrite.path)},

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..report import Report
+from .registry import RenderOptions
 
 
-def render_json(report: Report, **_: object) -> str:
-    return report.to_json(indent=2) + "\n"
+def render_json(report: Report, options: RenderOptions = RenderOptions()) -> str:
+    return report.to_json(indent=2, min_severity=options.min_severity) + "\n"

@@ -9,6 +9,7 @@ from ..report import Report
 from ..tokens import one_line
 from ..types import Document
 from .common import LineIndex, baseline_line, display_path, grouped, score_text, whole_message
+from .registry import RenderOptions
 
 # Input text is never at a line's start here (so '#', '-', '+', '1.' are safe); these are what can
 # open emphasis, code, links, tables or strike-through anywhere in a line.
@@ -27,10 +28,10 @@ def _doc_line(label: str, doc: Document) -> str:
     return f"**{label}:** {escape(display_path(doc.path))} ({escape(doc.language)}, {len(doc.sentences)} sentences{dated})"
 
 
-def render_markdown(report: Report, **_: object) -> str:
+def render_markdown(report: Report, options: RenderOptions = RenderOptions()) -> str:
     o, r = report.original, report.rewrite
     idx = {"original": LineIndex(o.text), "rewrite": LineIndex(r.text)}
-    summary = report.summary()
+    summary = report.summary(options.min_severity)
     sev, beads = summary["counts"]["severity"], summary["beads"]
     out = ["## Fidelity report", "", _doc_line("Original", o) + "  ", _doc_line("Rewrite", r), "",
            f"**Score: {score_text(report)}/100** · {sev['critical']} critical, {sev['major']} major, "
@@ -44,7 +45,7 @@ def render_markdown(report: Report, **_: object) -> str:
     signature = report.settings.get("signature")
     if signature:
         out += [f"<sub>{escape(signature)}</sub>", ""]
-    groups = grouped(report)
+    groups = grouped(report.listed_findings(options.min_severity))
     if not groups:
         out += ["No deviations found" + (" outside the baseline." if report.suppressed else "."), ""]
     for bead_index, findings in groups:

@@ -7,9 +7,10 @@ from typing import Sequence
 
 from ..quotations.trace import QuoteTrace
 from ..tokens import one_line
+from .registry import RenderOptions
 
 
-def render_quote_traces(traces: Sequence[QuoteTrace], **_: object) -> str:
+def render_quote_traces(traces: Sequence[QuoteTrace], options: RenderOptions = RenderOptions()) -> str:
     """Plain text, one block per quotation."""
     if not traces:
         return "no quotations found\n"
@@ -36,6 +37,6 @@ def render_quote_traces(traces: Sequence[QuoteTrace], **_: object) -> str:
     return "\n\n".join(blocks) + f"\n\n{len(traces)} quotations: {summary}\n"
 
 
-def render_quote_traces_json(traces: Sequence[QuoteTrace], **_: object) -> str:
+def render_quote_traces_json(traces: Sequence[QuoteTrace], options: RenderOptions = RenderOptions()) -> str:
     """The traces as a JSON list, one object per quotation."""
     return json.dumps([t.to_dict() for t in traces], ensure_ascii=False, indent=2) + "\n"

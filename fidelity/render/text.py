@@ -12,6 +12,7 @@ from rich.text import Text
 from ..report import Report
 from ..types import Severity, Verdict
 from .common import baseline_line, grouped, whole_message
+from .registry import RenderOptions
 
 VERDICT_STYLE = {
     Verdict.EQUIVALENT: "green",
@@ -50,9 +51,11 @@ def wrap_signature(signature: str, width: int) -> list[str]:
     return lines
 
 
-def render_text(report: Report, *, width: int | None = None, color: bool = False) -> str:
+def render_text(report: Report, options: RenderOptions = RenderOptions()) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 160, force_terminal=color, no_color=not color, highlight=False)
+    color, min_severity = options.color, options.min_severity
+    console = Console(file=buffer, width=options.width or 160, force_terminal=color, no_color=not color,
+                      highlight=False)
     o, r = report.original, report.rewrite
     for label, doc in (("original:", o), ("rewrite: ", r)):
         dated = f", dated {doc.date.day.isoformat()} ({doc.date.source})" if doc.date else ""
@@ -77,13 +80,13 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
                       _side_text(report, "rewrite", bead.rewrite), verdict)
     console.print(table)
 
-    listed = report.listed_findings
+    listed = report.listed_findings(min_severity)
     if listed:
         console.print(Text(f"Findings ({len(listed)}" + (f" of {len(report.findings)}, at or above "
-                                                         f"{report.min_severity.value}" if report.min_severity
+                                                         f"{min_severity.value}" if min_severity
                                                          and len(listed) < len(report.findings) else "")
                            + "), by bead (the table's #), most severe first", style="bold"))
-        for bead, findings in grouped(report, listed):
+        for bead, findings in grouped(listed):
             console.print(Text(f"bead {bead}" if bead is not None else "not tied to a bead", style="bold cyan"))
             for f in findings:
                 line = Text(f"  {f.id} ")
@@ -98,7 +101,7 @@ def render_text(report: Report, *, width: int | None = None, color: bool = False
                 line.append(f"  [{', '.join(spans)}; confidence {f.confidence:.2f}]", style="dim")
                 console.print(line)
     elif report.findings:
-        console.print(Text(f"No findings at or above {report.min_severity.value} "
+        console.print(Text(f"No findings at or above {min_severity.value} "
                            f"({len(report.findings)} less severe not listed).", style="green"))
     else:
         console.print(Text("No deviations found" + (" outside the baseline." if report.suppressed else "."), style="green"))

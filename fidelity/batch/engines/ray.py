@@ -1,11 +1,11 @@
-"""``fidelity batch --engine ray``: the pairs are checked on Ray, the rest is ``batch.py``'s.
+"""The Ray engine (``fidelity batch --engine ray``): the pairs are checked by Ray actors.
 
 This process reads the manifest, computes the keys, skips what is done, and writes every result
 line (and report) as it comes back, exactly as with the local engine; only the checking moves.
 The pairs still to do become a Ray Dataset (one block per pair, so results stream back one by
-one) mapped by ``PairChecker``, an actor class: each actor loads the models once and checks the
-pairs it is given with ``batch.check_pair``. Order is preserved, so the results file lists the
-pairs in manifest order, as the local engine writes it.
+one) mapped by ``PairActor``: each actor opens one ``Checker`` (its models load once) and checks
+the pairs it is given. Order is preserved, so the results file lists the pairs in manifest
+order, as the local engine writes it.
 
 Ray is an optional extra (``pip install 'fidelity[ray]'``) and is imported only here, lazily.
 Without ``address`` a local Ray instance is started (``workers`` or 2 CPUs, no dashboard) and
@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Generator, Iterator
 
-from .batch import Job, Outcome, Pair, check_pair
-from .errors import FidelityError
+from ...errors import FidelityError
+from ..ledger import Job, Outcome
+from ..manifest import Pair
+from ..worker import PairChecker, WorkerTask
+from .base import Checked
 
 # One block per pair streams each result back as soon as it is done; past this many pairs they
 # share blocks (a block's pairs come back together), to keep the scheduler's bookkeeping small.
@@ -39,29 +42,22 @@ def require_ray() -> None:
         raise FidelityError("--engine ray needs Ray, which is not installed: pip install 'fidelity[ray]'") from None
 
 
-class PairChecker:
-    """A Ray Data actor: loads the encoder once, then checks the batches of pairs it is given."""
+class PairActor:
+    """A Ray Data actor: one ``PairChecker`` (its checker opened here, once), then the batches of pairs it is given."""
 
-    def __init__(self, check_kwargs: dict[str, Any], cache_dir: str | None, render: str | None) -> None:
-        from .embedding_cache import EmbeddingCache
-        from .encoders import load_encoder
-
-        self.check_kwargs = check_kwargs
-        self.cache = EmbeddingCache(cache_dir) if cache_dir else None
-        self.render = render
-        name = check_kwargs.get("encoder") or "auto"
-        try:  # loaded once per process (load_encoder is cached); "auto" starts with USE
-            load_encoder("use" if name == "auto" else name, device=check_kwargs.get("device", "auto"),
-                         offline=check_kwargs.get("offline"))
-        except FidelityError:
-            pass  # each pair then records the error
+    def __init__(self, task: WorkerTask) -> None:
+        self.worker = PairChecker(task)
+        try:
+            self.worker.checker()
+        except Exception:  # noqa: BLE001 - each pair then tries again and records the error
+            pass
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
         outcomes = []
         for job in batch["job"]:
             data = json.loads(str(job))
             pair = Pair(data["id"], Path(data["original"]), Path(data["rewrite"]), row=data["row"])
-            outcome = check_pair(pair, data["options"], self.check_kwargs, self.cache, self.render)
+            outcome = self.worker.check(pair, data["options"])
             outcomes.append(json.dumps(asdict(outcome), ensure_ascii=False))
         return {"index": list(batch["index"]), "outcome": outcomes}
 
@@ -72,8 +68,22 @@ def _job_json(pair: Pair, options: dict[str, str]) -> str:
                        "row": pair.row, "options": options}, ensure_ascii=False)
 
 
-def ray_outcomes(jobs: Iterator[Job], check_kwargs: dict[str, Any], cache, render: str | None, *,
-                 workers: int | None = None, address: str | None = None) -> Iterator[tuple[Pair, dict, str, Outcome]]:
+@dataclass(frozen=True)
+class RayEngine:
+    name: str = "ray"
+    description: str = "ray (needs pip install 'fidelity\\[ray]')"
+    takes_address: bool = True
+
+    def require(self) -> None:
+        require_ray()
+
+    def outcomes(self, jobs: Iterator[Job], task: WorkerTask, *, workers: int | None = None,
+                 address: str | None = None) -> Generator[Checked, None, None]:
+        return ray_outcomes(jobs, task, workers=workers, address=address)
+
+
+def ray_outcomes(jobs: Iterator[Job], task: WorkerTask, *, workers: int | None = None,
+                 address: str | None = None) -> Generator[Checked, None, None]:
     """(pair, options, key, outcome) for each job, in order, checked by ``workers`` actors (default:
     2 on a local instance, one per CPU of a cluster)."""
     pending = list(jobs)  # the keys are computed (files hashed) here, before Ray starts
@@ -101,15 +111,16 @@ def ray_outcomes(jobs: Iterator[Job], check_kwargs: dict[str, Any], cache, rende
         context.print_on_execution_start = False
         resources = ray.cluster_resources()
         actors = workers or max(1, int(resources.get("CPU", 2)))
-        gpus = resources.get("GPU", 0) if check_kwargs.get("device") != "cpu" else 0
+        gpus = resources.get("GPU", 0) if task.run.device != "cpu" else 0
         items = [{"index": n, "job": _job_json(pair, options)} for n, (pair, options, _) in enumerate(pending)]
-        dataset = ray.data.from_items(items, override_num_blocks=min(len(items), MAX_BLOCKS))
-        dataset = dataset.map_batches(
-            PairChecker, batch_size=1, compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=1,
-            num_gpus=min(1.0, gpus / actors) if gpus else None,
-            fn_constructor_kwargs={"check_kwargs": check_kwargs,
-                                   "cache_dir": str(cache.directory) if cache is not None else None,
-                                   "render": render})
+        source = ray.data.from_items(items, override_num_blocks=min(len(items), MAX_BLOCKS))
+        # max_restarts=0: a lost actor ends the run (what was written stays; a rerun goes on), as a
+        # restarted one could not be trusted to rebuild from constructor arguments Ray keeps in its
+        # object store (Ray's default, infinite restarts, logs a core_worker.cc error saying so).
+        dataset = source.map_batches(
+            PairActor, batch_size=1, compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=1,
+            num_gpus=min(1.0, gpus / actors) if gpus else None, fn_constructor_kwargs={"task": task},
+            max_restarts=0)
         del items
         for row in dataset.iter_rows():
             pair, options, key = pending[row["index"]]

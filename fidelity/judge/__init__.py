@@ -1,0 +1,7 @@
+"""The learned judge (issue 18): from a sentence pair, the probability that its meaning deviates
+and that the deviation is critical. ``judge_pairs`` is the entry point; the features are in
+``features``, the model and its shipped weights in ``model``."""
+
+from .model import Judgement, JudgeModel, JudgePair, Thresholds, evidence_of, judge_pairs, load_model
+
+__all__ = ["Judgement", "JudgeModel", "JudgePair", "Thresholds", "evidence_of", "judge_pairs", "load_model"]

@@ -1,0 +1,84 @@
+"""The judge's features of one sentence pair: a pure function of the two sentences, their
+languages, the encoder's vectors of both sides and (optionally) the detectors' evidence.
+
+``scripts/train_judge.py`` trains on exactly these features; ``fidelity.judge.model`` computes them
+the same way at check time. Changing anything here changes the model's input: retrain.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Iterable, Sequence
+
+import numpy as np
+
+# Language pairs the training data holds (original-rewrite); any other pair is "other".
+LANGUAGE_PAIRS = ("en-de", "en-ja", "en-zh", "en-cs", "en-ru", "ru-en", "en-en", "de-de", "ru-ru", "zh-zh")
+# The detectors whose findings are evidence (fidelity.detectors' registered names), and severities.
+DETECTORS = ("sentence", "quotes", "clauses", "wording", "negation", "certainty", "numbers", "entities",
+             "attribution", "loaded_language", "tone", "nli")
+SEVERITIES = ("critical", "major", "minor")
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"\w+")
+
+
+def _numbers(text: str) -> set[str]:
+    return {re.sub(r"[.,]", "", m.group()).lstrip("0") or "0" for m in _NUMBER.finditer(text)}
+
+
+def _length(text: str, lang: str) -> int:
+    """Words, or characters / 2 for scripts written without spaces (so that the ratio of a
+    Chinese sentence to its English original is near 1)."""
+    if lang in ("zh", "ja"):
+        return max(1, len(text.replace(" ", "")) // 2)
+    return max(1, len(_WORD.findall(text)))
+
+
+def surface_features(src: str, tgt: str, src_lang: str, tgt_lang: str) -> np.ndarray:
+    """Lengths, digits and the language pair: what the vectors do not say."""
+    a, b = _numbers(src), _numbers(tgt)
+    only = len(a ^ b)
+    length_ratio = math.log(_length(tgt, tgt_lang) / _length(src, src_lang))
+    char_ratio = math.log(max(1, len(tgt)) / max(1, len(src)))
+    pair = f"{src_lang}-{tgt_lang}"
+    one_hot = [float(pair == p) for p in LANGUAGE_PAIRS] + [float(pair not in LANGUAGE_PAIRS)]
+    return np.array([length_ratio, abs(length_ratio), char_ratio, math.log1p(_length(src, src_lang)),
+                     float(bool(a or b)), float(only > 0), math.log1p(only),
+                     float(src_lang == tgt_lang)] + one_hot, dtype=np.float32)
+
+
+def evidence_features(evidence: Iterable[tuple[str, str]] | None) -> np.ndarray:
+    """Counts of the detectors' findings per detector × severity (log1p), plus a flag saying
+    whether evidence was given at all. ``evidence``: (detector, severity) per finding."""
+    counts = np.zeros(len(DETECTORS) * len(SEVERITIES) + 1, dtype=np.float32)
+    if evidence is None:
+        return counts
+    counts[-1] = 1.0
+    for detector, severity in evidence:
+        if detector in DETECTORS and severity in SEVERITIES:
+            counts[DETECTORS.index(detector) * len(SEVERITIES) + SEVERITIES.index(severity)] += 1
+    counts[:-1] = np.log1p(counts[:-1])
+    return counts
+
+
+def pair_features(src: str, tgt: str, src_lang: str, tgt_lang: str, u: np.ndarray, v: np.ndarray,
+                  evidence: Iterable[tuple[str, str]] | None = None, *, vectors: bool = True) -> np.ndarray:
+    """One pair's feature row: ``u, v, |u−v|, u⊙v`` (when ``vectors``), the cosine, the surface
+    features and the detectors' evidence. ``u`` and ``v`` are L2-normalised sentence vectors."""
+    u = np.asarray(u, dtype=np.float32)
+    v = np.asarray(v, dtype=np.float32)
+    parts: list[np.ndarray] = [np.concatenate([u, v, np.abs(u - v), u * v])] if vectors else []
+    parts += [np.array([float(u @ v)], dtype=np.float32), surface_features(src, tgt, src_lang, tgt_lang),
+              evidence_features(evidence)]
+    return np.concatenate(parts)
+
+
+def feature_matrix(pairs: Sequence[tuple[str, str, str, str]], u: np.ndarray, v: np.ndarray,
+                   evidence: Sequence[Iterable[tuple[str, str]] | None] | None = None, *,
+                   vectors: bool = True) -> np.ndarray:
+    """``pair_features`` for each (src, tgt, src_lang, tgt_lang), stacked."""
+    rows = [pair_features(s, t, ls, lt, u[i], v[i], evidence[i] if evidence is not None else None, vectors=vectors)
+            for i, (s, t, ls, lt) in enumerate(pairs)]
+    return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)

@@ -1,0 +1,11 @@
+"""Esperanto: only its insult list (tone) so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="eo",
+    name="Esperanto",
+    profanity_list="esperanto",
+)

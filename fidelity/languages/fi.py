@@ -1,0 +1,11 @@
+"""Finnish: only its insult list (tone) so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="fi",
+    name="Finnish",
+    profanity_list="finnish",
+)

@@ -1,0 +1,11 @@
+"""Indonesian: only the header of a page's source list so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="id",
+    name="Indonesian",
+    source_words=("sumber",),
+)

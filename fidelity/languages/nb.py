@@ -1,0 +1,11 @@
+"""Norwegian Bokmål: only its insult list (tone) so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="nb",
+    name="Norwegian Bokmål",
+    profanity_list="norwegian",
+)

@@ -1,0 +1,11 @@
+"""Dutch: only its insult list (tone) so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="nl",
+    name="Dutch",
+    profanity_list="dutch",
+)

@@ -1,0 +1,11 @@
+"""Norwegian: only its insult list (tone) so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="no",
+    name="Norwegian",
+    profanity_list="norwegian",
+)

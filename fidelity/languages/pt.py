@@ -1,0 +1,11 @@
+"""Portuguese: only its insult list (tone) so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="pt",
+    name="Portuguese",
+    profanity_list="portuguese",
+)

@@ -1,0 +1,11 @@
+"""Swedish: only its insult list (tone) so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="sv",
+    name="Swedish",
+    profanity_list="swedish",
+)

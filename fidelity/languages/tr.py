@@ -1,0 +1,11 @@
+"""Turkish: only its insult list (tone) so far."""
+
+from __future__ import annotations
+
+from .base import Language
+
+LANGUAGE = Language(
+    code="tr",
+    name="Turkish",
+    profanity_list="turkish",
+)

@@ -1,0 +1,77 @@
+"""The Checker owns a run: one RunConfig, the device resolved once, every model loaded once."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import fidelity
+from fidelity.checker import Checker, RunConfig, TextInput
+from fidelity.device import DeviceError, resolve_device
+from fidelity.model_store import STORE
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def test_one_checker_checks_two_pairs_with_one_model_load():
+    STORE.clear()
+    before = dict(STORE.loads)
+    checker = Checker.open(RunConfig(encoder="use"))
+    first = checker.check("The minister said Japan will open the office next year.",
+                          "The minister said Japan will not open the office next year.")
+    second = checker.check(TextInput("Five people were hurt in the fire on Monday.", "en"),
+                           TextInput("Six people were hurt in the fire on Monday.", "en"))
+    loads = {kind: n - before.get(kind, 0) for kind, n in STORE.loads.items()}
+    assert loads.get("encoder") == 1  # both pairs, one USE load
+    assert loads.get("context", 0) <= 1  # the context model, if any bead needed it, once
+    assert any(f.category == "negation_flip" or "negation" in f.message for f in first.findings)
+    assert any(f.category == "number_changed" for f in second.findings)
+    # A second checker with the same settings loads nothing again: the models live in the store.
+    again = Checker.open(RunConfig(encoder="use")).check("The office opens next year.", "The office opens next year.")
+    assert STORE.loads["encoder"] - before.get("encoder", 0) == 1
+    assert again.findings == []
+
+
+def test_the_convenience_check_is_the_checker_s():
+    original = "The talks were held in Beijing on Monday."
+    rewrite = "The talks were not held in Beijing on Monday."
+    by_function = fidelity.check(original, rewrite, encoder="use")
+    by_checker = Checker.open(RunConfig(encoder="use")).check(original, rewrite)
+    assert by_function.to_dict() == by_checker.to_dict()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'encodr'"):
+        fidelity.check(original, rewrite, encodr="use")
+
+
+def test_signature_records_the_device_and_changes_with_the_run():
+    cpu = Checker.open(RunConfig(encoder="use", device="cpu"))
+    assert cpu.settings()["device"] == "cpu"
+    other = Checker.open(RunConfig(encoder="e5-small", device="cpu"))
+    assert cpu.signature() != other.signature()
+    report = cpu.check("The office opens next year.", "The office opens next year.")
+    assert "|dev:cpu|" in report.settings["signature"] and report.settings["run"] == cpu.signature()[:10]
+
+
+def test_device_is_resolved_in_one_function():
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("auto") in ("cpu", "cuda", "mps")
+    with pytest.raises(DeviceError, match="unknown device 'tpu'"):
+        resolve_device("tpu")
+    # No other module of the package decides a device: nobody else asks torch whether CUDA is there.
+    askers = []
+    for path in (ROOT / "fidelity").rglob("*.py"):
+        if path.name == "device.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("is_available", "get_cuda_device_count"):
+                askers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert askers == []
+
+
+def test_an_unavailable_gpu_fails_when_the_checker_opens():
+    if resolve_device("auto").startswith("cuda"):
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(DeviceError, match="no CUDA device"):
+        Checker.open(RunConfig(device="cuda"))
