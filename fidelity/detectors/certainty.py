@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from ..cues import compile_cues, cue_covered, find_cues
 from ..languages import language as language_of
@@ -13,7 +13,7 @@ from .base import AlignedPair, BeadView, Cue, CueChange, cue_changes, sentence_s
 from .registry import Configured, Traits, register
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern, re.I) if pattern else None
 

@@ -70,7 +70,7 @@ def _inside_name(text: str, start: int, end: int) -> bool:
 # word (``Language.lexical_negation_prefixes`` and ``lexical_negation_words``). They only ever
 # cancel a cue difference ("unable" / "couldn't"), never raise one: a prefix is often no negation
 # ("unveil", "increase"), and then the same word on both sides cancels out.
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=16)
 def _lexical_words(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 

@@ -8,8 +8,8 @@ case-insensitively at word boundaries (inside words for a language written witho
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Mapping
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per language

@@ -8,9 +8,9 @@ in brackets are editorial insertions, neither of which counts as a change.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterable, Mapping
 
 from ..encoders import Thresholds
 from ..languages import registered
