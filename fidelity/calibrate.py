@@ -21,9 +21,9 @@ import hashlib
 import json
 import os
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 

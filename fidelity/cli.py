@@ -14,11 +14,11 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .errors import FidelityError
-from .types import SEVERITY_ORDER, Severity
-from .cli_models import models_app
-from .render.registry import ReportKind, format_choices
 from .batch.engines import ENGINES
+from .cli_models import models_app
+from .errors import FidelityError
+from .render.registry import ReportKind, format_choices
+from .types import SEVERITY_ORDER, Severity
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check a rewrite or translation against its original.")
 app.add_typer(models_app, name="models")

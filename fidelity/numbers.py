@@ -23,6 +23,7 @@ class _Readers:
     months: dict[str, int]  # month names (stems) and abbreviations -> 1..12
     month_name: str  # a month name in any language (any case ending), as a regex
     lowercase_months: frozenset[str]
+    ambiguous_months: dict[str, tuple[str, str]]  # "may": the contexts that make it the month
     day_month: re.Pattern[str]
     month_day: re.Pattern[str]
     number: re.Pattern[str]
@@ -98,6 +99,7 @@ def _build(languages: tuple) -> _Readers:
     return _Readers(
         months=months, month_name=month_name,
         lowercase_months=frozenset().union(*(lang.lowercase_month_names for lang in languages)),
+        ambiguous_months={name: rule for lang in languages for name, rule in lang.ambiguous_months.items()},
         day_month=day_month, month_day=month_day, number=number, weekdays=weekdays, weekday=weekday,
         month_alone=month_alone, ordinals=ordinals, ordinal=re.compile(ordinal or never, re.I),
         relative=re.compile(rf"\b({relative})\s+({units})\b", re.I) if relative and units else re.compile(never),
@@ -237,8 +239,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         if not free(m.start(), m.end()) or len(name) < 3 or not (
                 name[:1].isupper() or name[:1] > "\u0400" or name.lower() in readers.lowercase_months):
             continue
-        if name.lower() == "may" and not re.match(r"\s+(\d|of\b|this\b|last\b|next\b)", text[m.end() : m.end() + 6]) \
-                and not re.search(r"\b(in|since|until|by|of|from|to|early|late|mid-?)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
+        ambiguous = readers.ambiguous_months.get(name.lower())
+        if ambiguous and not re.match(ambiguous[0], text[m.end() : m.end() + 6]) \
+                and not re.search(ambiguous[1], text[max(0, m.start() - 8) : m.start()], re.I):
             continue
         found.append(Quantity(m.start(), m.end(), m.group(0), f"month:{_month(name):02d}"))
         taken.append((m.start(), m.end()))

@@ -20,8 +20,8 @@ Positions are absolute offsets into ``text``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 __all__ = [
     "MarkPair", "MarkStyle", "OpenMark", "DOUBLE_STYLE", "QUOTATION_STYLE", "SEGMENT_STYLE", "QUOTE_MARKS",

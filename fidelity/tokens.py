@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .languages import letter_folds, stemmer_for_script
+from .languages import language, letter_folds, stemmer_for_script
 
 # Words (with inner apostrophes or hyphens) and numbers (with inner separators).
 _TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?|\w+(?:['’\-]\w+)*", re.UNICODE)
@@ -78,15 +78,6 @@ def stem(word: str) -> str:
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _QUOTE_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|…|\.{3,}|[()\[\]]")
 
-_CONTRACTIONS = {
-    "won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"], "ain't": ["is", "not"],
-    "it's": ["it", "is"], "that's": ["that", "is"], "what's": ["what", "is"], "there's": ["there", "is"],
-    "here's": ["here", "is"], "he's": ["he", "is"], "she's": ["she", "is"], "let's": ["let", "us"],
-    "who's": ["who", "is"],
-}
-_SUFFIXES = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"}
-
-
 def word_count(text: str) -> int:
     """Words in ``text`` (inner apostrophes kept, hyphens and underscores split)."""
     return len(_WORD_RE.findall(text))
@@ -95,9 +86,10 @@ def word_count(text: str) -> int:
 def expand_word(word: str) -> list[str]:
     """:func:`normalise_word` after NFKC, with English contractions spelled out ("won't" -> will not)."""
     w = normalise_word(unicodedata.normalize("NFKC", word))
-    if w in _CONTRACTIONS:
-        return list(_CONTRACTIONS[w])
-    for suffix, full in _SUFFIXES.items():
+    english = language("en")
+    if w in english.contractions:
+        return list(english.contractions[w])
+    for suffix, full in english.contraction_endings.items():
         if w.endswith(suffix) and len(w) > len(suffix):
             return [w[: -len(suffix)], full]
     return [w]

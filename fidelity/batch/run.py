@@ -10,8 +10,9 @@ back (and, with ``reports``, each pair's own report).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from .engines import engine_named
 from .ledger import BatchSummary, ResultWriter, build_record, done_keys, pending_pairs, run_signature

@@ -122,7 +122,6 @@ class AttributionDetector(Configured):
         return []
 
 
-_DETERMINERS = frozenset("the a an this that its their his her".split())
 
 
 def _renamed(pair: AlignedPair, op, cue: re.Match) -> bool:
@@ -131,7 +130,7 @@ def _renamed(pair: AlignedPair, op, cue: re.Match) -> bool:
     if op.op != "replace" or op.original[0].start != cue.start():
         return False
     before = tokenize(pair.original.text, max(0, cue.start() - 20), cue.start())
-    return bool(before) and before[-1].norm in _DETERMINERS
+    return bool(before) and before[-1].norm in language_of("en").determiners
 
 
 def _source_kept(view: BeadView, cue: Span, language: str) -> bool:

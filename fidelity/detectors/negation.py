@@ -42,10 +42,7 @@ def _bound_prefix_negates(word: str, language: str) -> bool:
         return True
     rest = lower[len(prefix):]
     # A word with a vowel: "ne|ní", "ne|má", "ne|ví" are; "ne|ch" (nech: let) is not.
-    return any(c in _VOWELS for c in rest) and rest in _word_forms(language_of(language).code)
-
-
-_VOWELS = frozenset("aeiouyáéěíóúůý")
+    return any(c in language_of(language).vowels for c in rest) and rest in _word_forms(language_of(language).code)
 
 
 @lru_cache(maxsize=4)

@@ -26,7 +26,6 @@ from .negation import is_antonym_pair
 from .registry import Configured, Resources, Scope, Traits, register
 
 
-_DAY_HALVES = frozenset({"am", "pm", "a.m", "p.m", "a.m.", "p.m."})
 
 
 def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
@@ -34,7 +33,7 @@ def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
     # '17:47'), months and weekdays are the numbers detector's; a contraction of a function
     # word ("I'm", "it'll", "doesn't") is a function word.
     return [t for t in tokens if t.norm not in stopwords and not any(c.isdigit() for c in t.norm) and len(t.norm) > 1
-            and not is_scale_word(t.norm) and t.norm not in _DAY_HALVES and t.norm.split("'")[0] not in stopwords
+            and not is_scale_word(t.norm) and t.norm not in language_of("en").day_halves and t.norm.split("'")[0] not in stopwords
             and not (is_time_word(t.norm) and (t.text[:1].isupper() or not t.text.isascii()))]  # 'March', not 'march'
 
 

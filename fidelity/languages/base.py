@@ -66,6 +66,22 @@ class Language:
     list_joiners: tuple[str, ...] = ()  # "and", "or": words joining the members of a list
     articles: tuple[str, ...] = ()  # words between a list joiner and the member ("and the")
     not_names: frozenset[str] = frozenset()  # capitalised at a sentence start but never a name
+    # Contractions spelled out ("won't" -> will not), whole words and by their endings ("n't").
+    contractions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    contraction_endings: Mapping[str, str] = field(default_factory=dict)
+    determiners: frozenset[str] = frozenset()  # "the report" names a source, not a person (attribution)
+    person_pronouns: frozenset[str] = frozenset()  # "he", "she", "they": a speaker named by a pronoun
+    day_halves: frozenset[str] = frozenset()  # "am", "pm": a time's half of the day (the numbers detector's)
+    # Who said a quotation ("..., the minister said"): reporting verbs (one pattern), those that come
+    # only before their source ("according to"), participles whose clause's subject is the speaker
+    # ("saying"), prepositions (a name after one is no speaker), and the words that end an inverted
+    # speaker ("said Ms Mao *in* Beijing").
+    speaker_verbs: str | None = None
+    speaker_verbs_before_source: frozenset[str] = frozenset()
+    speaker_participles: frozenset[str] = frozenset()
+    prepositions: frozenset[str] = frozenset()
+    inverted_speaker_stop: str | None = None
+    vowels: frozenset[str] = frozenset()  # a bound negating prefix's rest must hold one to be a word
 
     # ---- numbers, dates and times (read in any text, whatever its language)
     number_words: Mapping[str, float] = field(default_factory=dict)  # "four" 4, "четырёх" 4
@@ -81,6 +97,9 @@ class Language:
     month_pattern: str | None = None  # the inflected month names, where the names are stems
     month_abbreviations: Mapping[str, int] = field(default_factory=dict)
     lowercase_month_names: frozenset[str] = frozenset()  # month names that count written lower case
+    # Month names that are also common words ("May" / "may"): (pattern that must follow, pattern
+    # that must precede) — the name is a month only when either matches next to it.
+    ambiguous_months: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     weekday_names: tuple[str, ...] = ()  # Monday first; stems where ``weekday_pattern`` is given
     weekday_pattern: str | None = None
     ordinals: Mapping[str, int] = field(default_factory=dict)  # "first" 1; stems with ``ordinal_endings``

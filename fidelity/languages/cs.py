@@ -17,4 +17,5 @@ LANGUAGE = Language(
               r"nikoho", r"nikomu", r"nikým", r"nikdy", r"nikde", r"nikam", r"žádn\w*", r"ani", r"bez"),
     negation_exceptions=(r"nejen",),
     bound_negation_prefix="ne",
+    vowels=frozenset("aeiouyáéěíóúůý"),
 )

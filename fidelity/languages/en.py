@@ -126,6 +126,27 @@ LANGUAGE = Language(
             r"hysteri\w+", r"russophob\w+", r"infamous", r"lackeys?", r"scheme\w*", r"ploy", r"subservient",
             r"servile", r"reckless", r"belligerent", r"hegemon\w*", r"imperialist\w*", r"neo-?nazi\w*", r"sinister",
             r"cynical\w*"),
+    ambiguous_months={"may": (r"\s+(\d|of\b|this\b|last\b|next\b)", r"\b(in|since|until|by|of|from|to|early|late|mid-?)\s+$")},
+    speaker_verbs=(
+        "said|says|say|saying|told|tells|added|adds|adding|noted|notes|stated|states|claimed|claims|explained|"
+        "warned|argued|insisted|stressed|emphasi[sz]ed|emphasi[sz]es|described|describes|reminded|recalled|"
+        "highlighted|wrote|writes|asked|replied|answered|acknowledged|admitted|announced|declared|commented|"
+        "remarked|concluded|continued|according to|quoted as saying"
+    ),
+    speaker_verbs_before_source=frozenset({"according to"}),
+    speaker_participles=frozenset({"saying", "adding"}),
+    prepositions=frozenset("to in at from of for with by on about into over than as".split()),
+    inverted_speaker_stop=r",|\b(?:in|at|on|during|last|this|to|from|that|when|after|before)\b",
+    contractions={
+        "won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"), "ain't": ("is", "not"),
+        "it's": ("it", "is"), "that's": ("that", "is"), "what's": ("what", "is"), "there's": ("there", "is"),
+        "here's": ("here", "is"), "he's": ("he", "is"), "she's": ("she", "is"), "let's": ("let", "us"),
+        "who's": ("who", "is"),
+    },
+    contraction_endings={"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"},
+    determiners=frozenset("the a an this that its their his her".split()),
+    person_pronouns=frozenset("he she they".split()),
+    day_halves=frozenset({"am", "pm", "a.m", "p.m", "a.m.", "p.m."}),
     stopwords=frozenset("""a an the this that these those there here their theirs they them he him his she her hers it its
         we us our ours you your yours i me my mine who whom whose which what when where why how
         in on at of for to from by with as into onto over under about after before during since until upon within

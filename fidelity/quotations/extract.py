@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..quote_marks import FAMILY, QUOTATION_STYLE, MarkPair, OpenMark, is_word_char, scan_marks
 from ..tokens import word_count
 from ..types import Document, Span
-from ..quote_marks import FAMILY, QUOTATION_STYLE, MarkPair, OpenMark, is_word_char, scan_marks
 
 __all__ = ["Quotation", "extract_quotations", "document_quotations", "paragraphs", "trim"]
 

@@ -24,27 +24,24 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..entities import Entity, NameMatcher, find_entities, lower_case_vocabulary, mid_sentence_capitals, same_entity
+from ..languages import language
 from ..types import Document
 from .extract import Quotation
 
 __all__ = ["Speaker", "attribute", "document_speakers", "same_speaker"]
 
-_VERBS = (
-    "said|says|say|saying|told|tells|added|adds|adding|noted|notes|stated|states|claimed|claims|explained|"
-    "warned|argued|insisted|stressed|emphasi[sz]ed|emphasi[sz]es|described|describes|reminded|recalled|"
-    "highlighted|wrote|writes|asked|replied|answered|acknowledged|admitted|announced|declared|commented|"
-    "remarked|concluded|continued|according to|quoted as saying"
-)
-_VERB = re.compile(rf"\b(?:{_VERBS})\b", re.IGNORECASE)
-_AFTER_ONLY = {"according to"}
-_SUBJECT_OF_CLAUSE = {"saying", "adding"}  # participles: the clause's subject is the speaker
+# Speakers are found with English's tables (the quotations traced are compared in English or
+# across languages from an English original).
+_EN = language("en")
+_VERB = re.compile(rf"\b(?:{_EN.speaker_verbs})\b", re.IGNORECASE)
+_AFTER_ONLY = _EN.speaker_verbs_before_source
+_SUBJECT_OF_CLAUSE = _EN.speaker_participles
 # A stretch of the sentence between hard boundaries (a masked quotation, sentence punctuation, a dash).
 _BOUNDARY = re.compile(r"[|;:!?—–()\[\]\n]|\.(?<!\b[A-Z]\.)")  # an initial's dot ("D. Russell") is no boundary
-_PREPOSITIONS = frozenset("to in at from of for with by on about into over than as".split())
-_PRONOUNS = frozenset("he she they".split())
+_PREPOSITIONS = _EN.prepositions
 _MASK = "|"
 _NP_WORDS = 12  # words before a reporting verb read as its subject
-_INVERTED_STOP = re.compile(r",|\b(?:in|at|on|during|last|this|to|from|that|when|after|before)\b")
+_INVERTED_STOP = re.compile(_EN.inverted_speaker_stop or "(?!)")
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ class _Reader:
         if names:
             return Speaker(names[:1] if first else names, phrase)
         words = phrase.lower().split(",")[-1].split()
-        if any(w in _PRONOUNS for w in words) or (words and words[0] == "the"):
+        if any(w in _EN.person_pronouns for w in words) or (words and words[0] == "the"):
             return Speaker(self.last.names, phrase) if self.last is not None else None
         return None
 

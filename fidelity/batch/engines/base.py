@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Generator, Iterator, Protocol
+from collections.abc import Generator, Iterator
+from typing import Protocol
 
 from ..ledger import Job, Outcome
 from ..manifest import Pair

@@ -7,8 +7,8 @@ process; results come back in manifest order, at most a few pairs ahead of the w
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import Generator, Iterator
 
 from ..ledger import Job, Outcome
 from ..manifest import Pair

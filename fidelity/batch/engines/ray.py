@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Generator, Iterator
+from typing import Any
 
 from ...errors import FidelityError
 from ..ledger import Job, Outcome
