@@ -8,7 +8,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -57,7 +57,8 @@ Evidence = list[tuple[str, str]]
 def cached_evidence(pairs: Sequence[tuple[str, str, str, str]], cache: Path,
                     run: Callable[[str, str, str, str], Evidence]) -> list[Evidence | None]:
     """The detectors' evidence for each (src, tgt, src_lang, tgt_lang), from ``cache/evidence.jsonl``
-    where held; the rest computed with ``run`` and appended as it goes (None where it raised)."""
+    where held; the rest computed with ``run`` and appended as it goes. A pair where ``run`` raised
+    (the tree may be mid-change) gets None and is not cached, so that a rerun tries it again."""
     path = cache / "evidence.jsonl"
     held: dict[str, Evidence | None] = {}
     if path.exists():
@@ -70,17 +71,21 @@ def cached_evidence(pairs: Sequence[tuple[str, str, str, str]], cache: Path,
     if todo:
         path.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
+        failed: dict[str, int] = {}
         with path.open("a", encoding="utf-8") as out:
             for n, (key, pair) in enumerate(todo, 1):
                 try:
-                    evidence: Evidence | None = run(*pair)
-                except Exception:  # counted as "no evidence": the judge must cope with it anyway
-                    evidence = None
-                held[key] = evidence
-                out.write(json.dumps({"key": key, "evidence": evidence}) + "\n")
+                    held[key] = run(*pair)
+                    out.write(json.dumps({"key": key, "evidence": held[key]}) + "\n")
+                except Exception as exc:
+                    held[key] = None
+                    message = f"{type(exc).__name__}: {exc}"[:200]
+                    failed[message] = failed.get(message, 0) + 1
                 if n % 200 == 0 or n == len(todo):
                     out.flush()
                     elapsed = time.perf_counter() - started
-                    print(f"  evidence: {n}/{len(todo)} pairs, {elapsed:.0f} s ({elapsed / n:.3f} s/pair)",
-                          file=sys.stderr, flush=True)
+                    print(f"  evidence: {n}/{len(todo)} pairs, {elapsed:.0f} s ({elapsed / n:.3f} s/pair), "
+                          f"{sum(failed.values())} raised", file=sys.stderr, flush=True)
+        for message, count in failed.items():
+            print(f"  evidence raised {count} x {message}", file=sys.stderr)
     return [held[k] for k in keys]
