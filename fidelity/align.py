@@ -41,8 +41,8 @@ from the documents themselves.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -109,7 +109,7 @@ class _Params:
         return (cos - self.zero) / self.unit
 
 
-def _calibrate(src: "_Side", tgt: "_Side", th: Thresholds, adaptive: bool) -> tuple[float, float]:
+def _calibrate(src: _Side, tgt: _Side, th: Thresholds, adaptive: bool) -> tuple[float, float]:
     """The DP's cosine scale for this document pair: (zero, unit).
 
     Adaptive: 0 at the median cosine of all sentence pairs (what unrelated sentences
@@ -438,7 +438,7 @@ def one_bead(original: Sequence[str], rewrite: Sequence[str], encoder: Encoder,
     return [Bead(s_side, t_side, score=_cos(_Side(original, encoder), _Side(rewrite, encoder), s_side, t_side))]
 
 
-def _trim(state: "_State", pair: Pair, slack: float) -> list[Pair]:
+def _trim(state: _State, pair: Pair, slack: float) -> list[Pair]:
     """Drop edge sentences of a merged bead that do not raise its cosine.
 
     A merge must earn its keep: a sentence whose removal leaves the cosine at least as

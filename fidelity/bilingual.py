@@ -14,10 +14,11 @@ them (inline markup flattened to its text).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .report import CRITICAL_CAP, Report
@@ -166,7 +167,7 @@ def read_units(store, fmt: str) -> list[Unit]:
 
 # --- checking -------------------------------------------------------------------------------------
 
-def check_file(path: str | Path, checker: "Checker | None" = None, *, original_lang: str | None = None,
+def check_file(path: str | Path, checker: Checker | None = None, *, original_lang: str | None = None,
                rewrite_lang: str | None = None, original_date: date | None = None, rewrite_date: date | None = None,
                baseline: Iterable[dict] | None = None) -> BilingualReport:
     """Check every translated unit of an XLIFF, PO or TMX file as one aligned pair, with

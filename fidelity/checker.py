@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from . import __version__
 from .config import CheckConfig
@@ -83,7 +84,7 @@ class TextInput:
     date: date | None = None  # publication day ("last Wednesday" is read from it); its date line when None
 
     @classmethod
-    def of(cls, value: "TextInput | Source") -> "TextInput":
+    def of(cls, value: TextInput | Source) -> TextInput:
         return value if isinstance(value, TextInput) else cls(value)
 
 
@@ -123,7 +124,7 @@ class Checker:
         self.cache = cache  # an EmbeddingCache, or None
 
     @classmethod
-    def open(cls, run: RunConfig | None = None) -> "Checker":
+    def open(cls, run: RunConfig | None = None) -> Checker:
         """Resolve the device and load the run's models (the eager ones now, the rest on first use)."""
         run = run or RunConfig()
         device = resolve_device(run.device)

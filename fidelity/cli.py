@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -56,7 +55,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def _iso_date(value: Optional[str], option: str):
+def _iso_date(value: str | None, option: str):
     if value is None:
         return None
     import datetime
@@ -70,7 +69,7 @@ def _iso_date(value: Optional[str], option: str):
 @app.command()
 def check(
     original: Path = typer.Argument(..., help="The original text file ('-' for stdin)."),
-    rewrite: Optional[Path] = typer.Argument(
+    rewrite: Path | None = typer.Argument(
         None, help="The rewrite or translation ('-' for stdin); none when ORIGINAL is a bilingual file "
                    "(.xlf, .xliff, .po, .tmx: each unit is checked as a pair)."),
     format: OutputFormat = typer.Option(
@@ -80,26 +79,26 @@ def check(
              "sarif (SARIF 2.1.0 for code scanning)."),
     brief: bool = typer.Option(False, "--brief", help="One finding a line: FILE:LINE:COL: severity category: message."),
     show_all: bool = typer.Option(False, "--all", help="--format diff: show every bead, not only those with findings."),
-    min_severity: Optional[Severity] = typer.Option(
+    min_severity: Severity | None = typer.Option(
         None, "--min-severity", help="List only findings at least this severe (the score and counts keep all)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
-    original_lang: Optional[str] = typer.Option(None, help="Language of the original (ISO 639-1); detected if omitted."),
-    rewrite_lang: Optional[str] = typer.Option(None, help="Language of the rewrite (ISO 639-1); detected if omitted."),
-    original_date: Optional[str] = typer.Option(
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
+    original_lang: str | None = typer.Option(None, help="Language of the original (ISO 639-1); detected if omitted."),
+    rewrite_lang: str | None = typer.Option(None, help="Language of the rewrite (ISO 639-1); detected if omitted."),
+    original_date: str | None = typer.Option(
         None, metavar="YYYY-MM-DD",
         help="Publication date of the original: relative times ('last Wednesday') are read from it. "
              "Default: its date line, if any."),
-    rewrite_date: Optional[str] = typer.Option(
+    rewrite_date: str | None = typer.Option(
         None, metavar="YYYY-MM-DD", help="Publication date of the rewrite (default: its date line, else the original's)."),
     encoder: str = typer.Option(
         "auto", envvar="FIDELITY_ENCODER",
         help="Sentence encoder: auto (USE, or e5 for languages USE lacks), use, e5-small, a name from "
              "`fidelity models list`, a hub id, or a local model directory."),
-    translator: Optional[str] = typer.Option(
+    translator: str | None = typer.Option(
         None, envvar="FIDELITY_TRANSLATOR",
         help="Back-translate a rewrite in another language: a model directory (transformers or "
              "CTranslate2), a cached hub id, or 'none' (compare cross-lingually)."),
-    nli: Optional[str] = typer.Option(
+    nli: str | None = typer.Option(
         None, "--nli", metavar="MODEL", envvar="FIDELITY_NLI",
         help="Also judge each aligned pair with an NLI model (contradiction, omission, addition): "
              "mdeberta-xnli, a cached hub id, a local model directory, or 'none'."),
@@ -107,18 +106,18 @@ def check(
     offline: bool = typer.Option(
         False, "--offline", envvar="FIDELITY_OFFLINE",
         help="Never contact the model hub: use local directories and the cache only."),
-    fail_on: Optional[Severity] = typer.Option(None, help="Exit 1 if any finding is at least this severe."),
-    fail_under: Optional[float] = typer.Option(None, help="Exit 1 if the fidelity score (0-100) is below this."),
-    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the text report (default: when stdout is a terminal)."),
-    width: Optional[int] = typer.Option(None, help="Width of the text report (default: terminal width or 160)."),
-    detectors: Optional[str] = typer.Option(
+    fail_on: Severity | None = typer.Option(None, help="Exit 1 if any finding is at least this severe."),
+    fail_under: float | None = typer.Option(None, help="Exit 1 if the fidelity score (0-100) is below this."),
+    color: bool | None = typer.Option(None, "--color/--no-color", help="Colour the text report (default: when stdout is a terminal)."),
+    width: int | None = typer.Option(None, help="Width of the text report (default: terminal width or 160)."),
+    detectors: str | None = typer.Option(
         None, "--detectors", metavar="NAME,NAME...",
         help="Run only these detectors (default: all; `fidelity detectors` lists them)."),
-    config: Optional[Path] = typer.Option(
+    config: Path | None = typer.Option(
         None, "--config", metavar="FILE.toml",
         help="Settings: detector selection and cut-offs, thresholds, aligner options (any subset; "
              "`fidelity detectors --toml` prints them all)."),
-    baseline: Optional[Path] = typer.Option(
+    baseline: Path | None = typer.Option(
         None, "--baseline", metavar="FILE.jsonl",
         help="Accepted findings (`fidelity accept`): those matching are left out of the findings, the score and "
              "--fail-on/--fail-under, and counted in the summary."),
@@ -164,8 +163,8 @@ def check(
     _exit_on_limits(report, fail_on, fail_under)
 
 
-def _render_options(output: Optional[Path], min_severity: Optional[Severity], color: Optional[bool],
-                    width: Optional[int], show_all: bool):
+def _render_options(output: Path | None, min_severity: Severity | None, color: bool | None,
+                    width: int | None, show_all: bool):
     """How the report is shown: colour and the terminal's width when it goes to a terminal."""
     import shutil
 
@@ -176,7 +175,7 @@ def _render_options(output: Optional[Path], min_severity: Optional[Severity], co
                          width=width or (shutil.get_terminal_size().columns if to_terminal else 160), show_all=show_all)
 
 
-def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Optional[Path]) -> None:
+def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Path | None) -> None:
     """One argument is a bilingual file, reported as text or JSON, annotated in its own format: say
     so at once (before the check) otherwise."""
     from .bilingual import FORMATS, file_format
@@ -193,7 +192,7 @@ def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Opti
               f"use --format {' or '.join(available)}")
 
 
-def _bilingual_out(report, format: OutputFormat, output: Optional[Path], options) -> None:
+def _bilingual_out(report, format: OutputFormat, output: Path | None, options) -> None:
     """The report on stdout, or in --output; an --output in the input's bilingual format gets the
     input back with the (listed) findings as notes on their units."""
     from .bilingual import annotate, file_format
@@ -213,7 +212,7 @@ def _bilingual_out(report, format: OutputFormat, output: Optional[Path], options
     typer.echo(f"fidelity: {notes} note{'' if notes == 1 else 's'} written on the units of {output}", err=True)
 
 
-def _baseline_entries(path: Optional[Path]):
+def _baseline_entries(path: Path | None):
     """The baseline's entries, read before the check (a bad file fails at once); None without one."""
     if path is None:
         return None
@@ -226,11 +225,12 @@ def _baseline_entries(path: Optional[Path]):
 def accept(
     report: Path = typer.Argument(..., help="A report written by `fidelity check ... --format json`."),
     baseline: Path = typer.Option(..., "--baseline", metavar="FILE.jsonl", help="The baseline to write or extend."),
-    ids: Optional[str] = typer.Option(None, "--ids", metavar="F003,F017", help="Accept these findings (UNIT:ID for a bilingual file's report)."),
+    ids: str | None = typer.Option(None, "--ids", metavar="F003,F017", help="Accept these findings (UNIT:ID for a bilingual file's report)."),
     accept_all: bool = typer.Option(False, "--all", help="Accept every finding the report lists."),
 ) -> None:
     """Accept findings of REPORT (false alarms, deliberate changes): a later `check --baseline FILE` leaves them out."""
-    from .baseline import accept as accept_findings, read_baseline, read_report, write_baseline
+    from .baseline import accept as accept_findings
+    from .baseline import read_baseline, read_report, write_baseline
 
     if accept_all == (ids is not None):
         _fail("give --ids F003,F017 or --all")
@@ -247,7 +247,7 @@ def accept(
     typer.echo(f"fidelity accept: {new} finding{'' if new == 1 else 's'} added; {baseline} holds {len(entries)}", err=True)
 
 
-def _exit_on_limits(report, fail_on: Optional[Severity], fail_under: Optional[float]) -> None:
+def _exit_on_limits(report, fail_on: Severity | None, fail_under: float | None) -> None:
     """Exit 1, with one line on stderr naming the limit, when --fail-on or --fail-under is crossed."""
     if fail_on is not None:
         n = sum(1 for f in report.findings if SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on])
@@ -278,45 +278,45 @@ def _check_writable(output: Path) -> None:
 
 @app.command()
 def batch(
-    manifest: Optional[Path] = typer.Argument(
+    manifest: Path | None = typer.Argument(
         None, help="CSV or JSON-lines manifest: columns original, rewrite (paths relative to the manifest's "
                    "folder); optional id, original_lang, rewrite_lang, original_date, rewrite_date; other "
                    "columns are carried into the results."),
     output: Path = typer.Option(..., "--output", "-o", help="Results, one JSON line per pair (appended; a rerun resumes)."),
-    originals: Optional[Path] = typer.Option(None, "--originals", metavar="DIR", help="Instead of a manifest: originals ..."),
-    rewrites: Optional[Path] = typer.Option(None, "--rewrites", metavar="DIR", help="... and rewrites, matched by file name."),
-    original_lang: Optional[str] = typer.Option(None, help="Default language of the originals (ISO 639-1)."),
-    rewrite_lang: Optional[str] = typer.Option(None, help="Default language of the rewrites (ISO 639-1)."),
-    original_date: Optional[str] = typer.Option(None, metavar="YYYY-MM-DD", help="Default publication date of the originals."),
-    rewrite_date: Optional[str] = typer.Option(None, metavar="YYYY-MM-DD", help="Default publication date of the rewrites."),
+    originals: Path | None = typer.Option(None, "--originals", metavar="DIR", help="Instead of a manifest: originals ..."),
+    rewrites: Path | None = typer.Option(None, "--rewrites", metavar="DIR", help="... and rewrites, matched by file name."),
+    original_lang: str | None = typer.Option(None, help="Default language of the originals (ISO 639-1)."),
+    rewrite_lang: str | None = typer.Option(None, help="Default language of the rewrites (ISO 639-1)."),
+    original_date: str | None = typer.Option(None, metavar="YYYY-MM-DD", help="Default publication date of the originals."),
+    rewrite_date: str | None = typer.Option(None, metavar="YYYY-MM-DD", help="Default publication date of the rewrites."),
     encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
-    translator: Optional[str] = typer.Option(None, envvar="FIDELITY_TRANSLATOR", help="Back-translation model (as for `check`)."),
-    nli: Optional[str] = typer.Option(None, "--nli", metavar="MODEL", envvar="FIDELITY_NLI", help="NLI judge (as for `check`)."),
+    translator: str | None = typer.Option(None, envvar="FIDELITY_TRANSLATOR", help="Back-translation model (as for `check`)."),
+    nli: str | None = typer.Option(None, "--nli", metavar="MODEL", envvar="FIDELITY_NLI", help="NLI judge (as for `check`)."),
     device: DeviceChoice = typer.Option(DeviceChoice.auto, envvar="FIDELITY_DEVICE", help="Where models run."),
     offline: bool = typer.Option(False, "--offline", envvar="FIDELITY_OFFLINE", help="Never contact the model hub."),
-    detectors: Optional[str] = typer.Option(None, "--detectors", metavar="NAME,NAME...", help="Run only these detectors."),
-    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE.toml", help="Settings (as for `check`)."),
-    cache: Optional[Path] = typer.Option(
+    detectors: str | None = typer.Option(None, "--detectors", metavar="NAME,NAME...", help="Run only these detectors."),
+    config: Path | None = typer.Option(None, "--config", metavar="FILE.toml", help="Settings (as for `check`)."),
+    cache: Path | None = typer.Option(
         None, "--cache", metavar="DIR", envvar="FIDELITY_CACHE_DIR",
         help="Embedding cache directory (SQLite; default ~/.cache/fidelity)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Keep no embeddings on disk."),
     retry_errors: bool = typer.Option(False, "--retry-errors", help="Check again the pairs an earlier run recorded as failed."),
-    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal)."),
-    workers: Optional[int] = typer.Option(
+    progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal)."),
+    workers: int | None = typer.Option(
         None, "--workers", min=1,
         help="Check in N processes (each loads the models once); with --engine ray, N actors (default 2 locally, "
              "one per CPU on a cluster)."),
     engine: Engine = typer.Option(  # type: ignore[valid-type]
         next(iter(Engine)), "--engine",
         help="Where pairs are checked: " + ", or ".join(e.description for e in ENGINES.values()) + "."),
-    address: Optional[str] = typer.Option(
+    address: str | None = typer.Option(
         None, "--address", metavar="ADDRESS",
         help="--engine ray: a running Ray cluster (auto, HOST:6379 or ray://HOST:10001); default a local instance."),
-    reports: Optional[Path] = typer.Option(
+    reports: Path | None = typer.Option(
         None, "--reports", metavar="DIR", help="Also write each checked pair's own report into DIR (file name from its id)."),
-    report_format: Optional[str] = typer.Option(
+    report_format: str | None = typer.Option(
         None, "--report-format", metavar="FORMAT", help="Format of the --reports files (default html if available, else md)."),
-    summary_file: Optional[Path] = typer.Option(
+    summary_file: Path | None = typer.Option(
         None, "--summary", metavar="FILE", help="Then summarize the results into FILE (.html, .md or .csv)."),
 ) -> None:
     """Check many pairs: one JSON report per line in OUTPUT; a rerun skips the pairs already done.
@@ -364,10 +364,10 @@ def batch(
 @app.command()
 def summarize(
     results: Path = typer.Argument(..., help="A results file written by `fidelity batch`."),
-    format: Optional[SummaryFormat] = typer.Option(
+    format: SummaryFormat | None = typer.Option(
         None, "--format", "-f", help="html (one self-contained page), md or csv (one row per pair). "
                                      "Default: from --output's suffix, else md."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the summary to FILE instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the summary to FILE instead of stdout."),
 ) -> None:
     """Summarize a batch: pairs worst first, score distribution, counts by category, outlet and language pair."""
     from .summary import format_for, write_summary
@@ -384,7 +384,7 @@ def summarize(
         sys.stdout.write(text)
 
 
-def _check_config(path: Optional[Path], detectors: Optional[str]):
+def _check_config(path: Path | None, detectors: str | None):
     """The check's config: the TOML file's, then ``--detectors`` over it."""
     from dataclasses import replace
 
@@ -451,7 +451,7 @@ def quotes(
     original: Path = typer.Argument(..., help="The original text file."),
     others: list[Path] = typer.Argument(..., help="Texts whose quotations are traced to the original."),
     format: QuoteFormat = typer.Option(QuoteFormat.text, "--format", "-f", help="Report format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
     encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
 ) -> None:
     """Trace every quotation in OTHERS to its source in ORIGINAL: verbatim, altered (with the diff) or not found."""
@@ -466,7 +466,7 @@ def quotes(
     _write(render(ReportKind.QUOTES, format.value, traces), output)
 
 
-def _write(text: str, output: Optional[Path]) -> None:
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return

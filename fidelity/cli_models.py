@@ -109,7 +109,8 @@ def fetch(
     timeout: float = typer.Option(10.0, help="Seconds to wait for the hub before giving up."),
 ) -> None:
     """Download a model into the cache (FIDELITY_CACHE, else the Hugging Face cache)."""
-    from .models import cached_path, fetch as do_fetch, find
+    from .models import cached_path, find
+    from .models import fetch as do_fetch
 
     entry = find(name)
     if entry is not None and entry.builtin:

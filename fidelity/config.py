@@ -22,10 +22,11 @@ from __future__ import annotations
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from enum import Enum
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .align import AlignOptions
 from .detectors.registry import REGISTRY, plain, resolve
@@ -77,7 +78,7 @@ class CheckConfig:
         """The config detector ``name`` runs with: the one given, else its defaults."""
         return self.detector.get(name) or REGISTRY[name].config()
 
-    def with_detector(self, name: str, **changes: Any) -> "CheckConfig":
+    def with_detector(self, name: str, **changes: Any) -> CheckConfig:
         """This config with some of one detector's settings changed."""
         return replace(self, detector={**self.detector, name: replace(self.detector_config(name), **changes)})
 
@@ -90,7 +91,7 @@ class CheckConfig:
         return out
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], source: str = "config") -> "CheckConfig":
+    def from_mapping(cls, data: Mapping[str, Any], source: str = "config") -> CheckConfig:
         data = dict(data)
         known = {"detectors", "parallel_word_overlap", "thresholds", "align", *REGISTRY}
         unknown = sorted(set(data) - known)
@@ -113,7 +114,7 @@ class CheckConfig:
             raise ConfigError(f"{source}: {exc}") from None
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> "CheckConfig":
+    def from_toml(cls, path: str | Path) -> CheckConfig:
         path = Path(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -8,12 +8,12 @@ reads, and a language whose field is empty is not covered by that detector.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from .languages import language as language_of
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_cues(patterns: tuple[str, ...], bounded: bool = True) -> re.Pattern[str]:
     """One regex matching any cue as a whole word (or phrase), case-insensitive; ``bounded=False``
     for scripts without spaces (Chinese, Japanese), where a cue is matched inside words."""

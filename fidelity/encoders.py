@@ -12,9 +12,9 @@ import os
 import warnings
 import weakref
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Sequence
 
 # OpenMP threads that wait for work sleep instead of spinning: with other processes on the same
 # cores (CI, a batch of checks), spinning threads take the cores from the thread that has work
@@ -66,7 +66,7 @@ class WithThresholds:
         return {**self.inner.settings(), "thresholds": asdict(self.thresholds)}
 
 
-_LOADED: "weakref.WeakSet[_CachedEncoder]" = weakref.WeakSet()  # every encoder made, for clear_memory_caches
+_LOADED: weakref.WeakSet[_CachedEncoder] = weakref.WeakSet()  # every encoder made, for clear_memory_caches
 
 
 def clear_memory_caches() -> None:

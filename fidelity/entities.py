@@ -4,9 +4,9 @@ use in lower case (so "Office" in a Title Case headline is not one, "Vienna" is)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from .languages import registered
 from .tokens import Token, stem, tokenize

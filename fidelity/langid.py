@@ -28,10 +28,10 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .lang import UND, base_language
 from .languages import language

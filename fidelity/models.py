@@ -19,7 +19,7 @@ import socket
 import threading
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -134,7 +134,7 @@ def _entry(raw: dict[str, Any], where: Path) -> ModelEntry:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_manifest(path: Path | None = None) -> tuple[ModelEntry, ...]:
     """Every entry of the manifest (the packaged ``manifest.toml`` unless ``path``), in file order."""
     path = Path(path) if path is not None else MANIFEST_PATH

@@ -10,8 +10,8 @@ the message quotes the back-translated words. Pure functions, no models.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from .lang import base_language
 from .types import Document, Finding, Sentence, Span

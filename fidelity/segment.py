@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 
 from .lang import base_language
 from .quote_marks import SEGMENT_STYLE, scan_marks
@@ -106,7 +106,7 @@ def backend_for(language: str) -> str:
     return "sentencex"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _splitter(backend: str, base: str) -> Callable[[str], list[str]]:
     """A cached ``text -> pieces`` function; the libraries are imported lazily."""
     if backend == "razdel":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Sequence
+from functools import cache, lru_cache
 
 from .languages import language, letter_folds, stemmer_for_script
 
@@ -50,7 +50,7 @@ def script_of(text: str) -> str:
     return max(counts, key=counts.get) if counts else "NONE"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(language: str):
     import snowballstemmer
 

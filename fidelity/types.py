@@ -139,7 +139,7 @@ class Category(StrEnum):
     TONE = "tone", "Insults, slurs or profanity added, removed or softened by the rewrite."
     LOADED_LANGUAGE = "loaded_language", "Evaluative words in the rewrite that the original does not use."
 
-    def __new__(cls, value: str, description: str) -> "Category":
+    def __new__(cls, value: str, description: str) -> Category:
         member = str.__new__(cls, value)
         member._value_ = value
         member.description = description
@@ -155,7 +155,7 @@ class Span:
     text: str
 
     @classmethod
-    def of(cls, item: Any) -> "Span":
+    def of(cls, item: Any) -> Span:
         """The span of anything with ``start``, ``end`` and ``text`` (a token, cue, clause, quantity...)."""
         return cls(item.start, item.end, item.text)
 

@@ -7,8 +7,8 @@ import hashlib
 import json
 import sys
 import time
-from pathlib import Path
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 

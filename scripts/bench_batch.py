@@ -302,7 +302,7 @@ def main() -> None:
         print(f"medians over {args.repeat} round(s) (peaks: the largest):")
         loop = median_run(loops)
         print(loop.line())
-        for (engine, size, workers), pairs in runs.items():
+        for pairs in runs.values():
             for state in (0, 1):
                 print(median_run([p[state] for p in pairs]).line())
 

@@ -63,7 +63,7 @@ def bench_seeds(encoder_name: str, repeats: int) -> None:
         times = []
         for _ in range(repeats):
             _encoder(encoder_name)._cache.clear()
-            times.append(_timed(lambda: fidelity.check(original_n, rewrite_n, encoder=encoder_name)))
+            times.append(_timed(lambda o=original_n, r=rewrite_n: fidelity.check(o, r, encoder=encoder_name)))
         report = fidelity.check(original_n, rewrite_n, encoder=encoder_name)
         medians.append(statistics.median(times))
         growth = "" if n == 1 else f"  ×{medians[-1] / medians[-2]:.2f} vs half size"

@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 from _common import SEEDS, WMT21_RU_EN, wmt21_ru_en
-
 from fidelity.encoders import load_encoder
 from fidelity.models import load_manifest, local_status
 

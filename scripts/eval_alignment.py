@@ -31,7 +31,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from _common import SHARED_EVAL, EvalParser, timed_loop
-
 from fidelity.align import align
 from fidelity.encoders import load_encoder
 

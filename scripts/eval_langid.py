@@ -19,7 +19,6 @@ from functools import partial
 from pathlib import Path
 
 from _common import ROOT, SEEDS, EvalParser, shown
-
 from fidelity import langid
 
 SHORT = 40

@@ -47,7 +47,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import ROOT, EvalParser, add_baseline, check_each, check_options, severity
-
 from fidelity.data import resource
 
 DEFAULT_DATA = resource("perturbations.tsv")  # package data: also the calibration reference pairs

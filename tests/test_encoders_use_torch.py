@@ -6,9 +6,9 @@ sentence by sentence on every seed sentence and on 200 Russian and 200 English W
 
 import numpy as np
 import pytest
+
 from _common import WMT21_RU_EN as WMT
 from _common import wmt21_ru_en
-
 from fidelity.embedding_cache import encoder_namespace
 from fidelity.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, load_encoder
 from fidelity.errors import ModelUnavailableError

@@ -258,7 +258,7 @@ def test_browser_runs_nothing_from_the_input(escaped, browser):
 
     browser.get(escaped.as_uri())
     with pytest.raises(NoAlertPresentException):
-        browser.switch_to.alert.text
+        _ = browser.switch_to.alert.text
     assert browser.execute_script("return window.__xss") is None
     shown = " ".join(td.text for td in browser.find_elements(By.CSS_SELECTOR, "td.rewrite"))
     assert "<script>alert(1)</script>" in shown

@@ -100,7 +100,7 @@ def test_no_list_is_silence_and_settings_say_so():
 
 def test_implausible_language_guesses_fall_back():
     from fidelity.langid import LanguageGuess
-    from fidelity.pipeline import document_language, _sentence_language
+    from fidelity.pipeline import _sentence_language, document_language
 
     def detect(text):
         return LanguageGuess("ie", 0.95, "stub")  # Interlingue: no encoder reads it

@@ -16,7 +16,6 @@ from fidelity.types import Bead, Document, Sentence, Severity
 
 from .conftest import CNN, DEFNET, INSIDER, SPUTNIK
 
-
 # ----------------------------------------------------------------------------- helpers
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import sentence, quotes, clauses, negation, wording, certainty, numbers, entities, attribution, loaded, tone, nli  # noqa: F401
-from .attribution import AttributionDetector
 from ..tokens import short
+from . import attribution, certainty, clauses, entities, loaded, negation, nli, numbers, quotes, sentence, tone, wording  # noqa: F401
+from .attribution import AttributionDetector
 from .base import AlignedPair, Detector, judge, sentence_span
 from .certainty import CertaintyShiftDetector
 from .clauses import ClauseDetector
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..config import CheckConfig
 
 
-def build_detectors(config: "CheckConfig", resources: Resources = Resources()) -> list[Any]:
+def build_detectors(config: CheckConfig, resources: Resources = Resources()) -> list[Any]:
     """The detectors a check runs: those the config selects whose models are available, in
     reporting order, each with its config."""
     return [r.create(config.detector_config(r.name), resources)

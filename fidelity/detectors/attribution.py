@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..cues import cue_covered, find_cues
-from ..languages import language as language_of
 from ..entities import NOT_NAMES, Entity, entity_keys, find_entities, keys_match
+from ..languages import language as language_of
 from ..tokens import stem, tokenize
 from ..types import Category, Finding, Severity, Span
 from .base import AlignedPair, BeadView, sentence_span, token_span
 from .registry import Configured, Traits, register
-
 
 _CLAUSE_BREAK = re.compile(r"[,;:.!?\"“”«»()–—]")
 

@@ -7,9 +7,10 @@ Each detector gets the aligned document pair and returns ``Finding``s with exact
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 
@@ -47,14 +48,14 @@ class AlignedPair:
                                                                compare=False)
 
     @cached_property
-    def _views(self) -> tuple["BeadView", ...]:
+    def _views(self) -> tuple[BeadView, ...]:
         return tuple(BeadView(self, i) for i in range(len(self.beads)))
 
-    def view(self, bead_index: int) -> "BeadView":
+    def view(self, bead_index: int) -> BeadView:
         """One bead as the detectors see it (shared: whatever one detector derived, the next reuses)."""
         return self._views[bead_index]
 
-    def views(self, scope: Scope = Scope.CROSS_LINGUAL, *, unmatched: bool = False) -> list["BeadView"]:
+    def views(self, scope: Scope = Scope.CROSS_LINGUAL, *, unmatched: bool = False) -> list[BeadView]:
         """The beads with sentences on both sides (all beads with ``unmatched``), in order; a
         same-language ``scope`` keeps only beads whose two sides are in one language."""
         return [v for v in self._views if (unmatched or v.matched)
@@ -78,7 +79,7 @@ class AlignedPair:
 
         return lower_case_vocabulary(self.original.text, self.rewrite.text)
 
-    def name_matcher(self, original_language: str, rewrite_language: str) -> "NameMatcher":
+    def name_matcher(self, original_language: str, rewrite_language: str) -> NameMatcher:
         """Matches names across two languages (one per language pair, its similarities cached)."""
         from ..entities import NameMatcher
 
@@ -168,12 +169,12 @@ class BeadView:
         return base_language(self.original.language) == base_language(self.rewrite.language)
 
     @cached_property
-    def clauses(self) -> "BeadClauses":
+    def clauses(self) -> BeadClauses:
         """Clauses of both sides and their similarity matrix."""
         return _bead_clauses(self)
 
     @cached_property
-    def word_diff(self) -> list["DiffOp"]:
+    def word_diff(self) -> list[DiffOp]:
         """Word-level differences of the two sides (read on same-language beads)."""
         return _word_diff(self)
 
@@ -191,14 +192,14 @@ class BeadView:
         return difflib.SequenceMatcher(a=o, b=r, autojunk=False).ratio() >= self.pair.parallel_word_overlap
 
     @property
-    def name_matcher(self) -> "NameMatcher":
+    def name_matcher(self) -> NameMatcher:
         """Matches names across this bead's two languages (shared by every bead of the language pair)."""
         return self.pair.name_matcher(self.original.language, self.rewrite.language)
 
 
 class Detector(Protocol):
     name: str
-    traits: "Traits"
+    traits: Traits
 
     def detect(self, pair: AlignedPair) -> list[Finding]: ...
 

@@ -10,14 +10,14 @@ when the span is removed) grades how much the span matters.
 
 from __future__ import annotations
 
-import numpy as np
-
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..clauses import Clause
 from ..cues import find_cues
-from ..types import Category, Finding, Severity, Span
 from ..tokens import short
+from ..types import Category, Finding, Severity, Span
 from .base import AlignedPair
 from .registry import Configured, register
 
@@ -78,8 +78,10 @@ class ClauseDetector(Configured):
             r_text = " ".join(pair.rewrite.text[s:e] for s, e in r_ranges)
             base: list[float] = []
 
-            def gains(original_text: str, rewrite_text: str) -> bool:
-                """DiffDel: does deleting the span raise the bead's similarity enough to matter?"""
+            def gains(original_text: str, rewrite_text: str, base: list[float] = base,
+                      o_text: str = o_text, r_text: str = r_text) -> bool:
+                """DiffDel: does deleting the span raise the bead's similarity enough to matter?
+                (The bead's own texts are bound as defaults: the function is made anew per bead.)"""
                 if not base:
                     base.append(similarity(o_text, r_text))
                 return similarity(original_text, rewrite_text) - base[0] >= diffdel_major

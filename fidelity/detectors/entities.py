@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..entities import entity_keys, find_entities, is_acronym_of, keys_match, same_entity
 from ..encoders import word_thresholds
+from ..entities import entity_keys, find_entities, is_acronym_of, keys_match, same_entity
 from ..numbers import find_quantities
 from ..tokens import script_of
 from ..types import Category, Finding, Severity, Span
 from .base import AlignedPair, BeadView
 from .registry import Configured, register
-
 
 _keys = entity_keys
 

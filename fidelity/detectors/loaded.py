@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from ..cues import cue_covered, find_cues
 from ..lang import base_language
+from ..quote_marks import quoted_regions
 from ..tokens import stem
 from ..types import Category, Finding, Severity, Span
-from ..quote_marks import quoted_regions
 from .base import AlignedPair, inside, sentence_span
 from .registry import Configured, Traits, register
 

@@ -8,9 +8,10 @@ from ``settings()``, which is generated from the config, so a report records eve
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FidelityError
 from ..types import Category
@@ -166,7 +167,7 @@ class Configured:
     def settings(self) -> dict[str, Any]:
         return plain(self.config)
 
-    def views(self, pair: "AlignedPair") -> list["BeadView"]:
+    def views(self, pair: AlignedPair) -> list[BeadView]:
         """The matched beads this detector reads, in order: only same-language ones when its
         traits' scope says so."""
         return pair.views(self.traits.scope)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..encoders import FAITHFUL_FLOOR
-from ..types import Category, Finding, Severity, Verdict
 from ..tokens import short as _short
+from ..types import Category, Finding, Severity, Verdict
 from .base import AlignedPair
 from .registry import Configured, Level, Traits, register
 

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from ..languages import language as language_of
 from ..types import Category, Finding, Severity, Span, Verdict
 from .base import AlignedPair, sentence_span
 from .registry import Configured, Traits, register
-
 
 _KATAKANA = "\u30a1-\u30fa\u30fc"  # katakana letters and the prolonged sound mark ー
 _WHOLE_WORD = r"(?<![\w-])(?:{})(?![\w-])"
@@ -59,7 +58,7 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon(language: str) -> Lexicon | None:
     """The compiled list for a language (ISO 639-1, regional variants folded), or None when the
     package has none: that side's insults are unknown."""

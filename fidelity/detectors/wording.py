@@ -10,22 +10,20 @@ paraphrase. A single changed word is minor unless it was cut out of (or put into
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import Callable
 
 from ..entities import Entity, is_acronym_of
 from ..lang import base_language
 from ..languages import language as language_of
 from ..languages import registered
 from ..numbers import is_scale_word, is_time_word
-from ..types import Category, Finding, Severity, Span
 from ..tokens import Token, short, tokenize
+from ..types import Category, Finding, Severity, Span
 from .base import AlignedPair, BeadView, DiffOp, token_span
 from .negation import is_antonym_pair
 from .registry import Configured, Resources, Scope, Traits, register
-
-
 
 
 def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:

@@ -132,7 +132,7 @@ def diff_words(a: list[WordToken], b: list[WordToken], elisions: set[int], setti
     ch_b: list[list[str]] = []
     window_a = a[ws:we]
     opcodes = sm.get_opcodes()
-    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             continue
         ta = [t for t in window_a[i1:i2] if not t.editorial]

@@ -18,8 +18,8 @@ original sentence; :func:`_verbatim` / :func:`_altered` build the result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

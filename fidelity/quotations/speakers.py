@@ -20,8 +20,8 @@ compared at all, rather than every quotation counting as unknown).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..entities import Entity, NameMatcher, find_entities, lower_case_vocabulary, mid_sentence_capitals, same_entity
 from ..languages import language

@@ -7,8 +7,9 @@ no alignment is given) and how it reads in a back-translation (:func:`back_trans
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

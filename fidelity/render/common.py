@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..report import Report
 from ..tokens import one_line
@@ -57,7 +57,7 @@ def grouped(findings: list[Finding]) -> list[tuple[int | None, list[Finding]]]:
     groups: dict[int | None, list[Finding]] = {}
     for f in findings:
         groups.setdefault(f.bead, []).append(f)
-    order = sorted((b for b in groups if b is not None)) + ([None] if None in groups else [])
+    order = sorted(b for b in groups if b is not None) + ([None] if None in groups else [])
     return [(b, by_severity(groups[b])) for b in order]
 
 

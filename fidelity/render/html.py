@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from typing import Union
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -65,7 +64,7 @@ class Highlight:
     kind: str = "mark"
 
 
-Node = Union[TextRun, SentenceStart, Skip, Highlight]
+Node = TextRun | SentenceStart | Skip | Highlight
 
 
 @dataclass

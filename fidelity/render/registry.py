@@ -11,10 +11,11 @@ colour and width are how it is shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from importlib import import_module
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..types import Severity
 
