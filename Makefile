@@ -36,7 +36,7 @@ wheel-check:
 	cd "$$tmp"; unset PYTHONPATH; export FIDELITY_OFFLINE=1; \
 	"$$tmp/venv/bin/python" -c 'import fidelity, sys; sys.exit(0 if "site-packages" in fidelity.__file__ else "fidelity imported from " + fidelity.__file__)'; \
 	"$$tmp/venv/bin/fidelity" models list; \
-	"$$tmp/venv/bin/python" -c 'from importlib.resources import files; t = files("fidelity.render") / "templates"; \
+	"$$tmp/venv/bin/python" -c 'from importlib.resources import files; t = files("fidelity.frontends.render") / "templates"; \
 	missing = [n for n in ("report.html.j2", "report.css", "report.js", "summary.html.j2") if not (t / n).is_file()]; \
 	assert not missing, f"the wheel lacks the HTML report files {missing}"'; \
 	"$$tmp/venv/bin/fidelity" check $(SEED_ORIGINAL) $(SEED_REWRITE) --original-date 2023-05-10 \

@@ -17,20 +17,20 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .errors import FidelityError, InputError, UnsupportedLanguageError  # noqa: E402
+from fidelity.errors import FidelityError, InputError, UnsupportedLanguageError  # noqa: E402
 
 if TYPE_CHECKING:
-    from .checker import Checker, RunConfig, TextInput, check
-    from .config import CheckConfig
-    from .report import Report
+    from fidelity.checking.checker import Checker, RunConfig, TextInput, check
+    from fidelity.checking.config import CheckConfig
+    from fidelity.checking.report import Report
 
 __all__ = ["check", "Checker", "RunConfig", "TextInput", "CheckConfig", "Report", "FidelityError", "InputError",
            "UnsupportedLanguageError", "__version__"]
 
-# Public names and the module that holds each: imported on first use, so that `import fidelity.clean`
+# Public names and the module that holds each: imported on first use, so that `import fidelity.text.clean`
 # (or `fidelity --help`) does not load every stage.
-_LAZY = {"check": "checker", "Checker": "checker", "RunConfig": "checker", "TextInput": "checker",
-         "CheckConfig": "config", "Report": "report"}
+_LAZY = {"check": "checking.checker", "Checker": "checking.checker", "RunConfig": "checking.checker",
+         "TextInput": "checking.checker", "CheckConfig": "checking.config", "Report": "checking.report"}
 
 
 def __getattr__(name: str) -> Any:

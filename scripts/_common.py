@@ -134,7 +134,7 @@ def add_baseline(outcomes: Sequence[Any], encoder_name: str, texts: Callable[[An
     encoder; return the encoder's ``equivalent`` threshold, or None (with one line on stderr) when
     the encoder is unavailable."""
     try:
-        from fidelity.encoders import load_encoder
+        from fidelity.models.encoders import load_encoder
 
         encoder = load_encoder(encoder_name)
         pairs = [texts(o) for o in outcomes]

@@ -28,7 +28,7 @@ def cached_vectors(encoder_name: str, texts: Sequence[str], cache: Path, chunk: 
     keys = [text_key(t) for t in texts]
     missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in index))
     if missing:
-        from fidelity.encoders import load_encoder
+        from fidelity.models.encoders import load_encoder
 
         encoder = load_encoder(encoder_name)
         started = time.perf_counter()

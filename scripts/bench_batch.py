@@ -45,7 +45,7 @@ from _common import ROOT, SHARED_EVAL
 
 WMT = SHARED_EVAL / "wmt21-ruen" / "newstest2021-ru-en.jsonl"
 REFRESD = SHARED_EVAL / "refresd" / "REFreSD_sentence_labels"
-FIDELITY = [sys.executable, "-m", "fidelity.cli"]
+FIDELITY = [sys.executable, "-m", "fidelity.frontends.cli"]
 COLUMNS = ["id", "original", "rewrite", "original_lang", "rewrite_lang", "outlet"]
 
 

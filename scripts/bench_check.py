@@ -41,7 +41,7 @@ def _tagged(text: str, copy: int) -> str:
 def _encoder(name: str):
     """The encoder instance fidelity.check uses for ``encoder=name`` (load_encoder caches it by
     its arguments, so they are spelled as the pipeline spells them)."""
-    from fidelity.encoders import load_encoder
+    from fidelity.models.encoders import load_encoder
 
     return load_encoder(name, device="auto", offline=None)
 
@@ -77,7 +77,7 @@ def bench_seeds(encoder_name: str, repeats: int) -> None:
 def bench_wmt(path: Path, encoder_name: str, limit: int) -> None:
     """One check of ``limit`` × ``limit`` WMT21 segments, beside embedding its sentences once."""
     import fidelity
-    from fidelity.pipeline import prepare
+    from fidelity.checking.pipeline import prepare
 
     russian, english = wmt21_ru_en(path)
     original, rewrite = "\n\n".join(english[:limit]), "\n\n".join(russian[:limit])
@@ -124,7 +124,7 @@ def main() -> None:
     parser.add_argument("--no-wmt", action="store_true", help="skip the WMT21 check")
     args = parser.parse_args()
 
-    import_time = _timed(lambda: __import__("fidelity.pipeline"))
+    import_time = _timed(lambda: __import__("fidelity.checking.pipeline"))
     print(f"cpu cores: {os.cpu_count()}  import: {import_time:.2f} s  load average: "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if not args.no_seeds:

@@ -22,12 +22,12 @@ import time
 from pathlib import Path
 
 from _common import SEEDS, WMT21_RU_EN, wmt21_ru_en
-from fidelity.encoders import load_encoder
-from fidelity.models import load_manifest, local_status
+from fidelity.models.encoders import load_encoder
+from fidelity.models.manifest import load_manifest, local_status
 
 
 def seed_sentences() -> list[str]:
-    from fidelity.pipeline import prepare
+    from fidelity.checking.pipeline import prepare
 
     out: list[str] = []
     for path in sorted(SEEDS.glob("*.txt")):
@@ -49,7 +49,7 @@ def bench_use_paths(sentences: list[str], repeat: int) -> None:
     """USE's numpy path against its torch paths, in turns; sentences/s per path."""
     import torch
 
-    from fidelity.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, default_threads
+    from fidelity.models.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, default_threads
 
     numpy_path = UniversalSentenceEncoder()
     paths = {f"numpy, {numpy_path.threads} BLAS thread(s) (default)": numpy_path}

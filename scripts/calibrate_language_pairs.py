@@ -31,7 +31,7 @@ import sys
 import numpy as np
 
 from eval_faithful import DEFAULT_WMT, read_wmt, wmt_segments
-from fidelity.encoders import load_encoder
+from fidelity.models.encoders import load_encoder
 
 CED = DEFAULT_WMT.parent / "wmt21-ced"
 

@@ -1,4 +1,4 @@
-"""Derive an encoder's thresholds from USE's by quantile matching (see fidelity/calibrate.py).
+"""Derive an encoder's thresholds from USE's by quantile matching (see fidelity/models/calibrate.py).
 
     python scripts/calibrate_thresholds.py all-minilm-l6-v2          # a manifest name
     python scripts/calibrate_thresholds.py path/to/model-dir --json   # or a local directory / hub id
@@ -17,8 +17,8 @@ import argparse
 import json
 import time
 
-from fidelity.calibrate import KINDS, calibrate
-from fidelity.encoders import load_encoder
+from fidelity.models.calibrate import KINDS, calibrate
+from fidelity.models.encoders import load_encoder
 
 
 def main() -> None:

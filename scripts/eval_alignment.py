@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Score fidelity.align on the Text+Berg German-French gold alignments.
+"""Score fidelity.checking.align on the Text+Berg German-French gold alignments.
 
 Each file pair ``de/NNN`` / ``fr/NNN`` holds one sentence per line; ``gold/NNN`` holds
 one bead per line, ``[src ids]:[tgt ids]`` (an empty side is ``[]``).
@@ -20,7 +20,7 @@ Usage::
 
     python scripts/eval_alignment.py [--data DIR] [--encoder use|e5-small] [--set bias=-0.4 ...]
 
-``--set`` passes keyword options to ``fidelity.align.align`` (values are Python literals).
+``--set`` passes keyword options to ``fidelity.checking.align.align`` (values are Python literals).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from _common import SHARED_EVAL, EvalParser, timed_loop
-from fidelity.align import align
-from fidelity.encoders import load_encoder
+from fidelity.checking.align import align
+from fidelity.models.encoders import load_encoder
 
 Alignment = list[tuple[tuple[int, ...], tuple[int, ...]]]
 

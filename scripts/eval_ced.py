@@ -233,7 +233,7 @@ def add_cosines(outcomes: list[Outcome], fallback: str) -> str | None:
     used = Counter(o.encoder for o in outcomes if o.encoder)
     name = used.most_common(1)[0][0] if used else ("use" if fallback == "auto" else fallback)
     try:
-        from fidelity.encoders import load_encoder
+        from fidelity.models.encoders import load_encoder
 
         enc = load_encoder(name)
         a = enc.encode([o.item.src for o in outcomes])

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Measure the language-identification backends on tests/data/langid.tsv.
 
-Prints, for each backend alone and for the pipeline in fidelity.langid (gate, script
+Prints, for each backend alone and for the pipeline in fidelity.text.langid (gate, script
 rules, primary + fallback, both orders): accuracy overall, on short items (<= 40 chars),
 on ru/uk items only, and sentences per second; then document-level accuracy; then the
 configuration the module uses.

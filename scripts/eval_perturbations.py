@@ -144,7 +144,7 @@ def _word_spans(text: str) -> list[tuple[int, int, str]]:
 
 def edit_inside_quotes(original: str, rewrite: str) -> bool:
     """True when a word-level difference between the texts lies inside quotation marks."""
-    from fidelity.quote_marks import quoted_spans
+    from fidelity.text.quote_marks import quoted_spans
 
     a, b = _word_spans(original), _word_spans(rewrite)
     # Double quotation marks only: ’ doubles as the apostrophe in the seeds ("country’s").

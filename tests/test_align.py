@@ -1,4 +1,4 @@
-"""Sentence alignment (fidelity.align) on real text."""
+"""Sentence alignment (fidelity.checking.align) on real text."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fidelity.align import align, bead_types
-from fidelity.encoders import UniversalSentenceEncoder, load_encoder
+from fidelity.checking.align import align, bead_types
+from fidelity.models.encoders import UniversalSentenceEncoder, load_encoder
 from fidelity.types import Bead, Verdict
 
 ROOT = Path(__file__).resolve().parent.parent

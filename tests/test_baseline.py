@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 import fidelity
-from fidelity.baseline import BaselineError, apply_baseline, fingerprint, read_baseline, write_baseline
-from fidelity.cli import app
+from fidelity.frontends.baseline import BaselineError, apply_baseline, fingerprint, read_baseline, write_baseline
+from fidelity.frontends.cli import app
 from fidelity.types import Category, Finding, Sentence, Severity, Span
 
 from .conftest import CNN, DEFNET, read_exact

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from fidelity.batch import done_keys, manifest_pairs
-from fidelity.cli import app
-from fidelity.encoders import _CachedEncoder
+from fidelity.frontends.batch import done_keys, manifest_pairs
+from fidelity.frontends.cli import app
+from fidelity.models.encoders import _CachedEncoder
 
 from .conftest import CNN, DEFNET, INSIDER, ROOT
 
@@ -92,7 +92,7 @@ def fill_with_refresd(folder: Path, manifest: Path, total: int) -> int:
 
 
 def _batch(*args: str) -> list[str]:
-    return [sys.executable, "-m", "fidelity.cli", "batch", *args, "--no-progress"]
+    return [sys.executable, "-m", "fidelity.frontends.cli", "batch", *args, "--no-progress"]
 
 
 def _env() -> dict[str, str]:
@@ -211,7 +211,7 @@ def test_in_memory_embedding_cache_is_bounded():
 
 def test_directories_and_workers(tmp_path):
     """--originals/--rewrites pairs files by name; --workers 2 writes what one process writes, in order."""
-    from fidelity.batch import directory_pairs, run_batch
+    from fidelity.frontends.batch import directory_pairs, run_batch
 
     originals, rewrites = tmp_path / "o", tmp_path / "r"
     originals.mkdir(), rewrites.mkdir()

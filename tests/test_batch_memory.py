@@ -4,9 +4,9 @@ its results are those of a run that kept them."""
 import csv
 import json
 
-from fidelity.batch import manifest_pairs, run_batch
-from fidelity.checker import RunConfig
-from fidelity.encoders import _LOADED
+from fidelity.checking.checker import RunConfig
+from fidelity.frontends.batch import manifest_pairs, run_batch
+from fidelity.models.encoders import _LOADED
 
 from .conftest import CNN, DEFNET, FIRSTPOST, INSIDER
 

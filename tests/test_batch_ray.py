@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fidelity.batch import manifest_pairs, run_batch
-from fidelity.checker import RunConfig
-from fidelity.cli import app
+from fidelity.checking.checker import RunConfig
+from fidelity.frontends.batch import manifest_pairs, run_batch
+from fidelity.frontends.cli import app
 
 from .test_batch import REFRESD, _build_manifest, fill_with_refresd
 

@@ -7,12 +7,12 @@ import json
 
 from typer.testing import CliRunner
 
-from fidelity.batch import ENGINES, directory_pairs, manifest_pairs, run_batch, run_signature
-from fidelity.batch.manifest import ManifestError
-from fidelity.checker import Checker, RunConfig
-from fidelity.cli import app
-from fidelity.config import CheckConfig
-from fidelity.model_store import STORE
+from fidelity.checking.checker import Checker, RunConfig
+from fidelity.checking.config import CheckConfig
+from fidelity.frontends.batch import ENGINES, directory_pairs, manifest_pairs, run_batch, run_signature
+from fidelity.frontends.batch.manifest import ManifestError
+from fidelity.frontends.cli import app
+from fidelity.models.store import STORE
 
 TEXTS = [("The minister said on Wednesday that Japan plans to open an office in Tokyo. It would be the first in Asia.",
           "Japan plans to open an office in Tokyo, the minister said on Wednesday. It would not be the first in Asia."),

@@ -11,8 +11,8 @@ pytest.importorskip("translate.storage", reason="translate-toolkit is an optiona
 from translate.storage import factory, pypo  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from fidelity.bilingual import check_file  # noqa: E402
-from fidelity.cli import app  # noqa: E402
+from fidelity.frontends.bilingual import check_file  # noqa: E402
+from fidelity.frontends.cli import app  # noqa: E402
 from fidelity.types import Severity  # noqa: E402
 
 from .conftest import CNN, DEFNET, read_exact  # noqa: E402

@@ -67,7 +67,7 @@ def test_contract_shape(defnet_json):
 def test_findings_carry_a_category_their_detector_declares(defnet_report, defnet_json):
     """Every registered detector declares the categories it emits; each finding on the seed check is one of
     its own detector's, numbered once by the pipeline (F001, F002... in order), and JSON shows the plain value."""
-    from fidelity.detectors import REGISTRY
+    from fidelity.checking.detectors import REGISTRY
     from fidelity.types import Category
 
     for name, registration in REGISTRY.items():
@@ -175,7 +175,7 @@ def test_unsupported_language_is_a_clear_error():
 
 
 def _cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fidelity.cli", *args], capture_output=True, input=stdin,
+    return subprocess.run([sys.executable, "-m", "fidelity.frontends.cli", *args], capture_output=True, input=stdin,
                           timeout=300)
 
 

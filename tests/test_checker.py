@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import fidelity
-from fidelity.checker import Checker, RunConfig, TextInput
-from fidelity.device import DeviceError, resolve_device
-from fidelity.model_store import STORE
+from fidelity.checking.checker import Checker, RunConfig, TextInput
+from fidelity.models.device import DeviceError, resolve_device
+from fidelity.models.store import STORE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

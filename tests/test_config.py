@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 import fidelity
-from fidelity.align import AlignOptions
-from fidelity.cli import app
-from fidelity.config import CheckConfig, ConfigError, ThresholdOverrides
-from fidelity.detectors import REGISTRY, Level
-from fidelity.detectors.registry import UnknownDetectorError
+from fidelity.checking.align import AlignOptions
+from fidelity.checking.config import CheckConfig, ConfigError, ThresholdOverrides
+from fidelity.checking.detectors import REGISTRY, Level
+from fidelity.checking.detectors.registry import UnknownDetectorError
+from fidelity.frontends.cli import app
 from fidelity.types import Severity
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -1,13 +1,13 @@
 """Every registered detector on its own, on two sentences aligned by hand (no segmenting, no
 aligning): one change it must find and one rewording it must leave alone, with the real USE
-encoder. ``fidelity.detectors.testing.sentence_pair`` builds the pair."""
+encoder. ``fidelity.checking.detectors.testing.sentence_pair`` builds the pair."""
 
 import pytest
 
-from fidelity.detectors.registry import REGISTRY, Resources, Scope
-from fidelity.detectors.testing import sentence_pair
-from fidelity.encoders import load_encoder
-from fidelity.nli import NliResult
+from fidelity.checking.detectors.registry import REGISTRY, Resources, Scope
+from fidelity.checking.detectors.testing import sentence_pair
+from fidelity.models.encoders import load_encoder
+from fidelity.models.nli import NliResult
 from fidelity.types import Severity, Verdict
 
 

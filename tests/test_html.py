@@ -11,8 +11,8 @@ import lxml.html
 import pytest
 
 import fidelity
-from fidelity.render import ReportKind, render
-from fidelity.report import Report
+from fidelity.checking.report import Report
+from fidelity.frontends.render import ReportKind, render
 from fidelity.types import Bead, Category, Document, Finding, Sentence, Severity, Span, Verdict
 
 from .conftest import CNN, DEFNET
@@ -37,7 +37,7 @@ def escaped(tmp_path_factory):
     (folder / "original.txt").write_text(ESCAPE_ORIGINAL, encoding="utf-8")
     (folder / "rewrite.txt").write_text(ESCAPE_REWRITE, encoding="utf-8")
     out = folder / "report.html"
-    run = subprocess.run([sys.executable, "-m", "fidelity.cli", "check", str(folder / "original.txt"),
+    run = subprocess.run([sys.executable, "-m", "fidelity.frontends.cli", "check", str(folder / "original.txt"),
                           str(folder / "rewrite.txt"), "--format", "html", "--output", str(out)],
                          capture_output=True, timeout=300)
     assert run.returncode == 0, run.stderr.decode()

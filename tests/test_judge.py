@@ -53,7 +53,7 @@ def test_features_are_deterministic_and_read_the_evidence():
     one = pair_features("He paid 20 euros.", "Er zahlte 25 Euro.", "en", "de", u, v, evidence)
     two = pair_features("He paid 20 euros.", "Er zahlte 25 Euro.", "en", "de", u, v, evidence)
     assert np.array_equal(one, two)
-    assert one.shape == (4 * 512 + 1 + 19 + 37,)
+    assert one.shape == (4 * 512 + 1 + 26 + 37,)
     counts = evidence_features(evidence)
     assert counts[-1] == 1.0 and np.count_nonzero(counts[:-1]) == 2
     assert evidence_features(None).sum() == 0.0

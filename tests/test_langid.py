@@ -1,4 +1,4 @@
-"""Tests for fidelity.langid (language identification)."""
+"""Tests for fidelity.text.langid (language identification)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fidelity import langid
-from fidelity.langid import LanguageGuess, detect_document_language, detect_language
+from fidelity.text.langid import LanguageGuess, detect_document_language, detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "langid.tsv"

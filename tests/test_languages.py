@@ -12,8 +12,8 @@ import pytest
 
 import fidelity
 from fidelity import languages
-from fidelity.cues import cue_covered
 from fidelity.languages import BUILTIN, Language, language, register, register_module, registered
+from fidelity.text.cues import cue_covered
 from fidelity.types import Severity
 
 _PATTERN_TABLES = ("negation", "negation_exceptions", "hedge_counterparts", "attribution", "loaded", "percent_words",

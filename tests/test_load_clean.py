@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from fidelity.clean import clean
 from fidelity.errors import InputError
-from fidelity.load import load
+from fidelity.text.clean import clean
+from fidelity.text.load import load
 
 from .conftest import CNN, DEFNET, FIRSTPOST, INSIDER, read_exact
 

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fidelity import models
-from fidelity.cli import app
 from fidelity.errors import FidelityError, ModelUnavailableError
+from fidelity.frontends.cli import app
 
 runner = CliRunner()
 
@@ -101,7 +101,7 @@ def test_fetch_fails_fast_without_network(tmp_path):
     env = {**os.environ, "FIDELITY_CACHE": str(tmp_path)}
     env.pop("HF_HUB_OFFLINE", None)
     env.pop("FIDELITY_OFFLINE", None)
-    cmd = [sys.executable, "-m", "fidelity.cli", "models", "fetch", "opus-mt-ru-en", "--timeout", "5"]
+    cmd = [sys.executable, "-m", "fidelity.frontends.cli", "models", "fetch", "opus-mt-ru-en", "--timeout", "5"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env,
                           cwd=Path(__file__).resolve().parent.parent)
     if done.returncode == 0:  # pragma: no cover - a machine with internet downloaded it

@@ -5,8 +5,8 @@ languages a negation only one side has is corroborated before it is serious."""
 import pytest
 
 import fidelity
-from fidelity.cues import cue_covered, find_cues
-from fidelity.detectors.negation import negation_cues
+from fidelity.checking.detectors.negation import negation_cues
+from fidelity.text.cues import cue_covered, find_cues
 from fidelity.types import Severity
 
 SERIOUS = {Severity.MAJOR, Severity.CRITICAL}
@@ -99,8 +99,8 @@ def test_no_list_is_silence_and_settings_say_so():
 
 
 def test_implausible_language_guesses_fall_back():
-    from fidelity.langid import LanguageGuess
-    from fidelity.pipeline import _sentence_language, document_language
+    from fidelity.checking.pipeline import _sentence_language, document_language
+    from fidelity.text.langid import LanguageGuess
 
     def detect(text):
         return LanguageGuess("ie", 0.95, "stub")  # Interlingue: no encoder reads it

@@ -1,4 +1,4 @@
-"""The optional NLI judge (fidelity/nli.py) and its detector (fidelity/detectors/nli.py).
+"""The optional NLI judge (fidelity/models/nli.py) and its detector (fidelity/checking/detectors/nli.py).
 
 No hub: a tiny BERT sequence classifier is built at test time. Its random weights say nothing
 about entailment, so these tests check plumbing (loading, labels, batching, determinism, spans,
@@ -15,10 +15,10 @@ import sys
 import pytest
 
 import fidelity
-from fidelity.detectors.base import AlignedPair
-from fidelity.detectors.nli import NliDetector
+from fidelity.checking.detectors.base import AlignedPair
+from fidelity.checking.detectors.nli import NliDetector
 from fidelity.errors import FidelityError, ModelUnavailableError
-from fidelity.nli import NliJudge, NliResult, label_indices, load_nli, nli_signature
+from fidelity.models.nli import NliJudge, NliResult, label_indices, load_nli, nli_signature
 from fidelity.types import Bead, Document, Sentence, Severity, Verdict
 
 ORIGINAL = ("Japan is in talks to open a NATO office in Tokyo. The minister said this on Wednesday. "
@@ -213,7 +213,7 @@ def test_check_end_to_end_with_the_tiny_model(tiny_nli):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fidelity.cli", *args], capture_output=True, timeout=120,
+    return subprocess.run([sys.executable, "-m", "fidelity.frontends.cli", *args], capture_output=True, timeout=120,
                           env={**os.environ, "HF_HUB_OFFLINE": "1"})
 
 
@@ -256,7 +256,7 @@ def test_back_translated_pairs_are_judged_in_the_pivot_and_mapped_back(monkeypat
             return {"name": "five", "device": "cpu", "dtype": "float32", "batch_size": 1}
 
     stub = FiveJudge({})
-    monkeypatch.setattr("fidelity.checker.load_nli", lambda spec, **kw: stub if spec else None)
+    monkeypatch.setattr("fidelity.checking.checker.load_nli", lambda spec, **kw: stub if spec else None)
     report = fidelity.check(original, rewrite, translator=translator, nli="five")
     assert all(not any(c in p + h for c in "Офис") for p, h in stub.calls[0])  # English pivot only
     nli_findings = [f for f in report.findings if "(NLI p=" in f.message]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from fidelity.encoders import load_encoder
-from fidelity.quotations import extract_quotations, trace_quotes
-from fidelity.quotations.speakers import attribute, same_speaker
+from fidelity.checking.quotations import extract_quotations, trace_quotes
+from fidelity.checking.quotations.speakers import attribute, same_speaker
+from fidelity.models.encoders import load_encoder
 
 from .conftest import CNN, FIRSTPOST, read_exact
 
@@ -20,7 +20,7 @@ NATO_SPOKESPERSON = "As to plans to open a liaison office in Japan, we won’t g
 
 @pytest.fixture(scope="module")
 def docs():
-    from fidelity.pipeline import prepare
+    from fidelity.checking.pipeline import prepare
 
     return {"cnn": prepare(CNN, "original"), "firstpost": prepare(FIRSTPOST, "rewrite")}
 

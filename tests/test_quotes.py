@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from fidelity.detectors.base import AlignedPair
-from fidelity.detectors.quotes import QuoteDetector
-from fidelity.encoders import load_encoder
-from fidelity.quotations import extract_quotations, match_quotation, trace_quotes
-from fidelity.render.quotes import render_quote_traces
+from fidelity.checking.detectors.base import AlignedPair
+from fidelity.checking.detectors.quotes import QuoteDetector
+from fidelity.checking.quotations import extract_quotations, match_quotation, trace_quotes
+from fidelity.frontends.render.quotes import render_quote_traces
+from fidelity.models.encoders import load_encoder
 from fidelity.types import Bead, Document, Sentence, Severity
 
 from .conftest import CNN, DEFNET, INSIDER, SPUTNIK
@@ -46,7 +46,7 @@ def encoder():
 
 @pytest.fixture(scope="module")
 def seeds():
-    from fidelity.pipeline import prepare
+    from fidelity.checking.pipeline import prepare
 
     return {
         "cnn": prepare(CNN, "original"),
@@ -57,8 +57,8 @@ def seeds():
 
 
 def seed_pair(seeds, encoder, name: str) -> AlignedPair:
-    from fidelity.align import align
-    from fidelity.detectors import judge
+    from fidelity.checking.align import align
+    from fidelity.checking.detectors import judge
 
     original, rewrite = seeds["cnn"], seeds[name]
     beads = align([s.text for s in original.sentences], [s.text for s in rewrite.sentences], encoder)
@@ -363,7 +363,7 @@ def test_a_segment_may_close_a_quotation_opened_before_it():
 
 
 def test_not_only_but_is_no_negation_in_a_quotation():
-    from fidelity.quotations.diff import negation_count
+    from fidelity.checking.quotations.diff import negation_count
 
     assert negation_count("has become not only the worst but also the most partisan".split()) == 0
     assert negation_count("is not only confined to the issue".split()) == 1

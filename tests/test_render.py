@@ -10,9 +10,9 @@ import time
 import pytest
 
 import fidelity
-from fidelity.render import REGISTRY, RenderOptions, ReportKind, formats, render
-from fidelity.render.common import line_col
-from fidelity.render.markdown import escape
+from fidelity.frontends.render import REGISTRY, RenderOptions, ReportKind, formats, render
+from fidelity.frontends.render.common import line_col
+from fidelity.frontends.render.markdown import escape
 from fidelity.types import Severity
 
 from .conftest import CNN, DEFNET, read_exact
@@ -30,7 +30,7 @@ def _render(fmt: str, report, **options) -> str:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fidelity.cli", *args], capture_output=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "fidelity.frontends.cli", *args], capture_output=True, timeout=300)
 
 
 def _ultimatum_bead(report) -> int:
@@ -129,7 +129,7 @@ def test_min_severity_is_applied_when_rendering_and_never_changes_the_report(rep
 
 
 def test_the_cli_format_choices_come_from_the_renderer_registry():
-    from fidelity.cli import OutputFormat, QuoteFormat, SummaryFormat
+    from fidelity.frontends.cli import OutputFormat, QuoteFormat, SummaryFormat
 
     assert [f.value for f in OutputFormat] == ["text", "json", "diff", "md", "html", "sarif"]
     assert [f.value for f in OutputFormat] == formats(ReportKind.PAIR, flagged=False)  # --brief is a flag
@@ -169,7 +169,7 @@ def test_cli_bad_output_path_fails_before_checking(tmp_path):
 
 
 def test_utf16_with_bom_is_decoded(tmp_path):
-    from fidelity.load import load
+    from fidelity.text.load import load
 
     text = "Japan is in talks to open a NATO office.\nNo details have been finalized yet."
     path = tmp_path / "u16.txt"
@@ -179,7 +179,7 @@ def test_utf16_with_bom_is_decoded(tmp_path):
 
 def test_latin1_hint_names_the_detected_encoding(tmp_path):
     from fidelity.errors import InputError
-    from fidelity.load import load
+    from fidelity.text.load import load
 
     path = tmp_path / "latin1.txt"
     path.write_bytes("Le ministre a déclaré mercredi que les négociations n'étaient pas terminées, "

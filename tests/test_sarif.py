@@ -6,8 +6,8 @@ import json
 import pytest
 
 import fidelity
-from fidelity.baseline import apply_baseline, fingerprint
-from fidelity.render import RenderOptions, ReportKind, render
+from fidelity.frontends.baseline import apply_baseline, fingerprint
+from fidelity.frontends.render import RenderOptions, ReportKind, render
 from fidelity.types import Category, Severity
 
 from .conftest import CNN, DEFNET, read_exact

@@ -1,4 +1,4 @@
-"""Tests for the sentence segmentation stage (fidelity.segment)."""
+"""Tests for the sentence segmentation stage (fidelity.text.segment)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fidelity.segment import _cuts_from_pieces, backend_for, quote_pairs, segment
+from fidelity.text.segment import _cuts_from_pieces, backend_for, quote_pairs, segment
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(p for p in SEEDS.glob("*.txt"))
@@ -321,6 +321,6 @@ def test_speed_on_seed():
 
 
 def test_libraries_load_lazily():
-    code = "import sys, fidelity.segment; print(any(m in sys.modules for m in ('pysbd', 'razdel', 'sentencex')))"
+    code = "import sys, fidelity.text.segment; print(any(m in sys.modules for m in ('pysbd', 'razdel', 'sentencex')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SEEDS.parent, check=True)
     assert out.stdout.strip() == "False"

@@ -16,9 +16,9 @@ from urllib.request import url2pathname
 import pytest
 from typer.testing import CliRunner
 
-from fidelity.batch import default_report_format
-from fidelity.cli import app
-from fidelity.summary import SEVERITIES, summarize
+from fidelity.frontends.batch import default_report_format
+from fidelity.frontends.cli import app
+from fidelity.frontends.summary import SEVERITIES, summarize
 
 from .conftest import CNN, DEFNET, INSIDER, ROOT
 
@@ -217,8 +217,8 @@ def test_html_summary_in_headless_chromium(run, headless_chromium):
 
 
 def test_report_files_html_when_registered_and_never_shared(monkeypatch):
-    from fidelity.batch import report_file_name
-    from fidelity.render import REGISTRY, ReportKind
+    from fidelity.frontends.batch import report_file_name
+    from fidelity.frontends.render import REGISTRY, ReportKind
 
     html = (ReportKind.PAIR, "html")
     monkeypatch.delitem(REGISTRY, html, raising=False)

@@ -4,8 +4,8 @@ LDNOOBW lists). Content warning: the test sentences swear."""
 import pytest
 
 import fidelity
-from fidelity.detectors import AlignedPair, ToneDetector
-from fidelity.detectors.tone import lexicon
+from fidelity.checking.detectors import AlignedPair, ToneDetector
+from fidelity.checking.detectors.tone import lexicon
 from fidelity.types import Bead, Document, Sentence, Severity, Verdict
 
 from .conftest import assert_exact_spans

@@ -16,11 +16,11 @@ import textwrap
 import pytest
 
 import fidelity
-from fidelity.device import DeviceError
+from fidelity.checking.pivot import map_finding, map_span, pivot_document, with_back_translations
 from fidelity.errors import FidelityError, ModelUnavailableError, TranslationError
-from fidelity.models import is_offline
-from fidelity.pivot import map_finding, map_span, pivot_document, with_back_translations
-from fidelity.translate import (
+from fidelity.models.device import DeviceError
+from fidelity.models.manifest import is_offline
+from fidelity.models.translate import (
     CTranslate2Translator,
     NoTranslator,
     TransformersTranslator,
@@ -171,7 +171,7 @@ def test_hub_name_with_no_network_fails_fast_with_one_line(tmp_path):
     code = textwrap.dedent("""
         import sys
         from fidelity.errors import FidelityError
-        from fidelity.translate import load_translator
+        from fidelity.models.translate import load_translator
         try:
             load_translator("Helsinki-NLP/opus-mt-ru-en")
         except FidelityError as error:
@@ -293,7 +293,7 @@ def test_check_with_tiny_model_end_to_end(tiny):
     data = report.to_dict()
     assert all("back_translation" in s for s in data["rewrite"]["sentences"])
 
-    from fidelity.render import RenderOptions, ReportKind, render
+    from fidelity.frontends.render import RenderOptions, ReportKind, render
 
     shown = render(ReportKind.PAIR, "text", report, RenderOptions(width=200))
     assert "⇢ " + " ".join(report.rewrite.sentences[0].back_translation.split())[:20] in shown
@@ -326,7 +326,7 @@ def test_errors_are_fidelity_errors():
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fidelity.cli", *args], capture_output=True, timeout=300,
+    return subprocess.run([sys.executable, "-m", "fidelity.frontends.cli", *args], capture_output=True, timeout=300,
                           env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 # Language pairs the training data holds (original-rewrite); any other pair is "other".
 LANGUAGE_PAIRS = ("en-de", "en-ja", "en-zh", "en-cs", "en-ru", "ru-en", "en-en", "de-de", "ru-ru", "zh-zh")
-# The detectors whose findings are evidence (fidelity.detectors' registered names), and severities.
+# The detectors whose findings are evidence (fidelity.checking.detectors' registered names), and severities.
 DETECTORS = ("sentence", "quotes", "clauses", "wording", "negation", "certainty", "numbers", "entities",
              "attribution", "loaded_language", "tone", "nli")
 SEVERITIES = ("critical", "major", "minor")
@@ -36,17 +36,56 @@ def _length(text: str, lang: str) -> int:
     return max(1, len(_WORD.findall(text)))
 
 
+# Negation words per language (a sentence vector barely moves when a "not" comes or goes).
+_NEGATION = {
+    "en": re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n't\b", re.I),
+    "de": re.compile(r"\b(?:nicht|kein\w*|nie|niemals|nichts|niemand|weder|ohne)\b", re.I),
+    "ru": re.compile(r"(?<!\w)(?:не|нет|ни|никогда|ничего|никто|без)(?!\w)", re.I),
+    "cs": re.compile(r"(?<!\w)(?:ne\w+|nikdy|nic|nikdo|bez)(?!\w)", re.I),
+    "zh": re.compile(r"不|没|無|无|未|別|别|非"),
+    "ja": re.compile(r"ない|ません|なかった|ず|無|非"),
+}
+_NAME_LIKE = re.compile(r"(?<=\w[\s,;:])([A-Z][\w-]+)")
+
+
+def _negations(text: str, lang: str) -> int | None:
+    pattern = _NEGATION.get(lang)
+    return len(pattern.findall(text)) if pattern else None
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def cue_features(src: str, tgt: str, src_lang: str, tgt_lang: str) -> np.ndarray:
+    """Negation counts, shared words (same language only) and name-like words: cheap cues to the
+    small changes that move a sentence vector little."""
+    na, nb = _negations(src, src_lang), _negations(tgt, tgt_lang)
+    known = na is not None and nb is not None
+    neg = [float(known), float(known and (na > 0) != (nb > 0)), float(abs(na - nb)) if known else 0.0]
+    same = src_lang == tgt_lang
+    wa, wb = _words(src), _words(tgt)
+    overlap = len(wa & wb) / max(1, len(wa | wb)) if same else 0.0
+    only = math.log1p(len(wa ^ wb)) if same else 0.0
+    # names keep their spelling across Latin-script languages: one in one side only may be a swap
+    latin = src_lang not in ("ru", "zh", "ja") and tgt_lang not in ("ru", "zh", "ja")
+    names_a, names_b = set(_NAME_LIKE.findall(src)), set(_NAME_LIKE.findall(tgt))
+    names_only = float(len(names_a ^ names_b)) if latin else 0.0
+    return np.array(neg + [overlap, only, math.log1p(names_only), float(latin)], dtype=np.float32)
+
+
 def surface_features(src: str, tgt: str, src_lang: str, tgt_lang: str) -> np.ndarray:
-    """Lengths, digits and the language pair: what the vectors do not say."""
+    """Lengths, digits, cues and the language pair: what the vectors do not say."""
     a, b = _numbers(src), _numbers(tgt)
     only = len(a ^ b)
     length_ratio = math.log(_length(tgt, tgt_lang) / _length(src, src_lang))
     char_ratio = math.log(max(1, len(tgt)) / max(1, len(src)))
     pair = f"{src_lang}-{tgt_lang}"
     one_hot = [float(pair == p) for p in LANGUAGE_PAIRS] + [float(pair not in LANGUAGE_PAIRS)]
-    return np.array([length_ratio, abs(length_ratio), char_ratio, math.log1p(_length(src, src_lang)),
-                     float(bool(a or b)), float(only > 0), math.log1p(only),
-                     float(src_lang == tgt_lang)] + one_hot, dtype=np.float32)
+    return np.concatenate([np.array([length_ratio, abs(length_ratio), char_ratio, math.log1p(_length(src, src_lang)),
+                                     float(bool(a or b)), float(only > 0), math.log1p(only),
+                                     float(src_lang == tgt_lang)] + one_hot, dtype=np.float32),
+                           cue_features(src, tgt, src_lang, tgt_lang)])
 
 
 def evidence_features(evidence: Iterable[tuple[str, str]] | None) -> np.ndarray:

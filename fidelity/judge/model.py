@@ -7,14 +7,14 @@ it); the forward pass is numpy, so judging needs no torch.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
-from .features import pair_features
+from fidelity.judge.features import pair_features
 
 SENSITIVITIES = ("high", "balanced", "precise")
 
@@ -37,7 +37,7 @@ class JudgeModel:
 
     name: str
     version: str
-    encoder: str  # the encoder whose vectors the features hold (fidelity.encoders.load_encoder name)
+    encoder: str  # the encoder whose vectors the features hold (fidelity.models.encoders.load_encoder name)
     vectors: bool  # whether the features hold the vectors themselves (else only their cosine)
     evidence: bool  # whether the model was trained with the detectors' evidence
     mean: np.ndarray
@@ -84,7 +84,7 @@ def load_model(path: Path | str | None = None) -> JudgeModel:
 
 @lru_cache(maxsize=1)
 def _shipped() -> JudgeModel:
-    from ..data import resource
+    from fidelity.data import resource
 
     with resource("judge/judge.npz").open("rb") as handle:
         return load_model(_as_path(handle))
@@ -120,7 +120,7 @@ def judge_pairs(pairs: Sequence[JudgePair], *, model: JudgeModel | None = None, 
     with evidence reads a pair without ``evidence`` as "no detector ran"."""
     model = model or load_model()
     if encoder is None:
-        from ..encoders import load_encoder
+        from fidelity.models.encoders import load_encoder
 
         encoder = load_encoder(model.encoder)
     out: list[Judgement] = []

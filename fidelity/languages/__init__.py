@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ..lang import base_language
-from .base import TABLE_FIELDS, Language
+from fidelity.languages.base import TABLE_FIELDS, Language
+from fidelity.text.lang import base_language
 
 __all__ = ["Language", "TABLE_FIELDS", "language", "register", "letter_folds", "register_module", "registered",
            "stemmer_for_script"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Language
+from fidelity.languages.base import Language
 
 # Contractions as typed without the apostrophe ("dont", "didnt"): informal text drops it.
 _BARE_CONTRACTIONS = (r"dont", r"cant", r"wont", r"didnt", r"doesnt", r"isnt", r"arent", r"wasnt", r"werent",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Language
+from fidelity.languages.base import Language
 
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
           "noviembre", "diciembre")

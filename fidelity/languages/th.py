@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Language
+from fidelity.languages.base import Language
 
 LANGUAGE = Language(
     code="th",

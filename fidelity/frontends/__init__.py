@@ -1,0 +1,1 @@
+"""Front ends: the CLI, batch runs, bilingual files, baselines, summaries and renderers."""

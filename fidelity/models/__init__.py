@@ -1,0 +1,1 @@
+"""Models: device, the model store and manifest, encoders, translators, NLI, context, calibration."""

@@ -1,0 +1,128 @@
+"""A disk cache of sentence embeddings (SQLite), shared by the runs of ``fidelity batch``.
+
+Keyed by the encoder's identity (name, backend, dimension and, for transformers models, what
+changes its vectors: path, pooling, prefix, maximum length) and the SHA-256 of the text; the
+value is the normalised float32 vector exactly as the encoder returned it, so a check that reads
+its embeddings from the cache reports what a check that computed them reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from fidelity.errors import FidelityError
+
+
+def default_cache_dir() -> Path:
+    """``$FIDELITY_CACHE_DIR``, else ``$XDG_CACHE_HOME/fidelity``, else ``~/.cache/fidelity``."""
+    if os.environ.get("FIDELITY_CACHE_DIR"):
+        return Path(os.environ["FIDELITY_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "fidelity"
+
+
+def encoder_namespace(encoder) -> str:
+    """What identifies an encoder's vectors: two encoders with the same namespace embed alike."""
+    settings = encoder.settings() if hasattr(encoder, "settings") else {"name": encoder.name}
+    keep = ("name", "backend", "dim", "path", "pooling", "prefix", "max_length", "dense_layers", "precision")
+    return json.dumps({k: settings.get(k) for k in keep if k in settings}, sort_keys=True)
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+class EmbeddingCache:
+    """Embeddings on disk: ``DIR/embeddings.sqlite3`` (WAL, so several processes can share it)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / "embeddings.sqlite3"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            # Not tied to the opening thread: a Ray actor is built in one thread and called in
+            # another (each call whole, never two at once), which sqlite3 refuses by default.
+            self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS embedding (model TEXT NOT NULL, text_sha256 BLOB NOT NULL, "
+                "vector BLOB NOT NULL, PRIMARY KEY (model, text_sha256)) WITHOUT ROWID")
+        except (OSError, sqlite3.Error) as exc:
+            raise FidelityError(f"cannot open the embedding cache {self.path}: {exc}") from None
+        self.hits = 0
+        self.misses = 0
+
+    def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        if not texts:
+            return out
+        keys = {_text_key(t): t for t in texts}
+        found = list(keys)
+        for start in range(0, len(found), 500):  # SQLite's variable limit
+            chunk = found[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT text_sha256, vector FROM embedding WHERE model = ? AND text_sha256 IN "
+                f"({','.join('?' * len(chunk))})", [model, *chunk]).fetchall()
+            for key, blob in rows:
+                out[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        self.hits += len(out)
+        self.misses += len(keys) - len(out)
+        return out
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        if not items:
+            return
+        rows = [(model, _text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes()) for t, v in items.items()]
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany("INSERT OR IGNORE INTO embedding VALUES (?, ?, ?)", rows)
+        except sqlite3.Error:
+            pass  # a full disk or a locked database costs speed, never a result
+
+    def close(self) -> None:
+        self._db.close()
+
+    def wrap(self, encoder):
+        """``encoder`` reading and writing its embeddings through this cache."""
+        return DiskCachedEncoder(encoder, self)
+
+
+class DiskCachedEncoder:
+    """An encoder whose embeddings come from the disk cache when there; the loaded encoder (shared,
+    cached per process) is wrapped, never changed (as ``WithThresholds`` does)."""
+
+    def __init__(self, encoder, cache: EmbeddingCache) -> None:
+        self.inner = encoder
+        self.cache = cache
+        self.namespace = encoder_namespace(encoder)
+        self._read: dict[str, np.ndarray] = {}  # read from disk during this check (one wrapper per check)
+
+    def __getattr__(self, name: str):  # name, languages, thresholds, dim, settings...
+        return getattr(self.inner, name)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return self.inner.encode(texts)
+        unique = list(dict.fromkeys(texts))
+        in_memory = getattr(self.inner, "_cache", {})
+        found = {t: self._read[t] for t in unique if t in self._read}
+        wanted = [t for t in unique if t not in in_memory and t not in found]
+        from_disk = self.cache.get_many(self.namespace, wanted)
+        self._read.update(from_disk)
+        found.update(from_disk)
+        missing = [t for t in unique if t not in found]
+        if missing:
+            vectors = self.inner.encode(missing)
+            new = {t: v for t, v in zip(missing, vectors) if t in wanted}
+            self.cache.put_many(self.namespace, new)
+            found.update(zip(missing, vectors))
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)

@@ -1,0 +1,1 @@
+"""Text knowledge: reading, cleaning, segmenting, tokens, numbers, dates, names, clauses, cues."""

@@ -1,0 +1,280 @@
+"""Named-entity candidates without an NER model: capitalised words that the documents never
+use in lower case (so "Office" in a Title Case headline is not one, "Vienna" is)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fidelity.languages import registered
+from fidelity.text.tokens import Token, stem, tokenize
+
+# Function words that start sentences, and weekday and month names: they are never names, even
+# in a one-sentence text (every registered language's ``Language.not_names``).
+NOT_NAMES = set().union(*(lang.not_names for lang in registered()))
+_CAPITALISED = re.compile(r"^[A-ZА-ЯЁ]")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SENTENCE_START = re.compile(r"[\s\"“”«»„‘’'(\[—–-]*$")
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        # "Russian" and "Russia", "Japanese" and "Japan" share a key.
+        return stem(self.text.split()[0])[:5]
+
+
+def lower_case_vocabulary(*texts: str) -> set[str]:
+    return {t.text for text in texts for t in tokenize(text) if t.text[:1].islower()}
+
+
+def mid_sentence_capitals(text: str, ranges: list[tuple[int, int]]) -> set[str]:
+    """Capitalised words seen somewhere other than at the start of a sentence."""
+    seen = set()
+    for start, end in ranges:
+        for token in tokenize(text, start, end):
+            if _CAPITALISED.match(token.text) and not _SENTENCE_START.match(text[start : token.start]):
+                seen.add(_POSSESSIVE.sub("", token.text))
+    return seen
+
+
+def find_entities(text: str, ranges: list[tuple[int, int]], vocabulary: set[str],
+                  known_names: set[str] | None = None) -> list[Entity]:
+    """Runs of capitalised tokens that are not function words and never appear in lower case.
+
+    A capitalised word at the start of a sentence counts only if ``known_names`` (capitalised
+    words seen mid-sentence) has it, or it is an acronym or a country's name.
+    """
+    entities: list[Entity] = []
+    for start, end in ranges:
+        run: list[Token] = []
+        for token in tokenize(text, start, end) + [None]:
+            word = _POSSESSIVE.sub("", token.text) if token is not None else ""
+            is_name = (
+                token is not None
+                and _CAPITALISED.match(word)
+                and word.lower() not in NOT_NAMES
+                and word.lower() not in vocabulary
+                and not word.isdigit()
+                and (
+                    run
+                    or not _SENTENCE_START.match(text[start : token.start])
+                    or word.isupper()
+                    or (known_names is not None and word in known_names)
+                    or country_code(word, "en") is not None  # "China opened…": a country even first
+                )
+            )
+            adjacent = bool(run) and token is not None and text[run[-1].end : token.start].strip() == ""
+            if is_name and (not run or adjacent):
+                run.append(token)
+                continue
+            if run:
+                last = run[-1]
+                end_at = last.start + len(_POSSESSIVE.sub("", last.text))
+                entities.append(Entity(run[0].start, end_at, text[run[0].start : end_at]))
+            run = [token] if is_name else []
+    return entities
+
+
+def entity_keys(entity: Entity) -> set[str]:
+    """Stems of the entity's words, hyphens split: 'Asia-Pacific' ~ 'Asia Pacific', 'Russian' ~ 'Russia'."""
+    return {stem(w) for w in re.split(r"[\s\-‐]+", entity.text) if w}
+
+
+def keys_match(a: set[str], b: set[str]) -> bool:
+    """Any word stem of one is a prefix of one of the other ('japan' ~ 'japanes'; not 'austria' ~ 'australia')."""
+    return any(x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x))) for x in a for y in b)
+
+
+def is_acronym_of(short: str, long: str) -> bool:
+    """'NATO' for 'North Atlantic Treaty Organization'."""
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", long) if w[:1].isupper())
+    return short.isupper() and len(short) >= 2 and initials == short
+
+
+def is_abbreviation_of(short: str, long: str) -> bool:
+    """'Sts' for 'Saints', 'St' for 'Saint', 'Dept' for 'Department', 'Mt' for 'Mount': the short
+    word's letters in order in the long one (at most half as many), the same first letter, and
+    either the same last letter (a contraction) or a start of the long word (a truncation)."""
+    short = short.rstrip(".")
+    if short.isupper():
+        return False  # an acronym ('UK' is not 'Ukraine'): is_acronym_of's
+    small, full = short.lower(), long.lower()
+    if not (2 <= len(small) <= 0.5 * len(full)) or not small.isalpha() or not full.isalpha() or small[0] != full[0]:
+        return False
+    letters = iter(full)
+    if not all(c in letters for c in small):
+        return False
+    return small[-1] == full[-1] or (len(small) >= 3 and full.startswith(small))
+
+
+def same_entity(a: Entity, b: Entity) -> bool:
+    return (keys_match(entity_keys(a), entity_keys(b)) or is_acronym_of(a.text, b.text)
+            or is_acronym_of(b.text, a.text) or is_abbreviation_of(a.text, b.text)
+            or is_abbreviation_of(b.text, a.text))
+
+
+# --- Names across languages and scripts -------------------------------------------------
+# "Вене" is "Vienna", "Японию" is "Japan", "Хаяси" is "Hayashi", but "Австрии" is not
+# "Vienna" and "Осаке" is not "Tokyo". Three tests, in order: country names through the
+# ISO 3166 names and their translations (pycountry), a transliteration skeleton (unidecode,
+# then the consonants), and the encoder's similarity of the two names.
+
+# Spellings that transliteration swaps: Russian has no h (г or х: 'Томагавк' for 'Tomahawk'),
+# writes w as в and ends 'Ning' as 'Нин'.
+_DIGRAPHS = (("dzh", "j"), ("kh", "h"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
+             ("ph", "f"), ("ck", "k"), ("qu", "k"), ("w", "v"), ("x", "ks"), ("j", "i"), ("y", "i"), ("h", "g"))
+
+
+@lru_cache(maxsize=4096)
+def skeleton(word: str) -> str:
+    """A spelling key that survives transliteration: 'Hayashi' and 'Хаяси' are both 'hs'."""
+    from unidecode import unidecode
+
+    latin = re.sub(r"[^a-z]", "", unidecode(stem(word)).lower())
+    for digraph, single in _DIGRAPHS:
+        latin = latin.replace(digraph, single)
+    latin = re.sub(r"ng$", "n", latin).replace("c", "k")  # 'Carolina' / 'Каролины' 
+    if not latin:
+        return ""
+    rest = re.sub(r"[aeiou]", "", latin[1:])
+    return re.sub(r"(.)\1+", r"\1", latin[0] + rest)
+
+
+def skeletons_match(a: str, b: str) -> bool:
+    return _skeletons_match_keys(skeleton(a), skeleton(b))
+
+
+def _skeletons_match_keys(x: str, y: str) -> bool:
+    if not x or not y:
+        return False
+    return x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
+
+
+def _spelled_alike(a: str, b: str) -> bool:
+    """The same letters but for diacritics ('Nääs' / 'Naas'), or near-identical Latin spellings
+    (a typo, another transliteration): 0.8 of the letters in order."""
+    import difflib
+
+    from unidecode import unidecode
+
+    x, y = unidecode(a).lower(), unidecode(b).lower()
+    if x == y:
+        return True
+    return min(len(x), len(y)) >= 5 and difflib.SequenceMatcher(a=x, b=y, autojunk=False).ratio() >= 0.8
+
+
+@lru_cache(maxsize=16)
+def _country_names(language: str, other_names: bool = True) -> dict[tuple[str, ...], str]:
+    """Stemmed country names (English, and ``language`` where pycountry has it) -> ISO code;
+    with ``other_names`` also the English demonyms and other spellings of countryinfo."""
+    import gettext
+
+    import pycountry
+
+    try:
+        translate = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
+    except OSError:
+        translate = None
+    names: dict[tuple[str, ...], str] = {}
+    for country in pycountry.countries:
+        spellings = {getattr(country, f, None) for f in ("name", "common_name", "official_name")} - {None}
+        if translate is not None:
+            spellings |= {translate(s) for s in spellings}
+        for spelling in spellings:
+            names[tuple(stem(w) for w in re.split(r"[\s,\-]+", spelling) if w)] = country.alpha_2
+    # English demonyms and other names ('British', 'Great Britain', 'UK'; 'Dutch', 'Holland'),
+    # from countryinfo: a rewrite that says 'British Foreign Secretary' kept 'Great Britain'.
+    for code, spellings in (_english_other_names() if other_names else {}).items():
+        for spelling in spellings:
+            names.setdefault(tuple(stem(w) for w in re.split(r"[\s,\-]+", spelling) if w), code)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _english_other_names() -> dict[str, tuple[str, ...]]:
+    """ISO alpha-2 code -> the demonym and alternative spellings countryinfo knows (English).
+    A spelling several countries claim names the most populous ('American': the United States,
+    not the Northern Mariana Islands; 'French': France); letter codes ('GBR', 'AND') are too
+    easily words or noise."""
+    import countryinfo
+
+    claims: dict[str, tuple[int, str]] = {}
+    for country in countryinfo.all_countries():
+        iso = country.iso() or {}
+        code = iso.get("alpha2")
+        if not code:
+            continue
+        codes = {v for v in iso.values() if isinstance(v, str)}
+        population = country.population() or 0
+        for spelling in [country.demonym() or ""] + list(country.alt_spellings() or []):
+            if spelling and spelling not in codes and (len(spelling) > 3 or spelling.isupper()):
+                if spelling not in claims or population > claims[spelling][0]:
+                    claims[spelling] = (population, code)
+    out: dict[str, list[str]] = {}
+    for spelling, (_, code) in claims.items():
+        out.setdefault(code, []).append(spelling)
+    return {code: tuple(spellings) for code, spellings in out.items()}
+
+
+def country_code(name: str, language: str, other_names: bool = True) -> str | None:
+    """The ISO code of a country name. ``other_names=False`` reads the ISO names only, as
+    across languages, where only those have translations ('UAE' would be a country opposite
+    'ОАЭ', which is not one)."""
+    return _country_names(language, other_names).get(tuple(stem(w) for w in re.split(r"[\s,\-]+", name) if w))
+
+
+class NameMatcher:
+    """Is a name in one language the same entity as a name in another?"""
+
+    def __init__(self, encoder, original_language: str, rewrite_language: str) -> None:
+        self.encoder = encoder
+        self.languages = (original_language, rewrite_language)
+        self._similar: dict[tuple[str, str], float] = {}
+
+    @staticmethod
+    def mentioned(name: Entity, words: Iterable[str]) -> bool:
+        """Is one of the name's words among ``words`` in any spelling ('Japanese' ~ 'японское')?"""
+        keys = [skeleton(w) for w in name.text.split()]
+        keys = [k for k in keys if len(k) >= 2]
+        return any(_skeletons_match_keys(k, skeleton(w)) for w in words for k in keys)
+
+    def same(self, original: Entity, rewrite: Entity, by_meaning: bool = True) -> bool:
+        """By spelling (country codes, transliteration skeleton, acronym, a near-identical
+        spelling) and by the encoder. Within one language (``by_meaning=False``) the encoder's
+        closeness mostly says that two names are of one kind ('Putin' / 'Medvedev' 0.36,
+        'London' / 'Paris' 0.54), so there it must reach halfway from ``counterpart`` to
+        ``equivalent`` ('Navy' / 'Naval' 0.76, 'Sport-Express' / 'Sport Express' 0.80)."""
+        same_language = self.languages[0] == self.languages[1]
+        codes = (country_code(original.text, self.languages[0], same_language),
+                 country_code(rewrite.text, self.languages[1], same_language))
+        if codes[0] and codes[1]:
+            return codes[0] == codes[1]  # 'Austria' is never 'Австралия', however alike they look
+        o_words, r_words = original.text.split(), rewrite.text.split()
+        if any(skeletons_match(a, b) for a in o_words for b in r_words) or is_acronym_of(original.text, rewrite.text):
+            return True
+        if is_abbreviation_of(original.text, rewrite.text) or is_abbreviation_of(rewrite.text, original.text):
+            return True  # 'Saints' / 'Sts' (single words: an abbreviation is letters only)
+        if _spelled_alike(original.text, rewrite.text):
+            return True  # 'Krasnodar' / 'Kransodar', 'Chelyabinsk' / 'Chelebinsk'
+        if not by_meaning:  # halfway between 'counterpart' and 'equivalent' (0.70 on USE)
+            t = self.encoder.thresholds
+            return self.similarity(original.text, rewrite.text) >= (t.counterpart + t.equivalent) / 2
+        # The encoder knows 'Geneva' is 'Женева', but also finds 'Tokyo' close to 'Японии': a
+        # country against a name that is none must be as close as an equivalent sentence.
+        thresholds = self.encoder.thresholds
+        return self.similarity(original.text, rewrite.text) >= (
+            thresholds.equivalent if codes[0] or codes[1] else thresholds.counterpart)
+
+    def similarity(self, a: str, b: str) -> float:
+        if (a, b) not in self._similar:
+            va, vb = self.encoder.encode([a, b])
+            self._similar[(a, b)] = float(va @ vb)
+        return self._similar[(a, b)]
