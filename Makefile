@@ -7,7 +7,7 @@ TORCH_VERSION ?= 2.13.0
 SEED_ORIGINAL = $(CURDIR)/seeds/001_77e8c4707eb41a8b.txt
 SEED_REWRITE = $(CURDIR)/seeds/000_a2e2bae9bb3cb44c.txt
 
-.PHONY: install test wheel-check lint eval bench
+.PHONY: install test wheel-check lint typecheck eval bench
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,13 @@ wheel-check:
 	assert r["findings"] and r["alignment"], "the seed check reported no findings"; \
 	print("wheel-check: OK,", len(r["findings"]), "findings, score", r["summary"]["score"])' "$$tmp/report.json"
 
-# Lint (ruff's default rules, [tool.ruff] in pyproject.toml): CI fails on a violation.
+# Lint (ruff: its defaults, sorted imports, bugbear, pyupgrade; [tool.ruff] in pyproject.toml): CI fails on a violation.
 lint:
 	$(BIN)/ruff check fidelity tests scripts
+
+# Types (mypy, [tool.mypy] in pyproject.toml: the whole package, strict where the code is new).
+typecheck:
+	$(BIN)/mypy
 
 eval:
 	$(BIN)/python scripts/eval_alignment.py

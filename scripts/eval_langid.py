@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from _common import ROOT, SEEDS, EvalParser, shown
-from fidelity import langid
+from fidelity.text import langid
 
 SHORT = 40
 

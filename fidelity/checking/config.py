@@ -134,12 +134,26 @@ def _build(cls: type, table: Any, where: str, source: str, skip: set[str] = froz
     hints = typing.get_type_hints(cls)
     names = [f.name for f in fields(cls) if f.name not in skip]
     values = {}
+    by_name = {f.name: f for f in fields(cls)}
     for key, value in table.items():
         if key not in names:
             raise ConfigError(f"unknown setting '{where}{key}' in {source} "
                               f"(known: {', '.join(where + n for n in names)})")
         values[key] = _convert(value, hints[key], where + key, source)
+        _check_range(values[key], by_name[key].metadata.get("range"), where + key, source)
     return cls(**values)
+
+
+def _check_range(value: Any, given: tuple[float | None, float | None] | None, key: str, source: str) -> None:
+    """A setting out of its range is a one-line error. A field may say its range in its metadata
+    (``field(metadata={"range": (lo, hi)})``); otherwise a number is a share, a cosine, a position
+    between two thresholds or a confidence (0 to 1), and a count is at least 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    low, high = given if given is not None else ((0.0, 1.0) if isinstance(value, float) else (0, None))
+    if value != value or (low is not None and value < low) or (high is not None and value > high):
+        span = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise ConfigError(f"{source}: '{key}' must be {span}, not {value!r}")
 
 
 def _convert(value: Any, hint: Any, key: str, source: str) -> Any:

@@ -19,7 +19,7 @@ from fidelity.text.clean import clean, content_only
 from fidelity.text.cues import cue_covered
 from fidelity.text.dates import parse_date_line
 from fidelity.text.lang import base_language
-from fidelity.text.langid import detect_document_language, detect_language
+from fidelity.text.langid import detect_document_language, detect_language, unreadable_script
 from fidelity.text.load import load
 from fidelity.text.segment import segment
 from fidelity.types import SEVERITY_ORDER, ArticleDate, Document, Finding, Severity, Verdict
@@ -31,6 +31,11 @@ def prepare(source: Source, side: str, language: str | None = None, *, boilerpla
     """Load, clean (unless ``boilerplate`` is False: all of it is content), identify the language of
     and segment one input."""
     loaded = load(source)
+    script = unreadable_script(loaded.text) if language is None else None
+    if script is not None:
+        raise UnsupportedLanguageError(
+            f"{loaded.path or 'the ' + side}: written in the {script.title()} script, which no available encoder reads "
+            "(give --original-lang/--rewrite-lang if the text is in a language `fidelity models list` covers)")
     cleaned = clean(loaded.text, side) if boilerplate else content_only(loaded.text, side)
     block_texts = [loaded.text[s:e] for s, e in cleaned.blocks]
     doc_language = language or document_language(block_texts)

@@ -22,6 +22,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -138,9 +139,10 @@ def sorted_entries(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # --- the file -----------------------------------------------------------------------------------
 
-def read_baseline(path: Path, *, must_exist: bool = False) -> list[dict[str, Any]]:
+def read_baseline(path: str | PathLike[str], *, must_exist: bool = False) -> list[dict[str, Any]]:
     """The entries of a baseline file ([] for a missing one unless ``must_exist``); a line that is
     not a JSON object with a ``fingerprint`` is a one-line error naming it."""
+    path = Path(path)
     if not path.exists():
         if must_exist:
             raise BaselineError(f"baseline {path}: no such file (make one with `fidelity accept REPORT.json --all "
@@ -164,15 +166,16 @@ def read_baseline(path: Path, *, must_exist: bool = False) -> list[dict[str, Any
     return entries
 
 
-def write_baseline(path: Path, entries: Iterable[dict[str, Any]]) -> None:
+def write_baseline(path: str | PathLike[str], entries: Iterable[dict[str, Any]]) -> None:
     """One entry a line, sorted, keys in a fixed order (diffable); written whole, then renamed."""
+    path = Path(path)
     text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in sorted_entries(entries))
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
 
 
-def read_report(path: Path) -> dict:
+def read_report(path: str | PathLike[str]) -> dict:
     """A report written by ``fidelity check --format json``."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -128,6 +128,8 @@ def check(
 
     if str(original) == "-" and str(rewrite) == "-":
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        _fail(f"--fail-under {fail_under:g}: the score runs from 0 to 100")
     if rewrite is None:
         _bilingual_usage(original, format, brief, output)
     if output is not None:

@@ -123,6 +123,29 @@ _CODE_ALIASES = {
 }
 
 
+# The scripts of the languages some built-in encoder reads (USE's 16, e5-small's ~100), as the
+# first word of a letter's Unicode name: a text written mostly in another script (Cherokee,
+# Tifinagh, Ol Chiki) has no language the tool can compare, whatever a detector guesses for it.
+ENCODER_SCRIPTS = frozenset(
+    "LATIN CYRILLIC GREEK ARABIC HEBREW CJK HIRAGANA KATAKANA HANGUL THAI LAO KHMER MYANMAR DEVANAGARI "
+    "BENGALI GURMUKHI GUJARATI ORIYA TAMIL TELUGU KANNADA MALAYALAM SINHALA GEORGIAN ARMENIAN ETHIOPIC "
+    "FULLWIDTH HALFWIDTH IDEOGRAPHIC".split())
+
+
+def unreadable_script(text: str) -> str | None:
+    """The script most of ``text``'s letters are written in when no encoder reads it (e.g.
+    "CHEROKEE"), else None."""
+    scripts: dict[str, int] = defaultdict(int)
+    for ch in text:
+        if ch.isalpha():
+            scripts[unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]] += 1
+    letters = sum(scripts.values())
+    covered = sum(n for script, n in scripts.items() if script in ENCODER_SCRIPTS)
+    if not letters or covered * 2 > letters:
+        return None
+    return max((n, script) for script, n in scripts.items() if script not in ENCODER_SCRIPTS)[1]
+
+
 def normalise_code(code: str) -> str:
     """``"zh-cn"``/``"zh-TW"``/``"__label__zh"`` -> ``"zh"``; empty -> ``"und"``."""
     code = base_language((code or "").lower().replace("__label__", ""))

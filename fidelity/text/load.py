@@ -27,7 +27,7 @@ class LoadedText:
 
 def _decode(data: bytes, label: str) -> str:
     """UTF-8, or UTF-16 when the file starts with its byte-order mark (the BOM is dropped; offsets
-    then index the decoded text)."""
+    then index the decoded text) or, without one, shows UTF-16's pattern of NUL bytes."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
@@ -40,7 +40,12 @@ def _decode(data: bytes, label: str) -> str:
     if not data.strip():
         raise InputError(f"{label} is empty")
     if b"\x00" in data[:8192]:
-        raise InputError(f"{label} looks like a binary file, not text")
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise InputError(f"{label} looks like a binary file, not text (neither UTF-8 nor UTF-16)")
+        if not text.strip():
+            raise InputError(f"{label} is empty")
+        return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -50,6 +55,30 @@ def _decode(data: bytes, label: str) -> str:
         raise InputError(
             f"{label} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); {hint}"
         ) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark, told by its NUL pattern: text in the Latin
+    range has a NUL in every other byte (the high byte: odd positions in little-endian, even in
+    big-endian). None when the bytes do not look like that, or do not decode to readable text."""
+    sample = data[:8192]
+    if len(data) % 2:
+        return None
+    half = len(sample) // 2
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        encoding = "utf-16-le"
+    elif even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    head = text[:4096]
+    readable = sum(ch.isprintable() or ch.isspace() for ch in head)
+    return text if readable >= 0.95 * len(head) else None
 
 
 def _guess_encoding(data: bytes) -> str | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fidelity.checking.detectors.base import AlignedPair, BeadView, sentence_span, token_span
 from fidelity.checking.detectors.registry import Configured, Traits, register
 from fidelity.languages import language as language_of
-from fidelity.text.cues import cue_covered, find_cues
+from fidelity.text.cues import find_cues
 from fidelity.text.names import NOT_NAMES, Entity, entity_keys, find_entities, keys_match
 from fidelity.text.tokens import stem, tokenize
 from fidelity.types import Category, Finding, Severity, Span
@@ -66,11 +66,9 @@ class AttributionDetector(Configured):
         vocabulary = pair.vocabulary
         known = pair.capitalised_words
         findings = []
-        for view in self.views(pair):
+        for view in self.covered_views(pair):
             bead_index = view.index
             o_lang, r_lang = view.original.language, view.rewrite.language
-            if not (cue_covered(self.traits.cue_table, o_lang) and cue_covered(self.traits.cue_table, r_lang)):
-                continue
             if view.parallel:
                 findings += self._parallel(view, o_lang)
                 continue

@@ -17,7 +17,7 @@ from fidelity.checking.detectors.base import (
 )
 from fidelity.checking.detectors.registry import Configured, Traits, register
 from fidelity.languages import language as language_of
-from fidelity.text.cues import compile_cues, cue_covered, find_cues
+from fidelity.text.cues import compile_cues, find_cues
 from fidelity.types import Category, Finding, Severity, Span
 
 
@@ -127,11 +127,9 @@ class CertaintyShiftDetector(Configured):
     def detect(self, pair: AlignedPair) -> list[Finding]:
         c = self.config
         findings = []
-        for view in self.views(pair):
+        for view in self.covered_views(pair):
             bead_index = view.index
             o_lang, r_lang = view.original.language, view.rewrite.language
-            if not (cue_covered(self.traits.cue_table, o_lang) and cue_covered(self.traits.cue_table, r_lang)):
-                continue
             o_find, r_find = hedge_cues(o_lang), hedge_cues(r_lang)
             reported: set[tuple[int, int]] = set()  # one finding per clause pair
             changes = (diff_changes(view, r_find) if view.parallel else clause_changes(view, o_find, r_find))

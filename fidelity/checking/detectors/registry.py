@@ -171,3 +171,12 @@ class Configured:
         """The matched beads this detector reads, in order: only same-language ones when its
         traits' scope says so."""
         return pair.views(self.traits.scope)
+
+    def covered_views(self, pair: AlignedPair) -> list[BeadView]:
+        """``views``, less the beads where this cue detector has no table for a side's language:
+        an empty table means "unknown", never "no negation" or "no hedge"."""
+        from fidelity.text.cues import cue_covered
+
+        table = self.traits.cue_table
+        return [v for v in self.views(pair) if table is None
+                or (cue_covered(table, v.original.language) and cue_covered(table, v.rewrite.language))]
