@@ -65,3 +65,11 @@ def test_the_baseline_functions_take_a_str_path(tmp_path):
     assert read_baseline(path) == []
     write_baseline(path, [{"fingerprint": "abc", "category": "omission"}])
     assert [e["fingerprint"] for e in read_baseline(path, must_exist=True)] == ["abc"]
+
+
+def test_the_output_suffix_chooses_the_format_when_none_is_given(tmp_path):
+    page, data = tmp_path / "report.html", tmp_path / "report.json"
+    assert _cli("check", str(CNN), str(DEFNET), "--output", str(page)).returncode == 0
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert _cli("check", str(CNN), str(DEFNET), "--output", str(data), "--format", "text").returncode == 0
+    assert not data.read_text(encoding="utf-8").lstrip().startswith("{")  # an explicit --format wins

@@ -72,11 +72,12 @@ def check(
     rewrite: Path | None = typer.Argument(
         None, help="The rewrite or translation ('-' for stdin); none when ORIGINAL is a bilingual file "
                    "(.xlf, .xliff, .po, .tmx: each unit is checked as a pair)."),
-    format: OutputFormat = typer.Option(
-        OutputFormat.text, "--format", "-f",
+    format: OutputFormat | None = typer.Option(
+        None, "--format", "-f",
         help="Report format: text (terminal), json (the contract), diff (word diff per bead, "
              "git --word-diff style), md (Markdown for tickets and PRs), html (side-by-side page; use --output), "
-             "sarif (SARIF 2.1.0 for code scanning)."),
+             "sarif (SARIF 2.1.0 for code scanning). Default: from --output's suffix (.json, .html, .md, "
+             ".sarif, .diff), else text."),
     brief: bool = typer.Option(False, "--brief", help="One finding a line: FILE:LINE:COL: severity category: message."),
     show_all: bool = typer.Option(False, "--all", help="--format diff: show every bead, not only those with findings."),
     min_severity: Severity | None = typer.Option(
@@ -130,8 +131,9 @@ def check(
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
     if fail_under is not None and not 0 <= fail_under <= 100:
         _fail(f"--fail-under {fail_under:g}: the score runs from 0 to 100")
+    chosen = _format_for(format, output)
     if rewrite is None:
-        _bilingual_usage(original, format, brief, output)
+        _bilingual_usage(original, chosen, brief, output)
     if output is not None:
         _check_writable(output)
     dates = {name: _iso_date(value, name) for name, value in
@@ -159,9 +161,9 @@ def check(
         report = apply_baseline(report, accepted)
     options = _render_options(output, min_severity, color, width, show_all)
     if rewrite is None:
-        _bilingual_out(report, format, output, options)
+        _bilingual_out(report, chosen, output, options)
     else:
-        _write(render(ReportKind.PAIR, "brief" if brief else format.value, report, options), output)
+        _write(render(ReportKind.PAIR, "brief" if brief else chosen, report, options), output)
     _exit_on_limits(report, fail_on, fail_under)
 
 
@@ -177,7 +179,19 @@ def _render_options(output: Path | None, min_severity: Severity | None, color: b
                          width=width or (shutil.get_terminal_size().columns if to_terminal else 160), show_all=show_all)
 
 
-def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Path | None) -> None:
+# An --output file's suffix names the report's format when --format is not given.
+_SUFFIX_FORMATS = {".json": "json", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
+                   ".sarif": "sarif", ".diff": "diff", ".patch": "diff", ".txt": "text"}
+
+
+def _format_for(format: Enum | None, output: Path | None) -> str:
+    """The report format: --format when given, else the one --output's suffix names, else text."""
+    if format is not None:
+        return str(format.value)
+    return _SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output is not None else "text"
+
+
+def _bilingual_usage(path: Path, format: str, brief: bool, output: Path | None) -> None:
     """One argument is a bilingual file, reported as text or JSON, annotated in its own format: say
     so at once (before the check) otherwise."""
     from fidelity.frontends.bilingual import FORMATS, file_format
@@ -189,18 +203,18 @@ def _bilingual_usage(path: Path, format: OutputFormat, brief: bool, output: Path
         _fail(f"--output {output}: an annotated {file_format(path).upper()} file is written in its own format "
               f"({', '.join(s for s, f in FORMATS.items() if f == file_format(path))})")
     available = formats(ReportKind.BILINGUAL)
-    if brief or format.value not in available:
-        _fail(f"{'--brief' if brief else '--format ' + format.value} is not available for a bilingual file: "
+    if brief or format not in available:
+        _fail(f"{'--brief' if brief else '--format ' + format} is not available for a bilingual file: "
               f"use --format {' or '.join(available)}")
 
 
-def _bilingual_out(report, format: OutputFormat, output: Path | None, options) -> None:
+def _bilingual_out(report, format: str, output: Path | None, options) -> None:
     """The report on stdout, or in --output; an --output in the input's bilingual format gets the
     input back with the (listed) findings as notes on their units."""
     from fidelity.frontends.bilingual import annotate, file_format
     from fidelity.frontends.render import render
 
-    text = render(ReportKind.BILINGUAL, format.value, report, options)
+    text = render(ReportKind.BILINGUAL, format, report, options)
     if output is None or file_format(output) is None:
         _write(text, output)
         return
