@@ -10,7 +10,7 @@ import pytest
 from _common import WMT21_RU_EN as WMT
 from _common import wmt21_ru_en
 from fidelity.checking.pipeline import prepare
-from fidelity.errors import ModelUnavailableError
+from fidelity.models.device import DeviceError
 from fidelity.models.embedding_cache import encoder_namespace
 from fidelity.models.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, load_encoder
 
@@ -114,5 +114,5 @@ def test_names_and_devices_pick_the_path():
 
     if not torch.cuda.is_available():
         assert type(load_encoder("use")) is UniversalSentenceEncoder  # auto: numpy on a CPU machine
-        with pytest.raises(ModelUnavailableError, match="no CUDA device"):
+        with pytest.raises(DeviceError, match="no CUDA device"):  # decided in one place: fidelity/models/device.py
             load_encoder("use", device="cuda")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fidelity.models import manifest as models
 from fidelity.errors import FidelityError, ModelUnavailableError
 from fidelity.frontends.cli import app
+from fidelity.models import manifest as models
 
 runner = CliRunner()
 

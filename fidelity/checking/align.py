@@ -43,10 +43,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
-from fidelity.models.encoders import Encoder, Thresholds
+from fidelity.models.encoder_types import Encoder, Thresholds
 from fidelity.types import Bead, Verdict
 
 __all__ = ["AlignOptions", "align", "bead_types", "one_bead"]
@@ -267,7 +268,7 @@ def _banded_dp(
     max_b = max(b for _, b in p.types)
     # Embed every joined span the band can use, one batch per side.
     src.ensure((s0 + i - a, s0 + i) for i in range(1, n + 1) for a in range(2, min(max_a, i) + 1))
-    cols = set()
+    cols: set[int] = set()
     for i in range(n + 1):
         cols.update(range(max(int(lo[i]), 1), int(hi[i]) + 1))
     tgt.ensure((t0 + j - b, t0 + j) for j in cols for b in range(2, min(max_b, j) + 1))
@@ -372,7 +373,7 @@ def align(
     rewrite: Sequence[str],
     encoder: Encoder,
     options: AlignOptions | None = None,
-    **overrides,
+    **overrides: Any,
 ) -> list[Bead]:
     """Align ``original`` sentences with ``rewrite`` sentences (see the module docstring).
 
@@ -451,7 +452,7 @@ def _trim(state: _State, pair: Pair, slack: float) -> list[Pair]:
     out: list[Pair] = []
     current = state.cos(s_side, t_side)
     while len(s_side) + len(t_side) > 2:
-        options = []
+        options: list[tuple[tuple[int, ...], tuple[int, ...], Pair]] = []
         if len(s_side) > 1:
             options += [(s_side[1:], t_side, ((s_side[0],), ())), (s_side[:-1], t_side, ((s_side[-1],), ()))]
         if len(t_side) > 1:
@@ -480,7 +481,7 @@ class _State:
     def cos(self, s_side: tuple[int, ...], t_side: tuple[int, ...]) -> float:
         return _cos(self.src, self.tgt, s_side, t_side)
 
-    def add(self, s_side, t_side, in_order: bool, score: float | None = None) -> None:
+    def add(self, s_side: tuple[int, ...], t_side: tuple[int, ...], in_order: bool, score: float | None = None) -> None:
         score = self.cos(s_side, t_side) if score is None else score
         key = self._next
         self._next += 1
@@ -492,7 +493,7 @@ class _State:
         self.left_s.difference_update(s_side)
         self.left_t.difference_update(t_side)
 
-    def release(self, s_side, t_side) -> None:
+    def release(self, s_side: Iterable[int], t_side: Iterable[int]) -> None:
         self.left_s.update(s_side)
         self.left_t.update(t_side)
 
@@ -522,7 +523,7 @@ class _State:
         chain = sorted((s[0], s[-1], t[0], t[-1]) for s, t, _sc, in_order in self.found.values() if in_order)
         firsts = [c[0] for c in chain]
 
-        def fits(s_side, t_side) -> bool:
+        def fits(s_side: tuple[int, ...], t_side: tuple[int, ...]) -> bool:
             k = bisect.bisect_left(firsts, s_side[0])
             before_ok = k == 0 or chain[k - 1][3] < t_side[0]
             after_ok = k == len(chain) or t_side[-1] < chain[k][2]
@@ -562,7 +563,7 @@ def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None
     """
     src, tgt = state.src, state.tgt
 
-    def free_action(side: str, k: int, cos: float, mutual: bool = False):
+    def free_action(side: str, k: int, cos: float, mutual: bool = False) -> tuple[str, int | None] | None:
         """How to free sentence k for a pair of cosine ``cos``: None if it cannot be."""
         owner = state.owner_s if side == "s" else state.owner_t
         key = owner.get(k)

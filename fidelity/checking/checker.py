@@ -20,11 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fidelity import __version__
 from fidelity.checking.config import CheckConfig
-from fidelity.checking.detectors import AlignedPair, build_detectors, judge
+from fidelity.checking.detectors import AlignedPair, Detector, build_detectors, judge
 from fidelity.checking.detectors.registry import Resources, plain
 from fidelity.checking.pipeline import (
     article_date,
@@ -43,12 +43,16 @@ from fidelity.checking.report import Report
 from fidelity.models.context import DEFAULT_MODEL as DEFAULT_CONTEXT_MODEL
 from fidelity.models.context import load_context_model
 from fidelity.models.device import resolve_device
+from fidelity.models.encoder_types import Encoder
 from fidelity.models.encoders import WithThresholds, shifted
 from fidelity.models.nli import load_nli, nli_signature
 from fidelity.models.translate import NoTranslator, Translator, load_translator, translator_signature
 from fidelity.text.lang import base_language
 from fidelity.text.langid import DETECTOR_SETTINGS
 from fidelity.types import Document
+
+if TYPE_CHECKING:
+    from fidelity.checking.quotations.trace import QuoteTrace
 
 Source = str | Path  # the text itself (str) or a file (Path)
 
@@ -112,14 +116,42 @@ register_model(ModelEntry("context", spec=lambda run: run.context_model,
                           load=lambda spec, device, offline: load_context_model(str(spec), device=device)))
 
 
+def _load_translator(spec: Any, device: str, offline: bool | None) -> Translator | None:
+    """A translator by name or directory, or the ``Translator`` given; None for no translation."""
+    loaded = load_translator(spec, device=device, offline=offline) if isinstance(spec, (str, Path)) else spec
+    return None if isinstance(loaded, NoTranslator) else loaded
+
+
+# Loaded on the first pair in two languages: a same-language run never touches it.
+register_model(ModelEntry("translator", spec=lambda run: run.translator, load=_load_translator))
+
+
+def run_settings(run: RunConfig, device: str) -> dict[str, Any]:
+    """A run's settings, its device resolved: with the texts, they decide every result."""
+    return {
+        "version": __version__,
+        "encoder": run.encoder,
+        "translator": _named(run.translator),
+        "nli": _named(run.nli),
+        "context_model": _named(run.context_model),
+        "device": device,
+        "config": run.check.to_dict(),
+    }
+
+
+def run_signature(run: RunConfig, device: str | None = None) -> str:
+    """A digest of ``run_settings``: equal for two runs that give the same results (``fidelity batch``
+    keys its resume on it). Computed without loading a model; ``device`` is resolved when not given."""
+    settings = run_settings(run, device or resolve_device(run.device))
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
+
+
 class Checker:
     """Checks pairs with one run's settings and models (see the module's docstring)."""
 
-    def __init__(self, run: RunConfig, device: str, translator: Translator | None, resources: Resources,
-                 cache: Any = None) -> None:
+    def __init__(self, run: RunConfig, device: str, resources: Resources, cache: Any = None) -> None:
         self.run = run
         self.device = device
-        self.translator = translator
         self.resources = resources
         self.cache = cache  # an EmbeddingCache, or None
 
@@ -128,9 +160,6 @@ class Checker:
         """Resolve the device and load the run's models (the eager ones now, the rest on first use)."""
         run = run or RunConfig()
         device = resolve_device(run.device)
-        translator = run.translator
-        if isinstance(translator, (str, Path)) or translator is None:
-            translator = load_translator(translator, device=device, offline=run.offline)
         loaders = {}
         for entry in MODELS.values():
             spec = entry.spec(run)
@@ -146,29 +175,21 @@ class Checker:
             from fidelity.models.embedding_cache import EmbeddingCache
 
             cache = EmbeddingCache(run.cache_dir)
-        return cls(run, device, None if isinstance(translator, NoTranslator) else translator, resources, cache)
+        return cls(run, device, resources, cache)
 
     # --- what the run was made with ---
 
     def settings(self) -> dict[str, Any]:
         """The run's settings: with the texts, they decide every result (``fidelity batch`` keys on them)."""
-        return {
-            "version": __version__,
-            "encoder": self.run.encoder,
-            "translator": _named(self.run.translator),
-            "nli": _named(self.run.nli),
-            "context_model": _named(self.run.context_model),
-            "device": self.device,
-            "config": self.run.check.to_dict(),
-        }
+        return run_settings(self.run, self.device)
 
     def signature(self) -> str:
         """A digest of ``settings()``: equal for two runs that give the same results."""
-        return hashlib.sha256(json.dumps(self.settings(), sort_keys=True, default=str).encode()).hexdigest()
+        return run_signature(self.run, self.device)
 
     # --- checking ---
 
-    def encoder_for(self, *docs: Document):
+    def encoder_for(self, *docs: Document) -> Encoder:
         return choose_encoder(self.run.encoder, *docs, device=self.device, offline=self.run.offline,
                               threads=self.run.threads)
 
@@ -187,7 +208,7 @@ class Checker:
         original_doc.date = article_date(original_doc, original.date)
         rewrite_doc.date = article_date(rewrite_doc, rewrite.date)
         languages = {base_language(original_doc.language), base_language(rewrite_doc.language)}
-        used = self.translator if len(languages) == 2 and "und" not in languages else None
+        used = self.resources.get("translator") if len(languages) == 2 and "und" not in languages else None
         compared = rewrite_doc  # what the encoder and detectors see on the rewrite side
         if used is not None:
             rewrite_doc, compared = back_translate(original_doc, rewrite_doc, used)
@@ -214,7 +235,7 @@ class Checker:
         settings = self._report_settings(chosen, shift, used, detectors, original_doc, rewrite_doc, compared)
         return Report(original_doc, rewrite_doc, beads, findings, settings)
 
-    def _report_settings(self, chosen, shift: float, used: Translator | None, detectors: list,
+    def _report_settings(self, chosen: Encoder, shift: float, used: Translator | None, detectors: Sequence[Detector],
                          original_doc: Document, rewrite_doc: Document, compared: Document) -> dict[str, Any]:
         if used is not None:
             back_translation = (f"{used.name} ({rewrite_doc.language}→{original_doc.language}), "
@@ -250,7 +271,7 @@ class Checker:
         settings["signature"] = report_signature(settings)
         return settings
 
-    def trace(self, original: TextInput | Source, others: Sequence[TextInput | Source]) -> list:
+    def trace(self, original: TextInput | Source, others: Sequence[TextInput | Source]) -> list[QuoteTrace]:
         """Trace every quotation in ``others`` to its source in ``original`` (``fidelity quotes``)."""
         from fidelity.checking.quotations.trace import trace_quotes
 
@@ -260,7 +281,7 @@ class Checker:
         return trace_quotes(original_doc, other_docs, self.encoder_for(original_doc, *other_docs))
 
 
-def report_signature(settings: dict) -> str:
+def report_signature(settings: dict[str, Any]) -> str:
     """One line that records every setting, sacrebleu-style, so a result can be reproduced.
 
     The main settings are spelled out; ``cfg:`` is a digest of all of ``settings`` (every

@@ -22,7 +22,7 @@ from __future__ import annotations
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -31,7 +31,7 @@ from typing import Any
 from fidelity.checking.align import AlignOptions
 from fidelity.checking.detectors.registry import REGISTRY, plain, resolve
 from fidelity.errors import FidelityError
-from fidelity.models.encoders import Thresholds
+from fidelity.models.encoder_types import Thresholds
 
 
 class ConfigError(FidelityError):
@@ -102,7 +102,7 @@ class CheckConfig:
             if isinstance(detectors, str):
                 detectors = [d.strip() for d in detectors.split(",") if d.strip()]
             detectors = tuple(_convert(detectors, list[str], "detectors", source))
-        top = _build(cls, {k: data.pop(k) for k in ("parallel_word_overlap",) if k in data}, "", source,
+        top: CheckConfig = _build(cls, {k: data.pop(k) for k in ("parallel_word_overlap",) if k in data}, "", source,
                      skip={"detectors", "thresholds", "align", "detector"})
         thresholds = _build(ThresholdOverrides, data.pop("thresholds", {}), "thresholds.", source)
         align = _build(AlignOptions, data.pop("align", {}), "align.", source)
@@ -127,7 +127,7 @@ class CheckConfig:
         return cls.from_mapping(data, str(path))
 
 
-def _build(cls: type, table: Any, where: str, source: str, skip: set[str] = frozenset()) -> Any:
+def _build(cls: type, table: Any, where: str, source: str, skip: Collection[str] = frozenset()) -> Any:
     """An instance of dataclass ``cls`` from a TOML table: its defaults, with the table's keys."""
     if not isinstance(table, Mapping):
         raise ConfigError(f"{source}: '{where.rstrip('.')}' must be a table of settings")
@@ -177,7 +177,7 @@ def _convert(value: Any, hint: Any, key: str, source: str) -> Any:
     if hint is Any or (isinstance(hint, type) and isinstance(value, hint)
                        and not (hint is int and isinstance(value, bool))):
         return value
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):  # a hint is a class, never an instance
         return _build(hint, value, key + ".", source)
     wanted = getattr(hint, "__name__", str(hint))
     raise ConfigError(f"{source}: '{key}' must be {wanted}, not {value!r}")

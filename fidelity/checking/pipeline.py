@@ -4,25 +4,27 @@ and, after alignment and the detectors, merge, grade and number the findings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from fidelity.checking.detectors import AlignedPair, Level
+from fidelity.checking.detectors import AlignedPair, Detector, Level
 from fidelity.checking.detectors.base import side_language
 from fidelity.checking.pivot import needs_translation, pivot_document, with_back_translations
 from fidelity.errors import UnsupportedLanguageError
-from fidelity.models.encoders import BUILTIN_ENCODERS, Encoder, encoder_for_languages, load_encoder
+from fidelity.models.encoder_types import Encoder
+from fidelity.models.encoders import BUILTIN_ENCODERS, encoder_for_languages, load_encoder
 from fidelity.models.manifest import cross_lingual_shift
 from fidelity.models.translate import Translator
 from fidelity.text.clean import clean, content_only
 from fidelity.text.cues import cue_covered
 from fidelity.text.dates import parse_date_line
 from fidelity.text.lang import base_language
-from fidelity.text.langid import detect_document_language, detect_language, unreadable_script
+from fidelity.text.langid import LanguageGuess, detect_document_language, detect_language, unreadable_script
 from fidelity.text.load import load
 from fidelity.text.segment import segment
-from fidelity.types import SEVERITY_ORDER, ArticleDate, Document, Finding, Severity, Verdict
+from fidelity.types import SEVERITY_ORDER, ArticleDate, Bead, Category, Document, Finding, Severity, Verdict
 
 Source = str | Path
 
@@ -76,7 +78,8 @@ def _covered_languages() -> frozenset[str]:
     return frozenset(base_language(lang) for factory in set(BUILTIN_ENCODERS.values()) for lang in factory.languages)
 
 
-def document_language(block_texts: list[str], detect_document=detect_document_language) -> str:
+def document_language(block_texts: list[str],
+                      detect_document: Callable[..., LanguageGuess] = detect_document_language) -> str:
     """The document's language; a guess no encoder covers (informal German read as ``ie`` or
     ``ceb``) gives way to the most likely language one does, when the detector has any."""
     guess = detect_document(block_texts)
@@ -87,7 +90,8 @@ def document_language(block_texts: list[str], detect_document=detect_document_la
     return retry.language if retry.language != "und" else guess.language
 
 
-def _sentence_language(text: str, document_language: str, detect=detect_language) -> str:
+def _sentence_language(text: str, document_language: str,
+                       detect: Callable[[str], LanguageGuess] = detect_language) -> str:
     guess = detect(text)
     # Short sentences ("Source: CNN") are unreliable: trust the document unless confident, and
     # never route a sentence to a language no encoder covers.
@@ -111,14 +115,14 @@ def choose_encoder(name: str, *docs: Document, device: str = "auto", offline: bo
                 f"it covers: {', '.join(sorted(encoder.languages))}"
             )
         return encoder
-    encoder = encoder_for_languages(languages, device=device, threads=threads)
-    if encoder is None:
+    found = encoder_for_languages(languages, device=device, threads=threads)
+    if found is None:
         covered = sorted({lang for factory in set(BUILTIN_ENCODERS.values()) for lang in factory.languages})
         missing = [lang for lang in languages if lang not in covered]
         raise UnsupportedLanguageError(
             f"no available encoder covers {', '.join(sorted(set(missing)))}; covered languages: {', '.join(covered)}"
         )
-    return encoder
+    return found
 
 
 def language_pair_shift(encoder: Encoder, original: Document, compared: Document) -> float:
@@ -131,7 +135,8 @@ def language_pair_shift(encoder: Encoder, original: Document, compared: Document
     return cross_lingual_shift(encoder.name, a, b)
 
 
-def cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
+def cues_as_hints_across_languages(found: list[tuple[Detector, list[Finding]]], pair: AlignedPair
+                                   ) -> list[tuple[Detector, list[Finding]]]:
     """Cue lists differ in coverage between languages ("talks" is no hedge, "переговоры" is;
     "sans pépins" negates, "seedless" has no cue), so across languages a cue detector's finding
     on a sentence the encoder calls equivalent is a hint to check, not a finding."""
@@ -149,11 +154,12 @@ def cues_as_hints_across_languages(found: list[tuple[object, list[Finding]]], pa
 
 # --- cue coverage: a cue detector speaks only where it has a list for both sides' languages ---
 
-def only_covered(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
+def only_covered(found: list[tuple[Detector, list[Finding]]], pair: AlignedPair
+                 ) -> list[tuple[Detector, list[Finding]]]:
     """Drop a cue detector's findings on beads where it has no list for the original's or the
     rewrite's language: an empty list means "unknown", never "no negation" or "no hedge"."""
 
-    def covered(d, f: Finding) -> bool:
+    def covered(d: Detector, f: Finding) -> bool:
         if f.bead is None:
             return True
         bead = pair.beads[f.bead]
@@ -163,17 +169,17 @@ def only_covered(found: list[tuple[object, list[Finding]]], pair: AlignedPair):
     return [(d, [f for f in findings if covered(d, f)] if d.traits.cue else findings) for d, findings in found]
 
 
-def cue_coverage(detectors: list, *docs: Document) -> dict[str, dict[str, bool]]:
+def cue_coverage(detectors: Sequence[Detector], *docs: Document) -> dict[str, dict[str, bool]]:
     """Which cue detectors have a list for which of the documents' languages (``settings``)."""
     languages = sorted({base_language(d.language) for d in docs})
     return {d.name: {lang: cue_covered(d.traits.cue_table, lang) for lang in languages} for d in detectors if d.traits.cue}
 
 
-def without_redundant(found: list[tuple[object, list[Finding]]], beads: list) -> list[Finding]:
+def without_redundant(found: list[tuple[Detector, list[Finding]]], beads: Sequence[Bead]) -> list[Finding]:
     """All detectors' findings (``(detector, findings)``) less repeats, and less a changed bead's
     verdict finding when span-level findings at least as severe say what changed (a whole-sentence
     model judgement, such as NLI's, is no such evidence and is never dropped)."""
-    seen: set[tuple] = set()
+    seen: set[tuple[int | None, Category, str]] = set()
     unique: list[tuple[Level, Finding]] = []
     for detector, findings in found:
         for f in findings:  # two detector paths can report the same change in the same words
@@ -196,7 +202,7 @@ def without_redundant(found: list[tuple[object, list[Finding]]], beads: list) ->
 def number_findings(findings: list[Finding]) -> list[Finding]:
     """Stable order (by position in the original, then rewrite) and ids F001, F002..."""
 
-    def key(f: Finding) -> tuple:
+    def key(f: Finding) -> tuple[int, int, int, Category]:
         anchor = f.original or f.rewrite
         return (
             f.original.start if f.original else (anchor.start if anchor else 0) + 10**9,

@@ -69,7 +69,8 @@ def apply_baseline(report: Report, entries: Iterable[dict[str, Any]]) -> Report:
     counts the suppressed ones (and the score with them)."""
     accepted = {e["fingerprint"] for e in entries}
     o, r = report.original.sentences, report.rewrite.sentences
-    keep, suppressed = [], []
+    keep: list[Finding] = []
+    suppressed: list[Finding] = []
     for f in report.findings:
         (suppressed if fingerprint(f, o, r) in accepted else keep).append(f)
     return replace(report, findings=keep, suppressed=(report.suppressed or []) + suppressed)
@@ -77,22 +78,24 @@ def apply_baseline(report: Report, entries: Iterable[dict[str, Any]]) -> Report:
 
 # --- the report JSON that `fidelity accept` reads ---------------------------------------------
 
-def _span(data: dict | None) -> Span | None:
+def _span(data: dict[str, Any] | None) -> Span | None:
     return None if data is None else Span(int(data["start"]), int(data["end"]), str(data["text"]))
 
 
-def _finding(data: dict) -> Finding:
-    return Finding(id=data["id"], category=Category(data["category"]), severity=Severity(data["severity"]),
+def _finding(data: dict[str, Any]) -> Finding:
+    # Category(value) looks a member up by value; mypy checks it as a call of the members' two-argument __new__.
+    return Finding(id=data["id"], category=Category(data["category"]),  # type: ignore[call-arg]
+                   severity=Severity(data["severity"]),
                    confidence=float(data.get("confidence", 0.0)), original=_span(data.get("original")),
                    rewrite=_span(data.get("rewrite")), message=data.get("message", ""), bead=data.get("bead"),
                    detector=data.get("detector", ""))
 
 
-def _sentences(side: dict) -> list[Sentence]:
+def _sentences(side: dict[str, Any]) -> list[Sentence]:
     return [Sentence(int(s["index"]), int(s["start"]), int(s["end"]), s["text"]) for s in side["sentences"]]
 
 
-def report_findings(data: dict) -> list[tuple[str, Finding, str]]:
+def report_findings(data: dict[str, Any]) -> list[tuple[str, Finding, str]]:
     """``(id, finding, fingerprint)`` for each finding listed in a report's JSON (``check --format
     json``); a bilingual file's report names each finding ``UNIT:ID`` (its unit's id)."""
     reports = [(f"{u['id']}:", u["report"]) for u in data["units"]] if "units" in data else [("", data)]
@@ -111,7 +114,8 @@ def entry(finding: Finding, fp: str) -> dict[str, Any]:
             "rewrite": finding.rewrite.text if finding.rewrite else None, "message": finding.message}
 
 
-def accept(data: dict, ids: Sequence[str] | None, entries: Sequence[dict[str, Any]]) -> tuple[list[dict], int]:
+def accept(data: dict[str, Any], ids: Sequence[str] | None, entries: Sequence[dict[str, Any]]
+           ) -> tuple[list[dict[str, Any]], int]:
     """``entries`` plus the report's findings named in ``ids`` (all when None), and how many were new.
     An id the report does not list is an error."""
     try:
@@ -175,7 +179,7 @@ def write_baseline(path: str | PathLike[str], entries: Iterable[dict[str, Any]])
     tmp.replace(path)
 
 
-def read_report(path: str | PathLike[str]) -> dict:
+def read_report(path: str | PathLike[str]) -> dict[str, Any]:
     """A report written by ``fidelity check --format json``."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -121,7 +121,7 @@ class BilingualReport:
 
 # --- reading --------------------------------------------------------------------------------------
 
-def _load_store(path: Path):
+def _load_store(path: Path) -> Any:  # a translate-toolkit store
     try:
         from translate.storage import factory
     except ImportError:
@@ -135,7 +135,7 @@ def _load_store(path: Path):
                          f"({type(exc).__name__}: {' '.join(str(exc).split())})") from None
 
 
-def _languages(store, fmt: str) -> tuple[str | None, str | None]:
+def _languages(store: Any, fmt: str) -> tuple[str | None, str | None]:
     source, target = store.getsourcelanguage(), store.gettargetlanguage()
     if fmt == "tmx" and target is None:  # TMX names the target language only on each unit's second <tuv>
         from translate.misc.xml_helpers import getXMLlang
@@ -148,13 +148,16 @@ def _languages(store, fmt: str) -> tuple[str | None, str | None]:
     return (source or None), (target or None)
 
 
-def _own_id(unit, fmt: str) -> str | None:
+def _own_id(unit: Any, fmt: str) -> str | None:
+    own_id: str | None
     if fmt == "po":
-        return unit.getcontext() or next(iter(unit.getlocations()), None)
-    return unit.xmlelement.get("id" if fmt == "xliff" else "tuid")
+        own_id = unit.getcontext() or next(iter(unit.getlocations()), None)
+    else:
+        own_id = unit.xmlelement.get("id" if fmt == "xliff" else "tuid")
+    return own_id
 
 
-def read_units(store, fmt: str) -> list[Unit]:
+def read_units(store: Any, fmt: str) -> list[Unit]:
     """The store's translation units (its PO header left out), each with a unique id."""
     units, seen = [], set()
     for n, u in enumerate((u for u in store.units if not u.isheader()), 1):
@@ -169,7 +172,7 @@ def read_units(store, fmt: str) -> list[Unit]:
 
 def check_file(path: str | Path, checker: Checker | None = None, *, original_lang: str | None = None,
                rewrite_lang: str | None = None, original_date: date | None = None, rewrite_date: date | None = None,
-               baseline: Iterable[dict] | None = None) -> BilingualReport:
+               baseline: Iterable[dict[str, Any]] | None = None) -> BilingualReport:
     """Check every translated unit of an XLIFF, PO or TMX file as one aligned pair, with
     ``checker`` (default: ``Checker.open()``, the default run).
 
@@ -223,7 +226,7 @@ def note_text(f: Finding) -> str:
     return f"{f.id} {f.severity.value} {f.category}: {' '.join(whole_message(f).split())}"
 
 
-def _clear_notes(unit, fmt: str) -> None:
+def _clear_notes(unit: Any, fmt: str) -> None:
     """Remove the notes an earlier run wrote, so that annotating twice does not repeat them."""
     if fmt == "xliff":
         unit.removenotes(origin=NOTE_ORIGIN)

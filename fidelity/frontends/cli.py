@@ -7,8 +7,10 @@ crossed, 2 = bad input or usage (one line on stderr, never a traceback).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -19,14 +21,29 @@ from fidelity.frontends.cli_models import models_app
 from fidelity.frontends.render.registry import ReportKind, format_choices
 from fidelity.types import SEVERITY_ORDER, Severity
 
+if TYPE_CHECKING:
+    import datetime
+
+    from fidelity.checking.config import CheckConfig
+    from fidelity.checking.report import Report
+    from fidelity.frontends.batch.manifest import Pair
+    from fidelity.frontends.bilingual import BilingualReport
+    from fidelity.frontends.render.registry import RenderOptions
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check a rewrite or translation against its original.")
 app.add_typer(models_app, name="models")
 
 
-# The --format choices, from the renderer registry (``fidelity.frontends.render.registry``).
-OutputFormat = format_choices(ReportKind.PAIR, "OutputFormat")
-QuoteFormat = format_choices(ReportKind.QUOTES, "QuoteFormat")
-SummaryFormat = format_choices(ReportKind.SUMMARY, "SummaryFormat")
+# The --format choices, from the renderer registry (``fidelity.frontends.render.registry``). They are
+# built at run time, so a type checker cannot know their members: to it each is a plain Enum.
+if TYPE_CHECKING:
+    OutputFormat = Enum
+    QuoteFormat = Enum
+    SummaryFormat = Enum
+else:
+    OutputFormat = format_choices(ReportKind.PAIR, "OutputFormat")
+    QuoteFormat = format_choices(ReportKind.QUOTES, "QuoteFormat")
+    SummaryFormat = format_choices(ReportKind.SUMMARY, "SummaryFormat")
 
 
 # The --engine choices, from the batch engine registry (``fidelity.frontends.batch.engines``).
@@ -39,7 +56,7 @@ class DeviceChoice(str, Enum):
     cuda = "cuda"
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"fidelity: error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -55,7 +72,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def _iso_date(value: str | None, option: str):
+def _iso_date(value: str | None, option: str) -> datetime.date | None:
     if value is None:
         return None
     import datetime
@@ -146,29 +163,29 @@ def check(
         if rewrite is None:
             from fidelity.frontends.bilingual import check_file
 
-            report = check_file(original, checker, original_lang=original_lang, rewrite_lang=rewrite_lang,
-                                original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
-                                baseline=accepted)
+            bilingual = check_file(original, checker, original_lang=original_lang, rewrite_lang=rewrite_lang,
+                                   original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
+                                   baseline=accepted)
         else:
             report = checker.check(TextInput(original, original_lang, dates["--original-date"]),
                                    TextInput(rewrite, rewrite_lang, dates["--rewrite-date"]))
     except FidelityError as exc:
         _fail(str(exc))
+    if rewrite is None:  # a bilingual file: each unit's report had the baseline applied
+        _bilingual_out(bilingual, chosen, output, _render_options(output, min_severity, color, width, show_all))
+        _exit_on_limits(bilingual, fail_on, fail_under)
         return
-    if accepted is not None and rewrite is not None:
+    if accepted is not None:
         from fidelity.frontends.baseline import apply_baseline
 
         report = apply_baseline(report, accepted)
     options = _render_options(output, min_severity, color, width, show_all)
-    if rewrite is None:
-        _bilingual_out(report, chosen, output, options)
-    else:
-        _write(render(ReportKind.PAIR, "brief" if brief else chosen, report, options), output)
+    _write(render(ReportKind.PAIR, "brief" if brief else chosen, report, options), output)
     _exit_on_limits(report, fail_on, fail_under)
 
 
 def _render_options(output: Path | None, min_severity: Severity | None, color: bool | None,
-                    width: int | None, show_all: bool):
+                    width: int | None, show_all: bool) -> RenderOptions:
     """How the report is shown: colour and the terminal's width when it goes to a terminal."""
     import shutil
 
@@ -197,18 +214,19 @@ def _bilingual_usage(path: Path, format: str, brief: bool, output: Path | None) 
     from fidelity.frontends.bilingual import FORMATS, file_format
     from fidelity.frontends.render import formats
 
-    if file_format(path) is None:
+    path_format = file_format(path)
+    if path_format is None:
         _fail(f"give REWRITE, or a bilingual file ({', '.join(FORMATS)}) as the one argument")
-    if output is not None and file_format(output) not in (None, file_format(path)):
-        _fail(f"--output {output}: an annotated {file_format(path).upper()} file is written in its own format "
-              f"({', '.join(s for s, f in FORMATS.items() if f == file_format(path))})")
+    if output is not None and file_format(output) not in (None, path_format):
+        _fail(f"--output {output}: an annotated {path_format.upper()} file is written in its own format "
+              f"({', '.join(s for s, f in FORMATS.items() if f == path_format)})")
     available = formats(ReportKind.BILINGUAL)
     if brief or format not in available:
         _fail(f"{'--brief' if brief else '--format ' + format} is not available for a bilingual file: "
               f"use --format {' or '.join(available)}")
 
 
-def _bilingual_out(report, format: str, output: Path | None, options) -> None:
+def _bilingual_out(report: BilingualReport, format: str, output: Path | None, options: RenderOptions) -> None:
     """The report on stdout, or in --output; an --output in the input's bilingual format gets the
     input back with the (listed) findings as notes on their units."""
     from fidelity.frontends.bilingual import annotate, file_format
@@ -228,7 +246,7 @@ def _bilingual_out(report, format: str, output: Path | None, options) -> None:
     typer.echo(f"fidelity: {notes} note{'' if notes == 1 else 's'} written on the units of {output}", err=True)
 
 
-def _baseline_entries(path: Path | None):
+def _baseline_entries(path: Path | None) -> list[dict[str, Any]] | None:
     """The baseline's entries, read before the check (a bad file fails at once); None without one."""
     if path is None:
         return None
@@ -263,7 +281,7 @@ def accept(
     typer.echo(f"fidelity accept: {new} finding{'' if new == 1 else 's'} added; {baseline} holds {len(entries)}", err=True)
 
 
-def _exit_on_limits(report, fail_on: Severity | None, fail_under: float | None) -> None:
+def _exit_on_limits(report: Report | BilingualReport, fail_on: Severity | None, fail_under: float | None) -> None:
     """Exit 1, with one line on stderr naming the limit, when --fail-on or --fail-under is crossed."""
     if fail_on is not None:
         n = sum(1 for f in report.findings if SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on])
@@ -322,7 +340,7 @@ def batch(
         None, "--workers", min=1,
         help="Check in N processes (each loads the models once); with --engine ray, N actors (default 2 locally, "
              "one per CPU on a cluster)."),
-    engine: Engine = typer.Option(  # type: ignore[valid-type]
+    engine: Engine = typer.Option(
         next(iter(Engine)), "--engine",
         help="Where pairs are checked: " + ", or ".join(e.description for e in ENGINES.values()) + "."),
     address: str | None = typer.Option(
@@ -357,8 +375,11 @@ def batch(
     defaults = {"original_lang": original_lang, "rewrite_lang": rewrite_lang,
                 "original_date": original_date, "rewrite_date": rewrite_date}
 
-    def pairs():
-        return manifest_pairs(manifest) if manifest is not None else directory_pairs(originals, rewrites)
+    def pairs() -> Iterator[Pair]:
+        if manifest is not None:
+            return manifest_pairs(manifest)
+        assert originals is not None and rewrites is not None  # checked above: a manifest or both folders
+        return directory_pairs(originals, rewrites)
 
     try:
         run = RunConfig(encoder=encoder, translator=translator, nli=nli, device=device.value,
@@ -368,7 +389,7 @@ def batch(
         summary = run_batch(pairs, output, run=run, defaults=defaults, retry_errors=retry_errors, progress=progress,
                             workers=workers, engine=engine.value, address=address, reports=reports,
                             report_format=report_format)
-        if summary_file is not None:
+        if summary_file is not None and summary_format is not None:  # both set, or neither
             write_summary(output, summary_format, summary_file)
     except FidelityError as exc:
         _fail(str(exc))
@@ -400,7 +421,7 @@ def summarize(
         sys.stdout.write(text)
 
 
-def _check_config(path: Path | None, detectors: str | None):
+def _check_config(path: Path | None, detectors: str | None) -> CheckConfig:
     """The check's config: the TOML file's, then ``--detectors`` over it."""
     from dataclasses import replace
 
@@ -439,7 +460,7 @@ def list_detectors(
             typer.echo(f"      {key} = {_toml_value(value)}")
 
 
-def _toml_value(value) -> str:
+def _toml_value(value: Any) -> str:
     import json
 
     if isinstance(value, bool):
@@ -451,7 +472,7 @@ def _toml_value(value) -> str:
     return repr(value)
 
 
-def _as_toml(settings: dict) -> str:
+def _as_toml(settings: dict[str, Any]) -> str:
     """``CheckConfig.to_dict()`` as TOML (unset optional values are left out: TOML has no null)."""
     lines = [f"{k} = {_toml_value(v)}" for k, v in settings.items() if not isinstance(v, dict) and v is not None]
     for table, values in settings.items():
@@ -466,7 +487,7 @@ def _as_toml(settings: dict) -> str:
 def quotes(
     original: Path = typer.Argument(..., help="The original text file."),
     others: list[Path] = typer.Argument(..., help="Texts whose quotations are traced to the original."),
-    format: QuoteFormat = typer.Option(QuoteFormat.text, "--format", "-f", help="Report format."),
+    format: QuoteFormat = typer.Option(QuoteFormat.__members__["text"], "--format", "-f", help="Report format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
     encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
 ) -> None:

@@ -6,10 +6,14 @@ Exit codes: 0 done, 2 unknown model or a download that cannot happen (one line o
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 from fidelity.errors import FidelityError
+
+if TYPE_CHECKING:
+    from fidelity.models.manifest import ModelEntry
 
 models_app = typer.Typer(add_completion=False, no_args_is_help=True,
                          help="The models fidelity knows (fidelity/data/manifest.toml): list, info, fetch.")
@@ -17,12 +21,12 @@ models_app = typer.Typer(add_completion=False, no_args_is_help=True,
 HUB_ONLY = "hub only — needs `fidelity models fetch`"
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"fidelity: error: {message}", err=True)
     raise typer.Exit(2)
 
 
-def _languages(entry) -> str:
+def _languages(entry: ModelEntry) -> str:
     if entry.role == "translator" and len(entry.languages) == 2:
         src, tgt = entry.languages
         return "any → any" if src == tgt == "*" else f"{src} → {tgt}"
@@ -31,11 +35,11 @@ def _languages(entry) -> str:
     return " ".join(entry.languages) if len(entry.languages) <= 4 else f"{len(entry.languages)} languages"
 
 
-def _size(entry) -> str:
+def _size(entry: ModelEntry) -> str:
     return f"{entry.size_mb:,.0f} MB" if entry.size_mb is not None else "?"
 
 
-def _licence(entry) -> str:
+def _licence(entry: ModelEntry) -> str:
     return entry.licence + ("" if entry.licence_verified or entry.licence == "unknown" else " (unverified)")
 
 

@@ -17,7 +17,7 @@ import json
 import os
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from fidelity.errors import FidelityError
 from fidelity.frontends.render.registry import RenderOptions, ReportKind, render
 
 SEVERITIES = ("critical", "major", "minor")
-_RANK = {s: n for n, s in enumerate(SEVERITIES)}
+_RANK: dict[str | None, int] = {s: n for n, s in enumerate(SEVERITIES)}  # a pair without findings: None
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv"}
 HISTOGRAM_BINS = 10  # 0-10, 10-20, ... 90-100
 
@@ -54,7 +54,7 @@ class PairRow:
     def worst(self) -> str | None:
         return next((s for s, n in zip(SEVERITIES, self.severity) if n), None)
 
-    def rank_key(self) -> tuple:
+    def rank_key(self) -> tuple[int, int, float, str]:
         score = self.score if self.score is not None else 101.0
         return (_RANK.get(self.worst, len(SEVERITIES)), -self.findings, score, self.id)
 
@@ -107,21 +107,28 @@ class Summary:
 def pair_row(record: dict[str, Any]) -> PairRow:
     """One result line cut down to what the summary needs."""
     outlet = record.get("outlet")
-    base = dict(id=str(record["id"]), status=str(record["status"]),
-                outlet=str(outlet) if outlet not in (None, "") else None,
-                report=record.get("report") or None)
+    pair_id, status = str(record["id"]), str(record["status"])
+    outlet_name = str(outlet) if outlet not in (None, "") else None
+    report = record.get("report") or None
     if record["status"] != "ok":
-        return PairRow(**base, error=str(record.get("error") or "failed"))
+        return PairRow(pair_id, status, outlet=outlet_name, report=report, error=str(record.get("error") or "failed"))
     counts = (record.get("summary") or {}).get("counts") or {}
     severity = counts.get("severity") or {}
     languages = None
     if isinstance(record.get("original"), dict) and isinstance(record.get("rewrite"), dict):
         languages = f"{record['original'].get('language', 'und')}→{record['rewrite'].get('language', 'und')}"
     score = (record.get("summary") or {}).get("score")
-    return PairRow(**base, score=float(score) if score is not None else None,
-                   severity=tuple(int(severity.get(s, 0)) for s in SEVERITIES),
+    return PairRow(pair_id, status, outlet=outlet_name, report=report,
+                   score=float(score) if score is not None else None,
+                   severity=_by_severity(int(severity.get(s, 0)) for s in SEVERITIES),
                    categories=tuple(sorted((str(k), int(v)) for k, v in (counts.get("category") or {}).items())),
                    languages=languages)
+
+
+def _by_severity(counts: Iterable[int]) -> tuple[int, int, int]:
+    """Counts in ``SEVERITIES`` order (critical, major, minor) as a tuple of three."""
+    critical, major, minor = counts
+    return critical, major, minor
 
 
 def _quartiles(scores: list[float]) -> ScoreStats:
@@ -136,7 +143,7 @@ def _histogram(scores: list[float]) -> list[tuple[str, int]]:
     return [(f"{n * width}–{(n + 1) * width}", bins.get(n, 0)) for n in range(HISTOGRAM_BINS)]
 
 
-def _groups(rows: Iterable[PairRow], name) -> list[Group]:
+def _groups(rows: Iterable[PairRow], name: Callable[[PairRow], str | None]) -> list[Group]:
     members: dict[str, list[PairRow]] = {}
     for row in rows:
         key = name(row)
@@ -147,7 +154,7 @@ def _groups(rows: Iterable[PairRow], name) -> list[Group]:
         checked = [r for r in group if r.status == "ok"]
         scores = [r.score for r in checked if r.score is not None]
         out.append(Group(key, len(group), len(group) - len(checked),
-                         tuple(sum(r.severity[i] for r in checked) for i in range(len(SEVERITIES))),
+                         _by_severity(sum(r.severity[i] for r in checked) for i in range(len(SEVERITIES))),
                          round(statistics.median(scores), 1) if scores else None))
     return sorted(out, key=lambda g: (-g.pairs, g.name))
 
@@ -173,8 +180,8 @@ def summarize(lines: Iterable[str | bytes], source: str = "results") -> Summary:
     ranked = sorted((r for r in rows if r.status == "ok"), key=PairRow.rank_key)
     failed = [r for r in rows if r.status != "ok"]
     scores = [r.score for r in ranked if r.score is not None]
-    findings: Counter = Counter()
-    affected: Counter = Counter()
+    findings: Counter[str] = Counter()
+    affected: Counter[str] = Counter()
     for row in ranked:
         for category, n in row.categories:
             findings[category] += n

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -34,11 +37,13 @@ REFERENCE_TSV = resource("perturbations.tsv")  # package data: found in a wheel 
 KINDS = ("control", "perturbed", "half", "halves", "same_set", "unrelated")
 
 
-def reference_pairs(path: Path = REFERENCE_TSV, languages: Sequence[str] | None = None,
+def reference_pairs(path: Path | Traversable = REFERENCE_TSV, languages: Sequence[str] | None = None,
                     per_kind: int | None = None, seed: int = 13) -> list[tuple[str, str, str]]:
     """``(kind, a, b)`` pairs in a fixed order (seeded), ``per_kind`` at most of each kind."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    # Decoded whole and read with newline="" (a Traversable's open takes no newline): csv sees
+    # the line ends as written, as it does through open(newline="").
+    text = path.read_bytes().decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter="\t"))
     if languages is not None:
         wanted = set(languages)
         rows = [r for r in rows if r["lang"] in wanted]
@@ -69,7 +74,7 @@ def reference_pairs(path: Path = REFERENCE_TSV, languages: Sequence[str] | None 
     for (lang, original, _), (lang2, other_original, rewrite) in zip(rewrites, shuffled):
         if lang == lang2 and other_original != original:
             pairs["unrelated"].append((original, rewrite))
-    out = []
+    out: list[tuple[str, str, str]] = []
     for kind in KINDS:
         chosen = pairs[kind]
         if per_kind is not None and len(chosen) > per_kind:
@@ -82,7 +87,8 @@ def similarities(encoder: Encoder, pairs: Sequence[tuple[str, str, str]]) -> np.
     """Cosine of each pair under ``encoder`` (its vectors are L2-normalised)."""
     a = encoder.encode([p[1] for p in pairs])
     b = encoder.encode([p[2] for p in pairs])
-    return np.sum(a * b, axis=1)
+    cosines: np.ndarray = np.sum(a * b, axis=1)
+    return cosines
 
 
 def map_thresholds(reference: np.ndarray, target: np.ndarray, thresholds: Thresholds, digits: int = 3) -> Thresholds:
@@ -98,7 +104,7 @@ def map_thresholds(reference: np.ndarray, target: np.ndarray, thresholds: Thresh
 
 
 def calibrate(target: Encoder, reference: Encoder, *, languages: Sequence[str] | None = None,
-              per_kind: int | None = None, path: Path = REFERENCE_TSV) -> tuple[Thresholds, dict]:
+              per_kind: int | None = None, path: Path | Traversable = REFERENCE_TSV) -> tuple[Thresholds, dict[str, Any]]:
     """Thresholds for ``target`` on the reference encoder's (USE's) scale, and a report of the fit.
 
     The reference is given (``load_encoder("use")``), never loaded here: the encoders use this
@@ -131,7 +137,7 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float:
     return round(float(np.corrcoef(ra, rb)[0, 1]), 3)
 
 
-def _agreement(ref: np.ndarray, tgt: np.ndarray, ref_t: Thresholds, tgt_t: Thresholds) -> dict:
+def _agreement(ref: np.ndarray, tgt: np.ndarray, ref_t: Thresholds, tgt_t: Thresholds) -> dict[str, float]:
     """Share of pairs put on the same side of each threshold by both encoders."""
     return {k: round(float(np.mean((ref >= getattr(ref_t, k)) == (tgt >= getattr(tgt_t, k)))), 3)
             for k in asdict(ref_t)}
@@ -143,7 +149,7 @@ def calibration_dir() -> Path:
     return Path(base) / "calibration"
 
 
-def _fingerprint(encoder) -> str:
+def _fingerprint(encoder: Encoder) -> str:
     path = Path(getattr(encoder, "path", ""))
     parts = [str(path.resolve()), getattr(encoder, "pooling", ""), getattr(encoder, "prefix", ""),
              str(getattr(encoder, "max_length", ""))]
@@ -155,7 +161,7 @@ def _fingerprint(encoder) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 
 
-def calibrated_thresholds(encoder, reference: Callable[[], Encoder], per_kind: int = 60) -> tuple[Thresholds, str]:
+def calibrated_thresholds(encoder: Encoder, reference: Callable[[], Encoder], per_kind: int = 60) -> tuple[Thresholds, str]:
     """Thresholds for an encoder the manifest has none for: calibrated once, then read from disk.
 
     ``reference`` loads the reference encoder (USE), called only when nothing is on disk yet.

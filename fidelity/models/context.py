@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ class ContextModel:
         self.languages = languages
         self._states = lru_cache(maxsize=2048)(self._compute)
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         return {"name": self.name, "languages": sorted(self.languages)}
 
     def _compute(self, sentence: str) -> _States:
@@ -69,7 +70,8 @@ class ContextModel:
         if not rows:
             return None
         vector = states.vectors[rows].mean(axis=0)
-        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+        normalised: np.ndarray = vector / max(float(np.linalg.norm(vector)), 1e-12)
+        return normalised
 
     def similarity(self, a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int]) -> float | None:
         """Cosine of span ``a_span`` of sentence ``a`` with ``b_span`` of ``b`` (offsets into each

@@ -14,10 +14,14 @@ import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from fidelity.errors import FidelityError
+
+if TYPE_CHECKING:
+    from fidelity.models.encoder_types import Encoder
 
 
 def default_cache_dir() -> Path:
@@ -28,7 +32,7 @@ def default_cache_dir() -> Path:
     return Path(base) / "fidelity"
 
 
-def encoder_namespace(encoder) -> str:
+def encoder_namespace(encoder: Encoder) -> str:
     """What identifies an encoder's vectors: two encoders with the same namespace embed alike."""
     settings = encoder.settings() if hasattr(encoder, "settings") else {"name": encoder.name}
     keep = ("name", "backend", "dim", "path", "pooling", "prefix", "max_length", "dense_layers", "precision")
@@ -91,7 +95,7 @@ class EmbeddingCache:
     def close(self) -> None:
         self._db.close()
 
-    def wrap(self, encoder):
+    def wrap(self, encoder: Encoder) -> DiskCachedEncoder:
         """``encoder`` reading and writing its embeddings through this cache."""
         return DiskCachedEncoder(encoder, self)
 
@@ -100,13 +104,13 @@ class DiskCachedEncoder:
     """An encoder whose embeddings come from the disk cache when there; the loaded encoder (shared,
     cached per process) is wrapped, never changed (as ``WithThresholds`` does)."""
 
-    def __init__(self, encoder, cache: EmbeddingCache) -> None:
+    def __init__(self, encoder: Encoder, cache: EmbeddingCache) -> None:
         self.inner = encoder
         self.cache = cache
         self.namespace = encoder_namespace(encoder)
         self._read: dict[str, np.ndarray] = {}  # read from disk during this check (one wrapper per check)
 
-    def __getattr__(self, name: str):  # name, languages, thresholds, dim, settings...
+    def __getattr__(self, name: str) -> Any:  # name, languages, thresholds, dim, settings...
         return getattr(self.inner, name)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,4 +45,8 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Return L2-normalised float32 embeddings, one row per text."""
+        ...
+
+    def settings(self) -> dict[str, Any]:
+        """What a report records about this encoder (name, backend, thresholds...)."""
         ...

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 # OpenMP threads that wait for work sleep instead of spinning: with other processes on the same
 # cores (CI, a batch of checks), spinning threads take the cores from the thread that has work
@@ -28,6 +29,9 @@ from fidelity.models.device import resolve_device
 from fidelity.models.encoder_types import FAITHFUL_FLOOR, Encoder, Thresholds  # noqa: F401 - FAITHFUL_FLOOR: re-exported
 from fidelity.models.store import STORE
 from fidelity.text.lang import base_language
+
+if TYPE_CHECKING:
+    from fidelity.models.manifest import ModelEntry
 
 
 def word_thresholds(encoder: Encoder) -> Thresholds:
@@ -43,7 +47,8 @@ def shifted(thresholds: Thresholds, shift: float) -> Thresholds:
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalised
 
 
 class WithThresholds:
@@ -59,10 +64,10 @@ class WithThresholds:
         # the translation of an original word) keep the encoder's own thresholds.
         self.word_thresholds = word_thresholds or thresholds
 
-    def __getattr__(self, name: str):  # name, languages, dim, encode...
+    def __getattr__(self, name: str) -> Any:  # name, languages, dim, encode...
         return getattr(self.inner, name)
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         return {**self.inner.settings(), "thresholds": asdict(self.thresholds)}
 
 
@@ -96,7 +101,7 @@ class _CachedEncoder:
     def _encode_batch(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         """What a report records about this encoder (name, thresholds and, for transformers, more)."""
         return {"name": self.name, "backend": type(self).__name__, "dim": self.dim,
                 "thresholds": asdict(self.thresholds)}
@@ -188,11 +193,12 @@ class UniversalSentenceEncoderTorch(UniversalSentenceEncoder):
         self.half = self.device.startswith("cuda") if half is None else half
         self._model = TorchUSE(self.device, half=self.half)
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         return {**super().settings(), "device": self.device, "precision": "float16" if self.half else "float32"}
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        return self._model.encode(texts)  # batched by tokens inside, so one call
+        vectors: np.ndarray = self._model.encode(texts)  # batched by tokens inside, so one call
+        return vectors
 
 
 class E5SmallEncoder(_CachedEncoder):
@@ -222,7 +228,8 @@ class TruncationWarning(UserWarning):
     """A text longer than the encoder's maximum length: only its first tokens were embedded."""
 
 
-def _read_json(path: Path) -> dict | list | None:
+def _read_json(path: Path) -> Any:
+    """The JSON value in ``path``, or None when it cannot be read or parsed."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -249,7 +256,7 @@ def _pooling_from_config(model_dir: Path) -> str | None:
     return None
 
 
-def _dense_layers(model_dir: Path):
+def _dense_layers(model_dir: Path) -> list[Any]:  # torch modules (torch is read as untyped)
     """The sentence-transformers Dense modules after pooling (LaBSE has one: 768→768, tanh)."""
     import importlib
 
@@ -348,7 +355,7 @@ class TransformersEncoder(_CachedEncoder):
         sane = [int(c) for c in candidates if isinstance(c, int) and 0 < c < 100_000]
         return min(sane) if sane else 512
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         return {
             **super().settings(),
             "path": str(self.path), "pooling": self.pooling, "pooling_from": self.pooling_source,
@@ -402,7 +409,7 @@ class TransformersEncoder(_CachedEncoder):
         return out
 
 
-BUILTIN_ENCODERS = {
+BUILTIN_ENCODERS: dict[str, type[UniversalSentenceEncoder] | type[E5SmallEncoder]] = {
     "use": UniversalSentenceEncoder,
     UniversalSentenceEncoder.name: UniversalSentenceEncoder,
     "use-torch": UniversalSentenceEncoderTorch,
@@ -419,11 +426,11 @@ def _builtin(name: str, device: str, threads: int | None = None) -> Encoder:
     if factory is UniversalSentenceEncoder and device.startswith("cuda"):
         factory = UniversalSentenceEncoderTorch
     if factory is UniversalSentenceEncoderTorch:
-        return factory(device=device)
+        return UniversalSentenceEncoderTorch(device=device)
     return factory(threads=threads)
 
 
-def _languages_of(entry) -> frozenset[str] | None:
+def _languages_of(entry: ModelEntry | None) -> frozenset[str] | None:
     if entry is None:
         return None
     if "*" in entry.languages:

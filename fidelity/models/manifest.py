@@ -18,8 +18,10 @@ import os
 import socket
 import threading
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -101,7 +103,7 @@ _KNOWN = {"name", "role", "hub", "languages", "size_mb", "licence", "licence_ver
           "prefix", "max_length", "thresholds", "aliases", "notes"}
 
 
-def _entry(raw: dict[str, Any], where: Path) -> ModelEntry:
+def _entry(raw: dict[str, Any], where: Path | Traversable) -> ModelEntry:
     name = raw.get("name")
     if not name or not isinstance(name, str):
         raise ValueError(f"{where}: a [[model]] without a name")
@@ -137,10 +139,10 @@ def _entry(raw: dict[str, Any], where: Path) -> ModelEntry:
 @cache
 def load_manifest(path: Path | None = None) -> tuple[ModelEntry, ...]:
     """Every entry of the manifest (the packaged ``manifest.toml`` unless ``path``), in file order."""
-    path = Path(path) if path is not None else MANIFEST_PATH
-    with path.open("rb") as fh:
+    source: Path | Traversable = Path(path) if path is not None else MANIFEST_PATH
+    with source.open("rb") as fh:
         data = tomllib.load(fh)
-    entries = tuple(_entry(raw, path) for raw in data.get("model", []))
+    entries = tuple(_entry(raw, source) for raw in data.get("model", []))
     seen: set[str] = set()
     for e in entries:
         for key in (e.name, *e.aliases):
@@ -194,7 +196,12 @@ def package_dir(package: str) -> Path:
     except ImportError:
         raise ModelUnavailableError(f"the model's package is not installed: pip install {package}") from None
     getter = getattr(module, "get_model_path", None)
-    path = Path(getter()) if callable(getter) else Path(module.__file__).resolve().parent / "model"
+    if callable(getter):
+        path = Path(getter())
+    elif module.__file__ is not None:
+        path = Path(module.__file__).resolve().parent / "model"
+    else:  # a namespace package: no files of its own
+        raise ModelUnavailableError(f"package {package} has no model directory; reinstall it")
     if not path.is_dir():
         raise ModelUnavailableError(f"package {package} has no model directory at {path}; reinstall it")
     return path
@@ -364,7 +371,7 @@ def first_line(error: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def quiet_loading():
+def quiet_loading() -> Iterator[None]:
     """No "Loading weights" progress bar on stderr while a model loads (restored afterwards)."""
     from transformers.utils import logging as hf_logging
 

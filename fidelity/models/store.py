@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 _MISSING = object()
+_Model = TypeVar("_Model")
 
 
 class ModelStore:
@@ -23,14 +24,16 @@ class ModelStore:
         self._lock = threading.RLock()
         self.loads: Counter[str] = Counter()  # real loads per kind ("encoder", "nli", ...)
 
-    def get(self, kind: str, key: Hashable, load: Callable[[], Any]) -> Any:
+    def get(self, kind: str, key: Hashable, load: Callable[[], _Model]) -> _Model:
         with self._lock:
             found = self._models.get((kind, key), _MISSING)
             if found is _MISSING:
                 found = load()
                 self.loads[kind] += 1
                 self._models[(kind, key)] = found
-            return found
+            # Each kind is loaded at one place only (load_encoder, load_translator, ...), so a
+            # (kind, key) always holds what that loader returns.
+            return cast(_Model, found)
 
     def clear(self) -> None:
         """Forget every model (tests; a long-lived process that wants its memory back)."""

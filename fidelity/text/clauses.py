@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fidelity.languages import registered
+from fidelity.languages.base import Language
 from fidelity.text.tokens import tokenize
 
 
 @lru_cache(maxsize=4)
-def _boundary(languages: tuple) -> re.Pattern[str]:
+def _boundary(languages: tuple[Language, ...]) -> re.Pattern[str]:
     """Punctuation and conjunctions where a clause may end (every registered language's
     ``clause_conjunctions``); the delimiter stays outside both clauses."""
     words = "|".join(dict.fromkeys(w for lang in languages for w in lang.clause_conjunctions))

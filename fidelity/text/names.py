@@ -7,9 +7,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from fidelity.languages import registered
 from fidelity.text.tokens import Token, stem, tokenize
+
+if TYPE_CHECKING:
+    from fidelity.models.encoder_types import Encoder
 
 # Function words that start sentences, and weekday and month names: they are never names, even
 # in a one-sentence text (every registered language's ``Language.not_names``).
@@ -72,14 +76,14 @@ def find_entities(text: str, ranges: list[tuple[int, int]], vocabulary: set[str]
                 )
             )
             adjacent = bool(run) and token is not None and text[run[-1].end : token.start].strip() == ""
-            if is_name and (not run or adjacent):
+            if is_name and token is not None and (not run or adjacent):  # a name is a token
                 run.append(token)
                 continue
             if run:
                 last = run[-1]
                 end_at = last.start + len(_POSSESSIVE.sub("", last.text))
                 entities.append(Entity(run[0].start, end_at, text[run[0].start : end_at]))
-            run = [token] if is_name else []
+            run = [token] if is_name and token is not None else []
     return entities
 
 
@@ -185,15 +189,16 @@ def _country_names(language: str, other_names: bool = True) -> dict[tuple[str, .
         translate = None
     names: dict[tuple[str, ...], str] = {}
     for country in pycountry.countries:
-        spellings = {getattr(country, f, None) for f in ("name", "common_name", "official_name")} - {None}
+        spellings: set[str] = {s for s in (getattr(country, f, None) for f in ("name", "common_name", "official_name"))
+                               if s is not None}
         if translate is not None:
             spellings |= {translate(s) for s in spellings}
         for spelling in spellings:
             names[tuple(stem(w) for w in re.split(r"[\s,\-]+", spelling) if w)] = country.alpha_2
     # English demonyms and other names ('British', 'Great Britain', 'UK'; 'Dutch', 'Holland'),
     # from countryinfo: a rewrite that says 'British Foreign Secretary' kept 'Great Britain'.
-    for code, spellings in (_english_other_names() if other_names else {}).items():
-        for spelling in spellings:
+    for code, other_spellings in (_english_other_names() if other_names else {}).items():
+        for spelling in other_spellings:
             names.setdefault(tuple(stem(w) for w in re.split(r"[\s,\-]+", spelling) if w), code)
     return names
 
@@ -234,10 +239,15 @@ def country_code(name: str, language: str, other_names: bool = True) -> str | No
 class NameMatcher:
     """Is a name in one language the same entity as a name in another?"""
 
-    def __init__(self, encoder, original_language: str, rewrite_language: str) -> None:
-        self.encoder = encoder
+    def __init__(self, encoder: Encoder | None, original_language: str, rewrite_language: str) -> None:
+        self.encoder = encoder  # None: names can still match by spelling, never by meaning
         self.languages = (original_language, rewrite_language)
         self._similar: dict[tuple[str, str], float] = {}
+
+    def _require_encoder(self) -> Encoder:
+        if self.encoder is None:
+            raise ValueError("comparing two names by meaning needs an encoder")
+        return self.encoder
 
     @staticmethod
     def mentioned(name: Entity, words: Iterable[str]) -> bool:
@@ -265,16 +275,16 @@ class NameMatcher:
         if _spelled_alike(original.text, rewrite.text):
             return True  # 'Krasnodar' / 'Kransodar', 'Chelyabinsk' / 'Chelebinsk'
         if not by_meaning:  # halfway between 'counterpart' and 'equivalent' (0.70 on USE)
-            t = self.encoder.thresholds
+            t = self._require_encoder().thresholds
             return self.similarity(original.text, rewrite.text) >= (t.counterpart + t.equivalent) / 2
         # The encoder knows 'Geneva' is 'Женева', but also finds 'Tokyo' close to 'Японии': a
         # country against a name that is none must be as close as an equivalent sentence.
-        thresholds = self.encoder.thresholds
+        thresholds = self._require_encoder().thresholds
         return self.similarity(original.text, rewrite.text) >= (
             thresholds.equivalent if codes[0] or codes[1] else thresholds.counterpart)
 
     def similarity(self, a: str, b: str) -> float:
         if (a, b) not in self._similar:
-            va, vb = self.encoder.encode([a, b])
+            va, vb = self._require_encoder().encode([a, b])
             self._similar[(a, b)] = float(va @ vb)
         return self._similar[(a, b)]

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from fidelity.languages import registered
+from fidelity.languages.base import Language
 
 
-def _either(alternatives) -> str:
+def _either(alternatives: Iterable[str]) -> str:
     """One regex alternation of ``alternatives``, each once, in order."""
     return "|".join(dict.fromkeys(alternatives))
 
@@ -47,7 +49,7 @@ class _Readers:
 
 
 @lru_cache(maxsize=4)
-def _build(languages: tuple) -> _Readers:
+def _build(languages: tuple[Language, ...]) -> _Readers:
     months = {name: i for lang in languages for i, name in enumerate(lang.month_names, 1)}
     months.update({name: i for lang in languages for name, i in lang.month_abbreviations.items()})
     inflected = {name for lang in languages if lang.month_pattern for name in lang.month_names}
@@ -128,7 +130,11 @@ def month_name_pattern() -> str:
 
 def _scale(match: re.Match[str]) -> float:
     """The factor a scale-word match names (its group is 'e' and the power of ten)."""
-    return 10.0 ** int(match.lastgroup[1:])
+    group = match.lastgroup
+    if group is None:  # every alternative of the scale-word patterns is a named group
+        raise ValueError(f"scale word {match.group(0)!r} matched no named group")
+    factor: float = 10.0 ** int(group[1:])
+    return factor
 
 
 def is_scale_word(word: str) -> bool:
@@ -278,11 +284,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             taken.append((m.start(), stop))
     for m in readers.word.finditer(text, start, end):
         if free(m.start(), m.end()):
-            number = readers.number_words[m.group(1).lower()]
-            value, stop = str(number), m.end()
-            scale = readers.scale_after.match(text, stop, end) if 1 <= number < 1000 else None
+            word_number = readers.number_words[m.group(1).lower()]
+            value, stop = str(word_number), m.end()
+            scale = readers.scale_after.match(text, stop, end) if 1 <= word_number < 1000 else None
             if scale is not None:  # "four thousand", "четырёх тысяч"
-                value, stop = _number_value(str(number), _scale(scale)), scale.end()
+                value, stop = _number_value(str(word_number), _scale(scale)), scale.end()
             percent = readers.percent_after.match(text, stop, end)
             if percent:  # "fifty percent" is "50 %"
                 value, stop = value + "%", percent.end()

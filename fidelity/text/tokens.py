@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Protocol
 
 from fidelity.languages import language, letter_folds, stemmer_for_script
 
@@ -47,14 +48,21 @@ def script_of(text: str) -> str:
             name = unicodedata.name(ch, "")
             key = name.split(" ")[0] if name else "OTHER"
             counts[key] = counts.get(key, 0) + 1
-    return max(counts, key=counts.get) if counts else "NONE"
+    return max(counts, key=counts.__getitem__) if counts else "NONE"
+
+
+class _Stemmer(Protocol):
+    """What snowballstemmer's (untyped) stemmers are used for."""
+
+    def stemWord(self, word: str) -> str: ...
 
 
 @cache
-def _stemmer(language: str):
+def _stemmer(language: str) -> _Stemmer:
     import snowballstemmer
 
-    return snowballstemmer.stemmer(language)
+    stemmer: _Stemmer = snowballstemmer.stemmer(language)
+    return stemmer
 
 
 @lru_cache(maxsize=65536)

@@ -1,11 +1,13 @@
 """Deviation detectors, one module per kind of deviation, each registered by name (registry.py).
 
-Importing a module registers its detector; the import order below is the reporting order.
+Importing a module registers its detector; ``REPORTING_ORDER`` below is the order they run and
+report in (which of two detectors reporting the same change in the same words keeps it), with
+any detector registered elsewhere after them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fidelity.checking.detectors import (  # noqa: F401
     attribution,
@@ -31,17 +33,21 @@ from fidelity.checking.detectors.negation import NegationDetector
 from fidelity.checking.detectors.nli import NliDetector
 from fidelity.checking.detectors.numbers import NumberDetector
 from fidelity.checking.detectors.quotes import QuoteDetector
-from fidelity.checking.detectors.registry import REGISTRY, Level, Resources, Scope, Traits, resolve
+from fidelity.checking.detectors.registry import REGISTRY, Level, Resources, Scope, Traits, put_in_order, resolve
 from fidelity.checking.detectors.sentence import SentenceDeviationDetector
 from fidelity.checking.detectors.tone import ToneDetector
 from fidelity.checking.detectors.wording import WordingDetector
 from fidelity.text.tokens import short
 
+REPORTING_ORDER = ("sentence", "quotes", "clauses", "negation", "wording", "certainty", "numbers", "entities",
+                   "attribution", "loaded_language", "tone", "nli")
+put_in_order(REPORTING_ORDER)
+
 if TYPE_CHECKING:
     from fidelity.checking.config import CheckConfig
 
 
-def build_detectors(config: CheckConfig, resources: Resources = Resources()) -> list[Any]:
+def build_detectors(config: CheckConfig, resources: Resources = Resources()) -> list[Detector]:
     """The detectors a check runs: those the config selects whose models are available, in
     reporting order, each with its config."""
     return [r.create(config.detector_config(r.name), resources)

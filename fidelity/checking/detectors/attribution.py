@@ -6,13 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fidelity.checking.detectors.base import AlignedPair, BeadView, sentence_span, token_span
+from fidelity.checking.detectors.base import AlignedPair, BeadView, DiffOp, sentence_span, token_span
 from fidelity.checking.detectors.registry import Configured, Traits, register
 from fidelity.languages import language as language_of
 from fidelity.text.cues import find_cues
 from fidelity.text.names import NOT_NAMES, Entity, entity_keys, find_entities, keys_match
-from fidelity.text.tokens import stem, tokenize
-from fidelity.types import Category, Finding, Severity, Span
+from fidelity.text.tokens import Token, stem, tokenize
+from fidelity.types import Category, Document, Finding, Severity, Span
 
 _CLAUSE_BREAK = re.compile(r"[,;:.!?\"“”«»()–—]")
 
@@ -24,7 +24,7 @@ class AttributionConfig:
     confidence: float = 0.7
 
 
-def _sources(text: str, ranges, language: str, vocabulary: set[str], names: set[str],
+def _sources(text: str, ranges: Sequence[tuple[int, int]], language: str, vocabulary: set[str], names: set[str],
              window: int) -> list[tuple[Span, list[Entity]]]:
     """Attribution cues with the names near them, per sentence."""
     out = []
@@ -100,7 +100,7 @@ class AttributionDetector(Configured):
         diff removed, with fewer reporting phrases left in the rewrite than in the original."""
         pair, bead_index = view.pair, view.index
 
-        def cues(doc, ranges):
+        def cues(doc: Document, ranges: Sequence[tuple[int, int]]) -> list[re.Match[str]]:
             return [m for s, e in ranges for m in find_cues("attribution", language, doc.text, s, e)]
 
         o_total = len(cues(pair.original, view.original.ranges))
@@ -121,7 +121,7 @@ class AttributionDetector(Configured):
 
 
 
-def _renamed(pair: AlignedPair, op, cue: re.Match) -> bool:
+def _renamed(pair: AlignedPair, op: DiffOp, cue: re.Match[str]) -> bool:
     """A source noun replaced by another one word for word ("As noted in the report" / "in the
     message"): the claim keeps a source, named otherwise."""
     if op.op != "replace" or op.original[0].start != cue.start():
@@ -138,7 +138,7 @@ def _source_kept(view: BeadView, cue: Span, language: str) -> bool:
     text = view.original.text
     stopwords = language_of(language).stopwords
 
-    def content(tokens) -> set[str]:
+    def content(tokens: Sequence[Token]) -> set[str]:
         return {stem(t.norm) for t in tokens
                 if t.norm not in stopwords and not find_cues("attribution", language, t.text)}
 

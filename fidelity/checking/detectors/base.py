@@ -10,18 +10,19 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
 from fidelity.checking.detectors.registry import Scope
-from fidelity.models.encoders import Encoder, Thresholds
+from fidelity.models.encoder_types import Encoder, Thresholds
 from fidelity.text.lang import base_language
 from fidelity.text.tokens import Token, stem, tokenize
 from fidelity.types import Bead, Document, Finding, Span, Verdict
 
 if TYPE_CHECKING:
     from fidelity.checking.detectors.registry import Traits
+    from fidelity.text.clauses import Clause
     from fidelity.text.names import Entity, NameMatcher
     from fidelity.text.numbers import Quantity
 
@@ -64,6 +65,13 @@ class AlignedPair:
     def same_language(self, bead_index: int) -> bool:
         return self.view(bead_index).same_language
 
+    def require_encoder(self) -> Encoder:
+        """The encoder, for a detector that cannot work without one (a check always gives one;
+        a detector that may run without one tests ``encoder`` first)."""
+        if self.encoder is None:
+            raise ValueError("this detector needs the aligned pair's encoder")
+        return self.encoder
+
     @cached_property
     def capitalised_words(self) -> set[str]:
         """Words capitalised mid-sentence in either text: names, even where one starts a sentence."""
@@ -85,7 +93,7 @@ class AlignedPair:
 
         key = (original_language, rewrite_language)
         if key not in self._name_matchers:
-            self._name_matchers[key] = NameMatcher(self.encoder, original_language, rewrite_language)
+            self._name_matchers[key] = NameMatcher(self.require_encoder(), original_language, rewrite_language)
         return self._name_matchers[key]
 
 
@@ -134,7 +142,7 @@ class BeadSide:
 
         return tuple(q for s, e in self.ranges for q in find_quantities(self.doc.text, s, e))
 
-    def find(self, finder: Callable[[str, int, int], list[T]]) -> list[T]:
+    def find(self, finder: Callable[[str, int, int], Sequence[T]]) -> list[T]:
         """What ``finder(text, start, end)`` (a cue finder) finds in each sentence, in order."""
         return [hit for s, e in self.ranges for hit in finder(self.doc.text, s, e)]
 
@@ -203,7 +211,7 @@ class Detector(Protocol):
 
     def detect(self, pair: AlignedPair) -> list[Finding]: ...
 
-    def settings(self) -> dict: ...
+    def settings(self) -> dict[str, Any]: ...
 
 
 def sentence_span(doc: Document, indices: Sequence[int]) -> Span | None:
@@ -257,8 +265,8 @@ def inside(position: int, regions: Sequence[tuple[int, int]]) -> bool:
 
 @dataclass(frozen=True)
 class BeadClauses:
-    original: list  # list[Clause]
-    rewrite: list  # list[Clause]
+    original: list[Clause]
+    rewrite: list[Clause]
     sims: np.ndarray  # rewrite x original cosine similarities
 
     def best_original(self, r: int) -> tuple[int, float]:
@@ -282,7 +290,7 @@ def _bead_clauses(view: BeadView) -> BeadClauses:
     return BeadClauses(o, r, sims)
 
 
-def clause_of(clauses: list, position: int) -> int | None:
+def clause_of(clauses: Sequence[Clause], position: int) -> int | None:
     """Index of the clause that holds a character position, if any."""
     for i, c in enumerate(clauses):
         if c.start <= position < c.end:
@@ -303,6 +311,10 @@ class Cue:
     kind: str
 
 
+# ``finder(text, start, end)``: the cues in a range of a text.
+CueFinder = Callable[[str, int, int], Sequence[Cue]]
+
+
 @dataclass(frozen=True)
 class CueChange:
     """A cue present on one side of a clause pair and absent from its counterpart."""
@@ -312,10 +324,10 @@ class CueChange:
     counterpart: Span  # the clause on the other side that lacks the cue
     similarity: float
     # Cues of the same family found in the counterpart itself (a hedge of another kind), when known.
-    other_cues: tuple = ()
+    other_cues: tuple[Cue, ...] = ()
 
 
-def cue_changes(view: BeadView, find_original, find_rewrite) -> list[CueChange]:
+def cue_changes(view: BeadView, find_original: CueFinder, find_rewrite: CueFinder) -> list[CueChange]:
     """Compare cues clause by clause: each clause against its most similar counterpart in the bead.
 
     ``find_original(text, start, end)`` and ``find_rewrite`` return the ``Cue``s in a range.
@@ -354,10 +366,10 @@ class DiffOp:
     other side (the rest only moved)."""
 
     op: str  # replace | delete | insert
-    original: list  # list[Token]
-    rewrite: list  # list[Token]
-    only_original: list
-    only_rewrite: list
+    original: list[Token]
+    rewrite: list[Token]
+    only_original: list[Token]
+    only_rewrite: list[Token]
 
 
 def _parts(word: str) -> list[str]:
@@ -375,11 +387,11 @@ def _word_diff(view: BeadView) -> list[DiffOp]:
     o_set = set(o_stems) | {stem(p) for t in o_tokens for p in _parts(t.text)}
     r_set = set(r_stems) | {stem(p) for t in r_tokens for p in _parts(t.text)}
 
-    def elsewhere(token, token_stem: str, other: set[str]) -> bool:
+    def elsewhere(token: Token, token_stem: str, other: set[str]) -> bool:
         parts = _parts(token.text)
         return token_stem in other or (len(parts) > 1 and all(stem(p) in other for p in parts))
 
-    ops = []
+    ops: list[DiffOp] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=o_stems, b=r_stems, autojunk=False).get_opcodes():
         if op == "equal":
             continue
@@ -391,5 +403,5 @@ def _word_diff(view: BeadView) -> list[DiffOp]:
     return ops
 
 
-def token_span(text: str, tokens: list) -> Span:
+def token_span(text: str, tokens: Sequence[Token]) -> Span:
     return Span(tokens[0].start, tokens[-1].end, text[tokens[0].start : tokens[-1].end])

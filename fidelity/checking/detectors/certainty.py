@@ -11,6 +11,7 @@ from fidelity.checking.detectors.base import (
     BeadView,
     Cue,
     CueChange,
+    CueFinder,
     cue_changes,
     sentence_span,
     token_span,
@@ -40,7 +41,7 @@ def _backshifted(text: str, cue: re.Match[str], language: str) -> bool:
                 or (narrative is not None and narrative.search(text[cue.end():cue.end() + 100])))
 
 
-def hedge_cues(language: str):
+def hedge_cues(language: str) -> CueFinder:
     """A cue finder for one language: hedges, each labelled with its kind (negotiating, planning...)."""
     lexicon = language_of(language).hedges
 
@@ -60,7 +61,7 @@ def _counterpart_said(text: str, start: int, end: int, language: str) -> bool:
     return bool(find_cues("hedge_counterparts", language, text, start, end))
 
 
-def _bead_kinds(view: BeadView, find_original, find_rewrite) -> tuple[list[str], list[str]]:
+def _bead_kinds(view: BeadView, find_original: CueFinder, find_rewrite: CueFinder) -> tuple[list[str], list[str]]:
     """The kinds of every hedge on each side of a bead, one entry per hedge."""
     return [c.kind for c in view.original.find(find_original)], [c.kind for c in view.rewrite.find(find_rewrite)]
 
@@ -75,14 +76,14 @@ def moved_only(change: CueChange, o_kinds: list[str], r_kinds: list[str]) -> boo
     return o_kinds.count(kind) <= r_kinds.count(kind)
 
 
-def clause_changes(view: BeadView, find_original, find_rewrite) -> list[CueChange]:
+def clause_changes(view: BeadView, find_original: CueFinder, find_rewrite: CueFinder) -> list[CueChange]:
     """Paraphrased or cross-lingual beads: hedges compared clause by clause, minus those that only moved."""
     o_kinds, r_kinds = _bead_kinds(view, find_original, find_rewrite)
     return [change for change in cue_changes(view, find_original, find_rewrite)
             if not moved_only(change, o_kinds, r_kinds)]
 
 
-def diff_changes(view: BeadView, find) -> list[CueChange]:
+def diff_changes(view: BeadView, find: CueFinder) -> list[CueChange]:
     """Same-language beads: hedges inside the changed stretches of the word diff, minus hedges that
     only moved (the same kind appears the same number of times on both sides overall)."""
     pair, bead = view.pair, view.bead
@@ -96,6 +97,8 @@ def diff_changes(view: BeadView, find) -> list[CueChange]:
             pair.original, bead.original)
         r_context = token_span(pair.rewrite.text, op.rewrite) if op.rewrite else sentence_span(
             pair.rewrite, bead.rewrite)
+        # A parallel bead has sentences on both sides, so neither side's span is None.
+        assert o_context is not None and r_context is not None
         for cue in r_cues:
             if not any(c.kind == cue.kind for c in o_cues):
                 changes.append(CueChange("added", cue, o_context, 1.0, tuple(o_cues)))

@@ -53,7 +53,7 @@ class ClauseDetector(Configured):
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
         c = self.config
-        encoder = pair.encoder
+        encoder = pair.require_encoder()
         related, equivalent = encoder.thresholds.related, encoder.thresholds.equivalent
         diffdel_major = c.diffdel_major * (equivalent - related)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fidelity.checking.detectors.base import AlignedPair, BeadView
 from fidelity.checking.detectors.registry import Configured, register
 from fidelity.models.encoders import word_thresholds
-from fidelity.text.names import entity_keys, find_entities, is_acronym_of, keys_match, same_entity
+from fidelity.text.names import Entity, entity_keys, find_entities, is_acronym_of, keys_match, same_entity
 from fidelity.text.numbers import find_quantities
 from fidelity.text.tokens import script_of
 from fidelity.types import Category, Finding, Severity, Span
@@ -97,7 +98,7 @@ class EntityDetector(Configured):
         return findings
 
 
-def _across_languages(view: BeadView, original_entities: list, config: EntityConfig) -> list[Finding]:
+def _across_languages(view: BeadView, original_entities: Sequence[Entity], config: EntityConfig) -> list[Finding]:
     """Names are translated and transliterated ("Вене" is "Vienna"): a rewrite name that is
     none of the original's names, where a name of this bead's original has no counterpart."""
     pair, bead_index, matcher = view.pair, view.index, view.name_matcher
@@ -111,7 +112,7 @@ def _across_languages(view: BeadView, original_entities: list, config: EntityCon
     # 'National Center'): a rewrite name as close to one of the original's words as an equivalent
     # sentence is that word translated ('Национальный' / 'National' 0.91 on USE; 'Женеве' /
     # 'Vienna' is 0.47).
-    equivalent = word_thresholds(pair.encoder).equivalent
+    equivalent = word_thresholds(pair.require_encoder()).equivalent
     o_content = [w for w in dict.fromkeys(o_words) if len(w) > 2]
     new = [r for r in r_side if not any(matcher.same(o, r) for o in original_entities)
            and not matcher.mentioned(r, o_words)
@@ -120,7 +121,7 @@ def _across_languages(view: BeadView, original_entities: list, config: EntityCon
     # A swap pairs two names of the same kind ('Vienna' / 'Женеве' 0.47, 'NATO' / 'Пентагон' 0.34 on
     # USE); two names less alike than any alignable sentence pair ('Authority' / 'США' 0.24) are
     # two different mentions, not one name replaced by another.
-    floor = word_thresholds(pair.encoder).align_min
+    floor = word_thresholds(pair.require_encoder()).align_min
     return [Finding(category=Category.ENTITY_CHANGED, severity=config.severity,
                     confidence=config.cross_lingual_confidence, original=Span.of(o), rewrite=Span.of(r),
                     message=f"entity changed: '{o.text}' became '{r.text}'", bead=bead_index)

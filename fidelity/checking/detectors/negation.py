@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fidelity.checking.detectors.base import AlignedPair, BeadView, Cue, cue_changes, sentence_span, token_span
+from fidelity.checking.detectors.base import (
+    AlignedPair,
+    BeadView,
+    Cue,
+    CueFinder,
+    cue_changes,
+    sentence_span,
+    token_span,
+)
 from fidelity.checking.detectors.registry import Configured, Traits, register
 from fidelity.languages import language as language_of
 from fidelity.text.cues import bounded, compile_cues, cue_covered, find_cues
@@ -14,7 +23,7 @@ from fidelity.text.tokens import tokenize
 from fidelity.types import Category, Finding, Severity, Span, Verdict
 
 
-def negation_cues(language: str):
+def negation_cues(language: str) -> CueFinder:
     """A cue finder for one language: negation words minus fixed phrases like 'not only'."""
     exceptions = language_of(language).negation_exceptions
 
@@ -46,7 +55,7 @@ def _bound_prefix_negates(word: str, language: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _word_forms(language: str):
+def _word_forms(language: str) -> Mapping[str, str]:
     """The word forms simplemma knows for a language (a mapping; membership is what is asked)."""
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
@@ -127,7 +136,7 @@ def _negated_by_prefix(a: str, b: str, language: str) -> bool:
                for prefix in language_of(language).antonym_prefixes for p, q in ((a, b), (b, a)))
 
 
-def _counts(view: BeadView, find_original, find_rewrite) -> tuple[int, int]:
+def _counts(view: BeadView, find_original: CueFinder, find_rewrite: CueFinder) -> tuple[int, int]:
     """How many negations each side of the bead holds."""
     return len(view.original.find(find_original)), len(view.rewrite.find(find_rewrite))
 

@@ -10,12 +10,16 @@ nothing. Spans are the bead's sentences on both sides.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fidelity.checking.detectors.base import AlignedPair
 from fidelity.checking.detectors.registry import Configured, Level, Traits, register
-from fidelity.types import Category, Finding, Severity
+from fidelity.types import Category, Document, Finding, Severity
+
+if TYPE_CHECKING:
+    from fidelity.models.nli import NliResult
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,10 @@ class NliConfig:
 
 
 class Judge(Protocol):
-    def judge(self, pairs: list[tuple[str, str]]) -> list: ...  # list[NliResult]
+    def judge(self, pairs: list[tuple[str, str]]) -> list[NliResult]: ...
 
 
-def _side_text(doc, indices) -> str:
+def _side_text(doc: Document, indices: Sequence[int]) -> str:
     return " ".join(" ".join(doc.sentences[i].text.split()) for i in sorted(indices))
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fidelity.errors import FidelityError
 from fidelity.types import Category
 
 if TYPE_CHECKING:
     from fidelity.checking.detectors.base import AlignedPair, BeadView
+
+# A detector class (every registered detector is a ``Configured``).
+D = TypeVar("D", bound="Configured")
 
 
 class Level(str, Enum):
@@ -98,15 +101,23 @@ class Registration:
         return self.factory(self.config() if config is None else config, resources)
 
 
-REGISTRY: dict[str, Registration] = {}  # in registration (= reporting) order
+REGISTRY: dict[str, Registration] = {}  # in reporting order (``put_in_order``), else registration order
+
+
+def put_in_order(names: tuple[str, ...]) -> None:
+    """Reorder ``REGISTRY``: ``names`` first, in that order, then every other detector as registered."""
+    ordered = {n: REGISTRY[n] for n in names if n in REGISTRY}
+    ordered.update({n: r for n, r in REGISTRY.items() if n not in ordered})
+    REGISTRY.clear()
+    REGISTRY.update(ordered)
 
 
 def register(name: str, *, config: type, categories: tuple[Category, ...], traits: Traits = Traits(),
-             factory: Callable[[Any, Resources], Any] | None = None) -> Callable[[type], type]:
+             factory: Callable[[Any, Resources], Any] | None = None) -> Callable[[type[D]], type[D]]:
     """Class decorator: ``@register("negation", config=NegationConfig, categories=(Category.NEGATION,),
     traits=Traits(cue=True))``. ``categories``: every category the detector's findings may carry."""
 
-    def decorate(cls: type) -> type:
+    def decorate(cls: type[D]) -> type[D]:
         if name in REGISTRY:
             raise ValueError(f"detector {name!r} is registered twice")
         cls.name = name
@@ -160,12 +171,14 @@ class Configured:
 
     name: str
     traits: Traits
+    categories: tuple[Category, ...]
 
     def __init__(self, config: Any = None) -> None:
         self.config = REGISTRY[self.name].config() if config is None else config
 
     def settings(self) -> dict[str, Any]:
-        return plain(self.config)
+        settings: dict[str, Any] = plain(self.config)  # a dataclass: a dict
+        return settings
 
     def views(self, pair: AlignedPair) -> list[BeadView]:
         """The matched beads this detector reads, in order: only same-language ones when its

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from fidelity.checking.detectors.base import AlignedPair
 from fidelity.checking.detectors.registry import Configured, Level, Traits, register
-from fidelity.models.encoders import FAITHFUL_FLOOR
+from fidelity.models.encoder_types import FAITHFUL_FLOOR
 from fidelity.text.tokens import short as _short
 from fidelity.types import Category, Finding, Severity, Verdict
 
@@ -39,7 +39,7 @@ class SentenceDeviationDetector(Configured):
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
         c = self.config
-        thresholds = pair.encoder.thresholds
+        thresholds = pair.require_encoder().thresholds
         findings: list[Finding] = []
         for view in pair.views(self.traits.scope, unmatched=True):
             bead_index, bead = view.index, view.bead

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from fidelity.checking.detectors.base import AlignedPair, judge
-from fidelity.models.encoders import Encoder, WithThresholds, shifted
+from fidelity.models.encoder_types import Encoder
+from fidelity.models.encoders import WithThresholds, shifted
 from fidelity.models.manifest import cross_lingual_shift
 from fidelity.text.lang import base_language
 from fidelity.types import ArticleDate, Bead, Document, Sentence, Verdict

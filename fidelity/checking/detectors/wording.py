@@ -10,20 +10,20 @@ paraphrase. A single changed word is minor unless it was cut out of (or put into
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 
 from fidelity.checking.detectors.base import AlignedPair, BeadView, DiffOp, token_span
 from fidelity.checking.detectors.negation import is_antonym_pair
 from fidelity.checking.detectors.registry import Configured, Resources, Scope, Traits, register
+from fidelity.languages import Language, registered
 from fidelity.languages import language as language_of
-from fidelity.languages import registered
 from fidelity.text.lang import base_language
 from fidelity.text.names import Entity, is_acronym_of
 from fidelity.text.numbers import is_scale_word, is_time_word
 from fidelity.text.tokens import Token, short, tokenize
-from fidelity.types import Category, Finding, Severity, Span
+from fidelity.types import Bead, Category, Document, Finding, Severity, Span
 
 
 def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
@@ -44,7 +44,7 @@ class _ListPatterns:
 
 
 @cache
-def _list_patterns(languages: tuple) -> _ListPatterns:
+def _list_patterns(languages: tuple[Language, ...]) -> _ListPatterns:
     """Every registered language's list joiners ('and', 'или') and articles: a list is read the
     same way in any text (``Language.list_joiners``, ``Language.articles``)."""
     joiners = list(dict.fromkeys(j for lang in languages for j in lang.list_joiners))
@@ -75,7 +75,7 @@ def _in_list(changed: list[Token], text: str) -> bool:
     return bool(patterns.list_end.match(text, end))
 
 
-def _one_phrase(words: list[Token], op_tokens: list[Token], other_tokens: list[Token],
+def _one_phrase(words: list[Token], op_tokens: list[Token], other_tokens: Sequence[Token],
                 stopwords: frozenset[str]) -> bool:
     """Are the dropped (or added) words one phrase, not a word or two scattered around a common
     word the other side keeps ('investment demand were restored' / 'investor demand': 'demand'
@@ -91,7 +91,7 @@ def _one_phrase(words: list[Token], op_tokens: list[Token], other_tokens: list[T
                    for t in inside)
 
 
-def _bead_side(pair: AlignedPair, bead, doc) -> tuple[int, ...]:
+def _bead_side(pair: AlignedPair, bead: Bead, doc: Document) -> tuple[int, ...]:
     """The bead's sentence indices on ``doc``'s side."""
     return bead.original if doc is pair.original else bead.rewrite
 
@@ -158,7 +158,7 @@ class WordingDetector(Configured):
         self.resources = resources or Resources()
 
     def _cut(self, pair: AlignedPair, position: float) -> float:
-        t = pair.encoder.thresholds
+        t = pair.require_encoder().thresholds
         return t.related + position * (t.equivalent - t.related)
 
     def detect(self, pair: AlignedPair) -> list[Finding]:
@@ -232,7 +232,7 @@ class WordingDetector(Configured):
                        rewrite=span, message=f"added: '{short(span.text, 60)}' is not in the original", bead=bead_index)
 
     @staticmethod
-    def _said_elsewhere(pair: AlignedPair, bead, span: Span, other) -> bool:
+    def _said_elsewhere(pair: AlignedPair, bead: Bead, span: Span, other: Document) -> bool:
         """Does the other side say the phrase in other words somewhere in the sentence ('closer to
         the midsection' / 'near the middle of the event')? Its closest stretch of about as many
         words must be as close as two names that are one name written otherwise: halfway from
@@ -245,17 +245,18 @@ class WordingDetector(Configured):
                                    for i in range(max(1, len(words) - n + 1))))
         if not grams:
             return False
-        t = pair.encoder.thresholds
-        vectors = pair.encoder.encode([span.text] + grams)
+        encoder = pair.require_encoder()
+        t = encoder.thresholds
+        vectors = encoder.encode([span.text] + grams)
         return float((vectors[1:] @ vectors[0]).max()) >= (t.counterpart + t.equivalent) / 2
 
     @staticmethod
     def _width(pair: AlignedPair) -> float:
-        t = pair.encoder.thresholds
+        t = pair.require_encoder().thresholds
         return t.equivalent - t.related
 
     @staticmethod
-    def _diffdel(pair: AlignedPair, bead, side: str, span) -> tuple[float, float]:
+    def _diffdel(pair: AlignedPair, bead: Bead, side: str, span: Span) -> tuple[float, float]:
         """How much closer the bead's two sides get when ``span`` is deleted from its side, and
         that gain as a share of their whole difference."""
         def without(start: int, text: str) -> str:
@@ -263,13 +264,13 @@ class WordingDetector(Configured):
 
         (o_start, o), (r_start, r) = _side(pair.original, bead.original), _side(pair.rewrite, bead.rewrite)
         o_cut, r_cut = (without(o_start, o), r) if side == "original" else (o, without(r_start, r))
-        vectors = pair.encoder.encode([o, r, o_cut, r_cut])
+        vectors = pair.require_encoder().encode([o, r, o_cut, r_cut])
         base = float(vectors[0] @ vectors[1])
         gain = float(vectors[2] @ vectors[3]) - base
         return gain, gain / max(1.0 - base, 1e-6)
 
     @staticmethod
-    def _name_kept(words: list[Token], doc, other_words: list[str], language: str) -> bool:
+    def _name_kept(words: list[Token], doc: Document, other_words: list[str], language: str) -> bool:
         """Is a name only written differently: part of a name the other side keeps ('Saint'
         before 'Petersburg', 'Orthodox Christians'), or another form of one of its words
         ('Russia' / 'Russian', 'Degtyaryov' / 'Degtyarev')?"""
@@ -296,7 +297,7 @@ class WordingDetector(Configured):
         return True
 
     @staticmethod
-    def _known_name(pair: AlignedPair, token: Token, doc) -> bool:
+    def _known_name(pair: AlignedPair, token: Token, doc: Document) -> bool:
         """A capitalised word mid-sentence, or first in a sentence but capitalised mid-sentence
         somewhere in either text ('China, which has...')."""
         if _is_name(token, doc.text):
@@ -306,7 +307,7 @@ class WordingDetector(Configured):
     def _has_synonym(self, pair: AlignedPair, word: Token, candidates: list[list[Token]], synonym: float) -> bool:
         if not candidates:
             return False
-        vectors = pair.encoder.encode([word.text] + [c[0].text for c in candidates])
+        vectors = pair.require_encoder().encode([word.text] + [c[0].text for c in candidates])
         return bool((vectors[1:] @ vectors[0]).max() >= synonym)
 
     def _substitution(self, pair: AlignedPair, bead_index: int, op: DiffOp, dropped: list[Token],
@@ -346,7 +347,7 @@ class WordingDetector(Configured):
             shown = f"similarity in context {similarity:.2f}"
             confidence = min(0.9, 0.5 + (c.paraphrase_in_context - similarity))
         else:
-            va, vb = pair.encoder.encode([o_span.text, r_span.text])
+            va, vb = pair.require_encoder().encode([o_span.text, r_span.text])
             similarity = float(va @ vb)
             if similarity >= synonym:
                 return []
@@ -368,15 +369,17 @@ class WordingDetector(Configured):
             message=f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' ({shown})",
             bead=bead_index)]
 
-    def _context_similarity(self, pair: AlignedPair, bead, o_span, r_span, language: str) -> float | None:
+    def _context_similarity(self, pair: AlignedPair, bead: Bead, o_span: Span, r_span: Span, language: str
+                            ) -> float | None:
         """The two spans' similarity in their sentences, where the context model reads the language."""
         model = self.resources.get("context")
         if model is None or language not in model.languages:
             return None
         o_start, o_text = _side(pair.original, bead.original)
         r_start, r_text = _side(pair.rewrite, bead.rewrite)
-        return model.similarity(o_text, (o_span.start - o_start, o_span.end - o_start),
-                                r_text, (r_span.start - r_start, r_span.end - r_start))
+        similarity: float = model.similarity(o_text, (o_span.start - o_start, o_span.end - o_start),
+                                             r_text, (r_span.start - r_start, r_span.end - r_start))
+        return similarity
 
     def _joint_explains(self, view: BeadView, language: str) -> float:
         """Share of the bead's difference that all its substitutions the context model calls no
@@ -396,7 +399,7 @@ class WordingDetector(Configured):
 
 
 
-def _explains(pair: AlignedPair, bead, swaps: list[tuple[Span, Span]]) -> float:
+def _explains(pair: AlignedPair, bead: Bead, swaps: list[tuple[Span, Span]]) -> float:
     """Share of the difference between the bead's two sides that these substitutions make: 1.0
     when putting the rewrite's words into the original makes the two the same. A reworded sentence
     spreads its difference over many small changes; a changed fact is one."""
@@ -405,12 +408,12 @@ def _explains(pair: AlignedPair, bead, swaps: list[tuple[Span, Span]]) -> float:
     swapped = o
     for o_span, r_span in sorted(swaps, key=lambda s: -s[0].start):  # from the end: offsets hold
         swapped = swapped[: o_span.start - o_start] + r_span.text + swapped[o_span.end - o_start:]
-    vectors = pair.encoder.encode([o, r, swapped])
+    vectors = pair.require_encoder().encode([o, r, swapped])
     base = float(vectors[0] @ vectors[1])
     return (float(vectors[2] @ vectors[1]) - base) / max(1.0 - base, 1e-6)
 
 
-def _side(doc, indices) -> tuple[int, str]:
+def _side(doc: Document, indices: Sequence[int]) -> tuple[int, str]:
     """Where a bead side starts in the document, and its text (first to last sentence)."""
     start, end = doc.sentences[min(indices)].start, doc.sentences[max(indices)].end
     return start, doc.text[start:end]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from fidelity.checking.quotations.settings import QuoteSettings
-from fidelity.languages import registered
-from fidelity.models.encoders import Thresholds
+from fidelity.languages import Language, registered
+from fidelity.models.encoder_types import Thresholds
 from fidelity.text.tokens import WordToken
 from fidelity.types import Severity
 
@@ -42,7 +42,7 @@ class _QuotationWords:
 
 
 @cache
-def _words(languages: tuple) -> _QuotationWords:
+def _words(languages: tuple[Language, ...]) -> _QuotationWords:
     after: dict[str, frozenset[str]] = {}
     for lang in languages:
         for word, following in lang.not_negating_after.items():

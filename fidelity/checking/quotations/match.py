@@ -28,7 +28,7 @@ from fidelity.checking.quotations.extract import Quotation, paragraphs, trim
 from fidelity.checking.quotations.result import QuoteMatch
 from fidelity.checking.quotations.settings import DEFAULT_SETTINGS, QuoteSettings
 from fidelity.checking.quotations.speakers import Speaker, same_speaker
-from fidelity.models.encoders import Encoder, Thresholds
+from fidelity.models.encoder_types import Encoder, Thresholds
 from fidelity.text.tokens import WordToken, quoted_words, script_of
 from fidelity.types import Severity, Span
 
@@ -83,7 +83,8 @@ def _cosines(encoder: Encoder | None, query: str, texts: list[str]) -> np.ndarra
     if encoder is None or not texts:
         return None
     vectors = encoder.encode([query] + texts)
-    return vectors[1:] @ vectors[0]
+    cosines: np.ndarray = vectors[1:] @ vectors[0]
+    return cosines
 
 
 def _midpoint(thresholds: Thresholds) -> float:
@@ -245,10 +246,10 @@ def _match_text(query: _Query, spans: Sequence[tuple[int, int]]) -> QuoteMatch:
             best = (share, cand, a_tokens, diff)
     if best is None:
         return query.base
-    _, cand, a_tokens, diff = best
-    if diff is not None and not diff.changes:
-        return _verbatim(query, cand, a_tokens, diff, None)
-    return _altered(query, cand, a_tokens, diff)
+    _, cand, a_tokens, best_diff = best
+    if best_diff is not None and not best_diff.changes:
+        return _verbatim(query, cand, a_tokens, best_diff, None)
+    return _altered(query, cand, a_tokens, best_diff)
 
 
 def _window_span(text: str, cand: _Candidate, a_tokens: list[WordToken], window: tuple[int, int]) -> tuple[Span, bool]:
@@ -276,7 +277,8 @@ def _altered(query: _Query, cand: _Candidate, a_tokens: list[WordToken], diff: W
     base, encoder, text = query.base, query.encoder, query.original_text
     if diff is None:  # across languages without a back-translation: only the encoder can judge
         span, partial = _window_span(text, cand, a_tokens, (0, len(a_tokens)))
-        sim = float(_cosines(encoder, query.compare, [span.text])[0]) if encoder is not None else 0.0
+        cosines = _cosines(encoder, query.compare, [span.text])  # None without an encoder
+        sim = float(cosines[0]) if cosines is not None else 0.0
         th = encoder.thresholds if encoder is not None else None
         if th is not None and sim >= th.related:
             return QuoteMatch("verbatim", base.quotation, base.quotation_words, span, cand.quote, cand.kind, sim,
@@ -286,11 +288,13 @@ def _altered(query: _Query, cand: _Candidate, a_tokens: list[WordToken], diff: W
                           (), Severity.MAJOR, "translated quotation differs in meaning", partial, True,
                           cand.in_context)
     span, partial = _window_span(text, cand, a_tokens, diff.window)
-    sim = None
-    if encoder is not None:
-        sim = float(_cosines(encoder, query.compare, [span.text])[0])
+    similarity: float | None = None
+    cosines = _cosines(encoder, query.compare, [span.text])  # None without an encoder
+    if cosines is not None:
+        similarity = float(cosines[0])
     a_window = [t.norm for t in a_tokens[diff.window[0]:diff.window[1]] if not t.editorial]
     b_words = [t.norm for t in query.tokens if not t.editorial]
-    severity, reason = severity_of(diff, a_window, b_words, sim, query.thresholds, query.settings)
-    return QuoteMatch("altered", base.quotation, base.quotation_words, span, cand.quote, cand.kind, sim, diff.ratio,
-                      tuple(diff.changes), severity, reason, partial, query.translated, cand.in_context, base.pivot)
+    severity, reason = severity_of(diff, a_window, b_words, similarity, query.thresholds, query.settings)
+    return QuoteMatch("altered", base.quotation, base.quotation_words, span, cand.quote, cand.kind, similarity,
+                      diff.ratio, tuple(diff.changes), severity, reason, partial, query.translated, cand.in_context,
+                      base.pivot)

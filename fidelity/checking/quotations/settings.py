@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fidelity.models.encoders import FAITHFUL_FLOOR
+from fidelity.models.encoder_types import FAITHFUL_FLOOR
 
 __all__ = ["QuoteSettings", "DEFAULT_SETTINGS"]
 

@@ -115,7 +115,7 @@ class _Reader:
                 return found
         return None
 
-    def _around(self, masked: str, offset: int, m: re.Match) -> Speaker | None:
+    def _around(self, masked: str, offset: int, m: re.Match[str]) -> Speaker | None:
         left = max((b.end() for b in _BOUNDARY.finditer(masked, 0, m.start())), default=0)
         right = next((b.start() for b in _BOUNDARY.finditer(masked, m.end())), len(masked))
         verb = m.group().lower()
@@ -148,7 +148,7 @@ def attribute(text: str, quotes: Sequence[Quotation], sentences: Sequence[tuple[
     reader = _Reader(text)
     outer = [q for q in quotes if q.depth == 0]
     said: dict[int, Speaker] = {}  # sentence index -> its speaker
-    last_named: list[tuple[int, Speaker]] = []  # (sentence start, last speaker named by then)
+    last_named: list[tuple[int, Speaker | None]] = []  # (sentence start, last speaker named by then)
     for k, (s, e) in enumerate(sentences):
         inside = [q for q in outer if q.start < e and s < q.end]
         found = reader.attribution(_masked(text, s, e, inside), s)

@@ -18,7 +18,7 @@ from fidelity.checking.quotations.match import match_quotation
 from fidelity.checking.quotations.result import QuoteMatch
 from fidelity.checking.quotations.settings import DEFAULT_SETTINGS, QuoteSettings
 from fidelity.checking.quotations.speakers import document_speakers
-from fidelity.models.encoders import Encoder
+from fidelity.models.encoder_types import Encoder
 from fidelity.text.lang import languages_differ
 from fidelity.types import Bead, Document
 
@@ -74,14 +74,17 @@ def back_translated_quote(q: Quotation, doc: Document, quotes: Sequence[Quotatio
     depth) of the back-translation, and only when both have the same number of them.
     """
     holders = [s for s in doc.sentences if s.start <= q.start and q.end <= s.end]
-    if len(holders) != 1 or not holders[0].back_translation:
+    if len(holders) != 1:
         return None
     sentence = holders[0]
+    back_translation = sentence.back_translation
+    if not back_translation:
+        return None
     mine = [x for x in quotes if x.depth == q.depth and sentence.start <= x.start and x.end <= sentence.end]
-    theirs = [x for x in extract_quotations(sentence.back_translation) if x.depth == q.depth]
+    theirs = [x for x in extract_quotations(back_translation) if x.depth == q.depth]
     if len(mine) != len(theirs) or q not in mine:
         return None
-    return theirs[mine.index(q)].words(sentence.back_translation)
+    return theirs[mine.index(q)].words(back_translation)
 
 
 @dataclass(frozen=True)

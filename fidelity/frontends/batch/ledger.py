@@ -68,11 +68,9 @@ class BatchSummary:
 def run_signature(run: RunConfig) -> str:
     """The ``signature()`` of the checker each worker opens for ``run`` (its device resolved here),
     without loading a model: the keys are computed before any worker starts."""
-    from fidelity.checking.checker import Checker
-    from fidelity.checking.detectors.registry import Resources
-    from fidelity.models.device import resolve_device
+    from fidelity.checking.checker import run_signature as signature
 
-    return Checker(run, resolve_device(run.device), None, Resources()).signature()
+    return signature(run)
 
 
 def _file_hash(path: Path) -> str:

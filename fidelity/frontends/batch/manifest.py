@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ def _manifest_format(path: Path) -> str:
     return "jsonl" if head.startswith(b"{") else "csv"
 
 
-def _json_rows(path: Path, handle) -> Iterator[tuple[int, dict[str, Any]]]:
+def _json_rows(path: Path, handle: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
@@ -63,7 +63,7 @@ def _json_rows(path: Path, handle) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, row
 
 
-def _csv_rows(path: Path, handle, delimiter: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(path: Path, handle: Iterable[str], delimiter: str) -> Iterator[tuple[int, dict[str, Any]]]:
     # strict: a quote left open is an error, not a field that swallows every row after it
     reader = csv.DictReader(handle, delimiter=delimiter, strict=True)
     try:

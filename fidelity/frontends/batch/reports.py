@@ -6,9 +6,13 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fidelity.errors import FidelityError
 from fidelity.frontends.batch.manifest import Pair
+
+if TYPE_CHECKING:
+    from fidelity.checking.report import Report
 
 REPORT_SUFFIX = {"html": ".html", "md": ".md", "json": ".json", "diff": ".diff"}
 
@@ -33,7 +37,7 @@ def chosen_report_format(format: str | None) -> str:
     return chosen
 
 
-def render_pair_report(report, format: str) -> str:
+def render_pair_report(report: Report, format: str) -> str:
     from fidelity.frontends.render import ReportKind, render
 
     return render(ReportKind.PAIR, format, report)

@@ -10,7 +10,7 @@ back (and, with ``reports``, each pair's own report).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +37,7 @@ def run_batch(
     output: str | Path,
     *,
     run: RunConfig | None = None,
-    defaults: dict[str, str] | None = None,
+    defaults: Mapping[str, str | None] | None = None,
     retry_errors: bool = False,
     progress: bool | None = None,
     workers: int | None = None,
@@ -77,7 +77,7 @@ def run_batch(
 
         EmbeddingCache(run.cache_dir).close()
     output = Path(output)
-    defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
+    row_defaults = {k: v for k, v in (defaults or {}).items() if v is not None and v != ""}  # the options given
     total = sum(1 for _ in pairs())  # validates every row first
     signature = run_signature(run)
     done = done_keys(output)
@@ -94,7 +94,7 @@ def run_batch(
         else:
             print(text, file=sys.stderr, flush=True)
 
-    todo = pending_pairs(pairs(), defaults, signature, done, retry_errors, summary, bar.skip if bar else None)
+    todo = pending_pairs(pairs(), row_defaults, signature, done, retry_errors, summary, bar.skip if bar else None)
     results = chosen.outcomes(todo, WorkerTask(run, render), workers=workers, address=address)
     try:
         for pair, _options, key, outcome in results:

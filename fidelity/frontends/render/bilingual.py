@@ -27,8 +27,8 @@ def render_bilingual_text(report: BilingualReport, options: RenderOptions = Rend
                        f"{report.target_language or '?'}): {units['total']} unit{'' if units['total'] == 1 else 's'}, "
                        f"{units['checked']} checked, "
                        f"{units['skipped']} skipped", style="bold"))
-    for line in wrap_signature(report.settings.get("signature", ""), console.width):
-        console.print(Text(line, style="dim"), no_wrap=True, overflow="ignore", crop=False)
+    for signature_line in wrap_signature(report.settings.get("signature", ""), console.width):
+        console.print(Text(signature_line, style="dim"), no_wrap=True, overflow="ignore", crop=False)
     for u in report.units:
         rep = u.report
         head = Text(f"unit {u.unit.id}", style="bold cyan")

@@ -6,7 +6,7 @@ from fidelity.checking.report import Report
 from fidelity.frontends.render.common import LineIndex, display_path, whole_message
 from fidelity.frontends.render.registry import RenderOptions
 from fidelity.text.tokens import one_line
-from fidelity.types import SEVERITY_ORDER
+from fidelity.types import SEVERITY_ORDER, Finding
 
 
 def render_brief(report: Report, options: RenderOptions = RenderOptions()) -> str:
@@ -28,6 +28,6 @@ def render_brief(report: Report, options: RenderOptions = RenderOptions()) -> st
     return "".join(line + "\n" for line in lines)
 
 
-def _start(f) -> int:
+def _start(f: Finding) -> int:
     span = f.rewrite if f.rewrite is not None else f.original
     return span.start if span is not None else 0

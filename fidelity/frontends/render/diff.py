@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 
 from fidelity.checking.report import Report
 from fidelity.frontends.render.common import LineIndex, baseline_line, display_path, grouped, score_text, whole_message
 from fidelity.frontends.render.registry import RenderOptions
 from fidelity.text.tokens import normalise_word, one_line, tokenize
-from fidelity.types import Bead, Document
+from fidelity.types import Bead, Document, Finding
 
 _NON_SPACE = re.compile(r"\S+")
 _RED, _GREEN, _CYAN, _BOLD, _DIM, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -30,7 +31,7 @@ def pieces(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     return out
 
 
-def _merged(ops: list[tuple[str, int, int, int, int]]) -> list[tuple[str, int, int, int, int]]:
+def _merged(ops: Sequence[tuple[str, int, int, int, int]]) -> list[tuple[str, int, int, int, int]]:
     """The opcodes with a lone matching word or mark between two changes taken into one change, so that
     "[-no details (have been) finalized yet-]{+the negotiations have not yet reached+}" reads as one."""
     out: list[tuple[str, int, int, int, int]] = []
@@ -147,6 +148,6 @@ def render_diff(report: Report, options: RenderOptions = RenderOptions()) -> str
     return "\n".join(lines) + "\n"
 
 
-def _annotation(f, color: bool) -> str:
+def _annotation(f: Finding, color: bool) -> str:
     text = f"# {f.id} {f.severity.value} {f.category}: {one_line(whole_message(f))}"
     return f"{_DIM}{text}{_RESET}" if color else text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -146,7 +147,7 @@ def _layout(text: str, side: str, lo: int, hi: int, spans: list[tuple[int, int, 
     return root
 
 
-def _highlights(nodes: list[Node]):
+def _highlights(nodes: list[Node]) -> Iterator[Highlight]:
     for node in nodes:
         if isinstance(node, Highlight):
             yield node

@@ -40,8 +40,9 @@ def render_markdown(report: Report, options: RenderOptions = RenderOptions()) ->
            f"{beads['moved']} moved beads", ""]
     if "filtered" in summary:
         out += [f"{summary['filtered']['findings']} findings below {summary['filtered']['min_severity']} not listed.", ""]
-    if baseline_line(report):
-        out += [baseline_line(report) + ".", ""]
+    baseline = baseline_line(report)
+    if baseline:
+        out += [baseline + ".", ""]
     signature = report.settings.get("signature")
     if signature:
         out += [f"<sub>{escape(signature)}</sub>", ""]

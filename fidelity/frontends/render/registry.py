@@ -51,7 +51,8 @@ class Entry:
 
     def load(self) -> Renderer:
         module, _, name = self.target.partition(":")
-        return getattr(import_module(module), name)
+        renderer: Renderer = getattr(import_module(module), name)
+        return renderer
 
 
 # In each kind, the order is the order of the CLI's --format choices.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from fidelity import __version__
 from fidelity.checking.report import Report
@@ -30,10 +31,11 @@ def _uri(doc: Document) -> str:
     return path.as_uri() if path.is_absolute() else path.as_posix()
 
 
-def _result(report: Report, f: Finding, rules: list[Category], index: dict[str, LineIndex], suppressed: bool) -> dict:
+def _result(report: Report, f: Finding, rules: list[Category], index: dict[str, LineIndex], suppressed: bool
+            ) -> dict[str, Any]:
     side, span = ("rewrite", f.rewrite) if f.rewrite is not None else ("original", f.original)
     doc = report.rewrite if side == "rewrite" else report.original
-    location: dict = {"artifactLocation": {"uri": _uri(doc)}}
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(doc)}}
     if span is not None:
         (line, col), (end_line, end_col) = index[side](span.start), index[side](span.end)
         location["region"] = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
@@ -48,7 +50,7 @@ def _result(report: Report, f: Finding, rules: list[Category], index: dict[str, 
     return result
 
 
-def _rule(category: Category) -> dict:
+def _rule(category: Category) -> dict[str, Any]:
     return {"id": category.value, "name": category.value, "shortDescription": {"text": category.description}}
 
 

@@ -62,8 +62,8 @@ def render_text(report: Report, options: RenderOptions = RenderOptions()) -> str
         console.print(Text(f"{label} {doc.path or '<text>'} ({doc.language}, {len(doc.sentences)} sentences{dated})",
                            style="bold"))
     # The signature wraps only at its '|' separators, never inside a field.
-    for line in wrap_signature(report.settings.get("signature", ""), console.width):
-        console.print(Text(line, style="dim"), no_wrap=True, overflow="ignore", crop=False)
+    for signature_line in wrap_signature(report.settings.get("signature", ""), console.width):
+        console.print(Text(signature_line, style="dim"), no_wrap=True, overflow="ignore", crop=False)
 
     table = Table(show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
@@ -86,8 +86,9 @@ def render_text(report: Report, options: RenderOptions = RenderOptions()) -> str
                                                          f"{min_severity.value}" if min_severity
                                                          and len(listed) < len(report.findings) else "")
                            + "), by bead (the table's #), most severe first", style="bold"))
-        for bead, findings in grouped(listed):
-            console.print(Text(f"bead {bead}" if bead is not None else "not tied to a bead", style="bold cyan"))
+        for bead_index, findings in grouped(listed):
+            console.print(Text(f"bead {bead_index}" if bead_index is not None else "not tied to a bead",
+                               style="bold cyan"))
             for f in findings:
                 line = Text(f"  {f.id} ")
                 line.append(f"{f.severity.value:<8}", style=SEVERITY_STYLE[f.severity])
@@ -101,12 +102,14 @@ def render_text(report: Report, options: RenderOptions = RenderOptions()) -> str
                 line.append(f"  [{', '.join(spans)}; confidence {f.confidence:.2f}]", style="dim")
                 console.print(line)
     elif report.findings:
+        assert min_severity is not None  # findings, none listed: the severity filter left them all out
         console.print(Text(f"No findings at or above {min_severity.value} "
                            f"({len(report.findings)} less severe not listed).", style="green"))
     else:
         console.print(Text("No deviations found" + (" outside the baseline." if report.suppressed else "."), style="green"))
-    if baseline_line(report):
-        console.print(Text(baseline_line(report), style="dim"))
+    baseline = baseline_line(report)
+    if baseline:
+        console.print(Text(baseline, style="dim"))
 
     if report.set_aside:
         console.print(Text(f"Set aside, not compared ({len(report.set_aside)})", style="bold"))

@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fidelity.frontends.batch.engines.base import Checked
 from fidelity.frontends.batch.ledger import Job, Outcome
 from fidelity.frontends.batch.manifest import Pair
 from fidelity.frontends.batch.worker import PairChecker, WorkerTask
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def _in_processes(jobs: Iterator[Job], task: WorkerTask, workers: int) -> Genera
 
     context = multiprocessing.get_context("spawn")
     pool = context.Pool(workers, initializer=_start_worker, initargs=(task,))
-    pending: deque = deque()
+    pending: deque[tuple[Pair, dict[str, str], str, AsyncResult[Outcome]]] = deque()
     try:
         for pair, options, key in jobs:
             pending.append((pair, options, key, pool.apply_async(_check_in_worker, (pair, options))))

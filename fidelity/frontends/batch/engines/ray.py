@@ -53,7 +53,7 @@ class PairActor:
         except Exception:  # noqa: BLE001 - each pair then tries again and records the error
             pass
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         outcomes = []
         for job in batch["job"]:
             data = json.loads(str(job))
