@@ -119,8 +119,16 @@ def check_each(items: Sequence[T], outcome: Callable[[T], R], fill: Callable[[R,
 
 def check_options(encoder: str) -> dict[str, str]:
     """Keyword options for ``fidelity.check``: ``encoder`` only when one is asked for, so the call
-    matches check's documented signature."""
-    return {} if encoder == "auto" else {"encoder": encoder}
+    matches check's documented signature; the learned judge and its sensitivity when
+    ``$FIDELITY_JUDGE`` / ``$FIDELITY_SENSITIVITY`` ask for them, as they do for the CLI (so that
+    ``FIDELITY_JUDGE=builtin python scripts/eval_faithful.py`` measures the judged check)."""
+    import os
+
+    options = {} if encoder == "auto" else {"encoder": encoder}
+    if os.environ.get("FIDELITY_JUDGE", "none").lower() not in ("", "none"):
+        options["judge"] = os.environ["FIDELITY_JUDGE"]
+        options["sensitivity"] = os.environ.get("FIDELITY_SENSITIVITY", "balanced")
+    return options
 
 
 def severity(finding) -> str:

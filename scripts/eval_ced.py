@@ -51,7 +51,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import spread
+from _common import check_options, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -200,7 +200,7 @@ def kind(finding) -> str:
 def run(items: list[Item], encoder: str, detok: bool, detectors: tuple[str, ...] | None = None) -> list[Outcome]:
     import fidelity
 
-    extra = {} if encoder == "auto" else {"encoder": encoder}
+    extra: dict = check_options(encoder)
     if detectors:
         extra["config"] = fidelity.CheckConfig(detectors=detectors)
     outcomes = []

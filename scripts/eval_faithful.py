@@ -50,7 +50,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
-from _common import spread, tsv_rows
+from _common import check_options, spread, tsv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -256,7 +256,7 @@ def check_item(item: Item, encoder: str) -> Outcome:
     except Exception as exc:  # the pipeline may be mid-change: report, don't crash
         out.error = f"import fidelity.check failed: {type(exc).__name__}: {exc}"
         return out
-    extra = {} if encoder == "auto" else {"encoder": encoder}
+    extra = check_options(encoder)
     try:
         report = check(item.original, item.rewrite, original_lang=item.original_lang,
                        rewrite_lang=item.rewrite_lang, **extra)

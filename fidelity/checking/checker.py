@@ -40,6 +40,7 @@ from fidelity.checking.pipeline import (
 )
 from fidelity.checking.pivot import map_finding
 from fidelity.checking.report import Report
+from fidelity.errors import FidelityError
 from fidelity.models.context import DEFAULT_MODEL as DEFAULT_CONTEXT_MODEL
 from fidelity.models.context import load_context_model
 from fidelity.models.device import resolve_device
@@ -49,7 +50,7 @@ from fidelity.models.nli import load_nli, nli_signature
 from fidelity.models.translate import NoTranslator, Translator, load_translator, translator_signature
 from fidelity.text.lang import base_language
 from fidelity.text.langid import DETECTOR_SETTINGS
-from fidelity.types import Document
+from fidelity.types import Bead, Document, Finding
 
 if TYPE_CHECKING:
     from fidelity.checking.quotations.trace import QuoteTrace
@@ -76,6 +77,10 @@ class RunConfig:
     offline: bool | None = None  # True: never contact the model hub
     threads: int | None = None  # encoder threads (None: $FIDELITY_THREADS, else the encoder's default)
     cache_dir: Path | None = None  # sentence embeddings kept on disk across processes (fidelity batch)
+    # The learned judge (fidelity/judge): "builtin" (the shipped weights), a weights file, or None
+    # for the rules alone; ``sensitivity`` picks its thresholds (high, balanced, precise).
+    judge: str | Path | None = None
+    sensitivity: str = "balanced"
     check: CheckConfig = field(default_factory=CheckConfig)
 
 
@@ -126,6 +131,15 @@ def _load_translator(spec: Any, device: str, offline: bool | None) -> Translator
 register_model(ModelEntry("translator", spec=lambda run: run.translator, load=_load_translator))
 
 
+def _load_judge(spec: Any, device: str, offline: bool | None) -> Any:
+    from fidelity.judge.model import load_model
+
+    return load_model(None if str(spec) == "builtin" else Path(spec))
+
+
+register_model(ModelEntry("judge", spec=lambda run: run.judge, load=_load_judge, eager=True))
+
+
 def run_settings(run: RunConfig, device: str) -> dict[str, Any]:
     """A run's settings, its device resolved: with the texts, they decide every result."""
     return {
@@ -134,6 +148,7 @@ def run_settings(run: RunConfig, device: str) -> dict[str, Any]:
         "translator": _named(run.translator),
         "nli": _named(run.nli),
         "context_model": _named(run.context_model),
+        "judge": {"model": _named(run.judge), "sensitivity": run.sensitivity} if _named(run.judge) else None,
         "device": device,
         "config": run.check.to_dict(),
     }
@@ -159,6 +174,10 @@ class Checker:
     def open(cls, run: RunConfig | None = None) -> Checker:
         """Resolve the device and load the run's models (the eager ones now, the rest on first use)."""
         run = run or RunConfig()
+        from fidelity.judge.model import SENSITIVITIES
+
+        if run.sensitivity not in SENSITIVITIES:
+            raise FidelityError(f"unknown sensitivity {run.sensitivity!r}; use {', '.join(SENSITIVITIES)}")
         device = resolve_device(run.device)
         loaders = {}
         for entry in MODELS.values():
@@ -229,11 +248,38 @@ class Checker:
         detectors = build_detectors(config, self.resources)
         found = cues_as_hints_across_languages(only_covered([(d, d.detect(pair)) for d in detectors], pair), pair)
         findings = without_redundant(found, beads)
+        if self.resources.provides("judge"):
+            findings = self._judged(findings, beads, original_doc, compared)
         if used is not None:
             findings = [map_finding(f, compared, rewrite_doc) for f in findings]
         findings = number_findings(findings)
         settings = self._report_settings(chosen, shift, used, detectors, original_doc, rewrite_doc, compared)
         return Report(original_doc, rewrite_doc, beads, findings, settings)
+
+    def _judged(self, findings: list[Finding], beads: Sequence[Bead], original: Document,
+                compared: Document) -> list[Finding]:
+        """The findings with their severities decided by the learned judge (``fidelity/judge/grade.py``)."""
+        from fidelity.checking.detectors.base import side_language
+        from fidelity.judge import JudgePair, evidence_of, judge_pairs
+        from fidelity.judge.grade import BeadJudgement, grade
+        from fidelity.models.encoders import load_encoder
+
+        model = self.resources.get("judge")
+        matched = [i for i, b in enumerate(beads) if b.original and b.rewrite]
+        if not matched:
+            return findings
+        pairs = [JudgePair(" ".join(original.sentences[k].text for k in beads[i].original),
+                           " ".join(compared.sentences[k].text for k in beads[i].rewrite),
+                           base_language(side_language(original, beads[i].original)),
+                           base_language(side_language(compared, beads[i].rewrite)),
+                           evidence_of(f for f in findings if f.bead == i))
+                 for i in matched]
+        encoder: Encoder = load_encoder(model.encoder, device=self.device, offline=self.run.offline,
+                                        threads=self.run.threads)
+        if self.cache is not None:
+            encoder = self.cache.wrap(encoder)
+        judged = [BeadJudgement(i, j) for i, j in zip(matched, judge_pairs(pairs, model=model, encoder=encoder))]
+        return grade(findings, beads, judged, model.threshold(self.run.sensitivity), original, compared)
 
     def _report_settings(self, chosen: Encoder, shift: float, used: Translator | None, detectors: Sequence[Detector],
                          original_doc: Document, rewrite_doc: Document, compared: Document) -> dict[str, Any]:
@@ -266,10 +312,19 @@ class Checker:
             "nli": nli.settings() if nli is not None else None,
             "device": self.device,
             "context_model": _named(self.run.context_model),
+            "judge": self._judge_settings(),
             "run": self.signature()[:10],
         }
         settings["signature"] = report_signature(settings)
         return settings
+
+    def _judge_settings(self) -> dict[str, Any] | None:
+        model = self.resources.get("judge") if self.resources.provides("judge") else None
+        if model is None:
+            return None
+        t = model.threshold(self.run.sensitivity)
+        return {"name": model.name, "version": model.version, "encoder": model.encoder,
+                "sensitivity": self.run.sensitivity, "thresholds": {"deviation": t.deviation, "critical": t.critical}}
 
     def trace(self, original: TextInput | Source, others: Sequence[TextInput | Source]) -> list[QuoteTrace]:
         """Trace every quotation in ``others`` to its source in ``original`` (``fidelity quotes``)."""
@@ -296,6 +351,9 @@ def report_signature(settings: dict[str, Any]) -> str:
     ]
     if settings.get("nli"):
         parts.append(f"nli:{nli_signature(settings['nli'])}")
+    if settings.get("judge"):
+        judge = settings["judge"]
+        parts.append(f"judge:{judge['name']}@{judge['version']}.{judge['sensitivity']}")
     parts.append(f"dev:{settings.get('device', 'cpu')}")
     everything = {k: v for k, v in settings.items() if k != "signature"}
     digest = hashlib.sha256(json.dumps(everything, sort_keys=True, ensure_ascii=False, default=str).encode())

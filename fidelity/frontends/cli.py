@@ -50,6 +50,12 @@ else:
 Engine = Enum("Engine", {name: name for name in ENGINES}, type=str)  # type: ignore[misc]
 
 
+class Sensitivity(str, Enum):
+    high = "high"
+    balanced = "balanced"
+    precise = "precise"
+
+
 class DeviceChoice(str, Enum):
     auto = "auto"
     cpu = "cpu"
@@ -120,6 +126,13 @@ def check(
         None, "--nli", metavar="MODEL", envvar="FIDELITY_NLI",
         help="Also judge each aligned pair with an NLI model (contradiction, omission, addition): "
              "mdeberta-xnli, a cached hub id, a local model directory, or 'none'."),
+    judge: str | None = typer.Option(
+        None, "--judge", metavar="MODEL", envvar="FIDELITY_JUDGE",
+        help="Let the learned judge decide each aligned pair's severity: builtin (the shipped weights), "
+             "a weights file, or none (the rules alone; the default: see the README's figures)."),
+    sensitivity: Sensitivity = typer.Option(
+        "balanced", "--sensitivity", help="The judge's thresholds: high (recall), balanced (best MCC), "
+                                          "precise (few false alarms)."),
     device: DeviceChoice = typer.Option(DeviceChoice.auto, envvar="FIDELITY_DEVICE", help="Where models run."),
     offline: bool = typer.Option(
         False, "--offline", envvar="FIDELITY_OFFLINE",
@@ -158,7 +171,8 @@ def check(
     try:
         accepted = _baseline_entries(baseline)
         run = RunConfig(encoder=encoder, translator=translator, nli=nli, device=device.value,
-                        offline=True if offline else None, check=_check_config(config, detectors))
+                        offline=True if offline else None, judge=judge, sensitivity=sensitivity.value,
+                        check=_check_config(config, detectors))
         checker = Checker.open(run)
         if rewrite is None:
             from fidelity.frontends.bilingual import check_file
@@ -326,6 +340,9 @@ def batch(
     encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
     translator: str | None = typer.Option(None, envvar="FIDELITY_TRANSLATOR", help="Back-translation model (as for `check`)."),
     nli: str | None = typer.Option(None, "--nli", metavar="MODEL", envvar="FIDELITY_NLI", help="NLI judge (as for `check`)."),
+    judge: str | None = typer.Option(None, "--judge", metavar="MODEL", envvar="FIDELITY_JUDGE",
+                                     help="The learned judge (as for `check`)."),
+    sensitivity: Sensitivity = typer.Option("balanced", "--sensitivity", help="The judge's thresholds (as for `check`)."),
     device: DeviceChoice = typer.Option(DeviceChoice.auto, envvar="FIDELITY_DEVICE", help="Where models run."),
     offline: bool = typer.Option(False, "--offline", envvar="FIDELITY_OFFLINE", help="Never contact the model hub."),
     detectors: str | None = typer.Option(None, "--detectors", metavar="NAME,NAME...", help="Run only these detectors."),
@@ -384,7 +401,7 @@ def batch(
     try:
         run = RunConfig(encoder=encoder, translator=translator, nli=nli, device=device.value,
                         offline=True if offline else None, cache_dir=None if no_cache else cache or default_cache_dir(),
-                        check=_check_config(config, detectors))
+                        judge=judge, sensitivity=sensitivity.value, check=_check_config(config, detectors))
         summary_format = format_for(summary_file) if summary_file is not None else None
         summary = run_batch(pairs, output, run=run, defaults=defaults, retry_errors=retry_errors, progress=progress,
                             workers=workers, engine=engine.value, address=address, reports=reports,

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from fidelity.text.cues import cue_covered, find_cues
+
 # Language pairs the training data holds (original-rewrite); any other pair is "other".
 LANGUAGE_PAIRS = ("en-de", "en-ja", "en-zh", "en-cs", "en-ru", "ru-en", "en-en", "de-de", "ru-ru", "zh-zh")
 # The detectors whose findings are evidence (fidelity.checking.detectors' registered names), and severities.
@@ -36,21 +38,13 @@ def _length(text: str, lang: str) -> int:
     return max(1, len(_WORD.findall(text)))
 
 
-# Negation words per language (a sentence vector barely moves when a "not" comes or goes).
-_NEGATION = {
-    "en": re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n't\b", re.I),
-    "de": re.compile(r"\b(?:nicht|kein\w*|nie|niemals|nichts|niemand|weder|ohne)\b", re.I),
-    "ru": re.compile(r"(?<!\w)(?:не|нет|ни|никогда|ничего|никто|без)(?!\w)", re.I),
-    "cs": re.compile(r"(?<!\w)(?:ne\w+|nikdy|nic|nikdo|bez)(?!\w)", re.I),
-    "zh": re.compile(r"不|没|無|无|未|別|别|非"),
-    "ja": re.compile(r"ない|ません|なかった|ず|無|非"),
-}
 _NAME_LIKE = re.compile(r"(?<=\w[\s,;:])([A-Z][\w-]+)")
 
 
 def _negations(text: str, lang: str) -> int | None:
-    pattern = _NEGATION.get(lang)
-    return len(pattern.findall(text)) if pattern else None
+    """The number of negation cues (the project's per-language tables, ``fidelity.text.cues``), or
+    None for a language without a table: a sentence vector barely moves when a "not" comes or goes."""
+    return len(find_cues("negation", lang, text)) if cue_covered("negation", lang) else None
 
 
 def _words(text: str) -> set[str]:
@@ -61,8 +55,7 @@ def cue_features(src: str, tgt: str, src_lang: str, tgt_lang: str) -> np.ndarray
     """Negation counts, shared words (same language only) and name-like words: cheap cues to the
     small changes that move a sentence vector little."""
     na, nb = _negations(src, src_lang), _negations(tgt, tgt_lang)
-    known = na is not None and nb is not None
-    neg = [float(known), float(known and (na > 0) != (nb > 0)), float(abs(na - nb)) if known else 0.0]
+    neg = [0.0, 0.0, 0.0] if na is None or nb is None else [1.0, float((na > 0) != (nb > 0)), float(abs(na - nb))]
     same = src_lang == tgt_lang
     wa, wb = _words(src), _words(tgt)
     overlap = len(wa & wb) / max(1, len(wa | wb)) if same else 0.0
