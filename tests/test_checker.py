@@ -75,3 +75,29 @@ def test_an_unavailable_gpu_fails_when_the_checker_opens():
         pytest.skip("this machine has CUDA")
     with pytest.raises(DeviceError, match="no CUDA device"):
         Checker.open(RunConfig(device="cuda"))
+
+
+def test_the_judge_decides_severity_when_asked_for():
+    from fidelity.errors import FidelityError
+    from fidelity.judge.grade import BeadJudgement, grade
+    from fidelity.judge.model import Judgement, Thresholds
+    from fidelity.types import Severity
+
+    original = "The minister said Japan will open the office next year."
+    rewrite = "The minister said Japan will not open the office next year."
+    rules = Checker.open(RunConfig(encoder="use")).check(original, rewrite)
+    judged = Checker.open(RunConfig(encoder="use", judge="builtin", sensitivity="balanced")).check(original, rewrite)
+    assert judged.settings["judge"]["name"] == "fidelity-judge" and judged.settings["judge"]["sensitivity"] == "balanced"
+    assert "|judge:fidelity-judge@" in judged.settings["signature"] and rules.settings["judge"] is None
+    assert any(f.category == "negation" and f.severity is not Severity.MINOR for f in judged.findings)
+    # The grading itself: a cleared bead's findings drop to minor (numbers kept), a flagged bead
+    # that no detector named gets a sentence finding.
+    t = Thresholds(deviation=0.5, critical=0.8)
+    cleared = grade(rules.findings, rules.alignment, [BeadJudgement(0, Judgement(0.1, 0.0))], t,
+                    rules.original, rules.rewrite)
+    assert {f.severity for f in cleared} == {Severity.MINOR}
+    flagged = grade([], rules.alignment, [BeadJudgement(0, Judgement(0.9, 0.9))], t, rules.original, rules.rewrite)
+    assert [(f.detector, f.severity) for f in flagged] == [("judge", Severity.CRITICAL)]
+    assert flagged[0].rewrite.text == rewrite
+    with pytest.raises(FidelityError, match="unknown sensitivity 'loud'"):
+        Checker.open(RunConfig(judge="builtin", sensitivity="loud"))

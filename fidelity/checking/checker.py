@@ -134,7 +134,7 @@ register_model(ModelEntry("translator", spec=lambda run: run.translator, load=_l
 def _load_judge(spec: Any, device: str, offline: bool | None) -> Any:
     from fidelity.judge.model import load_model
 
-    return load_model(None if str(spec) == "builtin" else Path(spec))
+    return load_model(None if str(spec) in ("builtin", "fidelity-judge") else Path(spec))
 
 
 register_model(ModelEntry("judge", spec=lambda run: run.judge, load=_load_judge, eager=True))

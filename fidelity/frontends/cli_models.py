@@ -45,18 +45,18 @@ def _licence(entry: ModelEntry) -> str:
 
 @models_app.command("list")
 def list_models(
-    role: str = typer.Option(None, help="Only this role: encoder, translator or nli."),
+    role: str = typer.Option(None, help="Only this role: encoder, translator, nli or judge."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Every model in the manifest, and whether it is available here now."""
     from rich.console import Console
     from rich.table import Table
 
-    from fidelity.models.manifest import load_manifest, local_status
+    from fidelity.models.manifest import ROLES, load_manifest, local_status
 
     entries = [e for e in load_manifest() if role is None or e.role == role]
-    if role is not None and role not in ("encoder", "translator", "nli"):
-        _fail(f"unknown role {role!r}; roles: encoder, translator, nli")
+    if role is not None and role not in ROLES:
+        _fail(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
     rows = []
     for e in entries:
         available, where = local_status(e)

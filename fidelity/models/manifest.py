@@ -30,7 +30,7 @@ from fidelity.data import resource
 from fidelity.errors import ModelUnavailableError
 
 MANIFEST_PATH = resource("manifest.toml")  # package data: found in a wheel as in a checkout
-ROLES = ("encoder", "translator", "nli")
+ROLES = ("encoder", "translator", "nli", "judge")
 POOLINGS = ("mean", "cls")
 THRESHOLD_KEYS = ("equivalent", "related", "align_min", "counterpart")
 _TRUE = {"1", "true", "yes", "on"}
@@ -45,7 +45,7 @@ class ModelEntry:
     """One ``[[model]]`` of the manifest."""
 
     name: str
-    role: str  # encoder | translator | nli
+    role: str  # encoder | translator | nli | judge
     hub: str  # hub id, "" for built-ins
     languages: tuple[str, ...]  # ISO 639-1, "*" = ~100 languages; translators: (source, target)
     size_mb: float | None
