@@ -114,3 +114,23 @@ def feature_matrix(pairs: Sequence[tuple[str, str, str, str]], u: np.ndarray, v:
     rows = [pair_features(s, t, ls, lt, u[i], v[i], evidence[i] if evidence is not None else None, vectors=vectors)
             for i, (s, t, ls, lt) in enumerate(pairs)]
     return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
+# The language groups the judge has a head for (``row_groups``): the four WMT21 critical-error pairs,
+# English-Russian either way, and same-language pairs; any other pair is "other" (the pooled heads).
+GROUPS = ("de", "ja", "zh", "cs", "ru", "same", "other")
+_GROUP_OF_PAIR = {"en-de": "de", "en-ja": "ja", "en-zh": "zh", "en-cs": "cs", "en-ru": "ru", "ru-en": "ru",
+                  "en-en": "same", "de-de": "same", "ru-ru": "same", "zh-zh": "same"}
+_EVIDENCE_COLUMNS = len(DETECTORS) * len(SEVERITIES) + 1
+_SURFACE_COLUMNS = 8 + len(LANGUAGE_PAIRS) + 1 + 7  # surface_features: 8 numbers, the pair one-hot, the cues
+
+
+def row_groups(x: np.ndarray) -> np.ndarray:
+    """The language group of each feature row (``pair_features``'s layout, with or without vectors),
+    read from its language-pair one-hot and its same-language flag."""
+    surface = x[:, x.shape[1] - _EVIDENCE_COLUMNS - _SURFACE_COLUMNS:x.shape[1] - _EVIDENCE_COLUMNS]
+    one_hot = surface[:, 8:8 + len(LANGUAGE_PAIRS) + 1]
+    names = [_GROUP_OF_PAIR[p] for p in LANGUAGE_PAIRS] + ["other"]
+    groups = np.array([names[i] for i in np.argmax(one_hot, axis=1)], dtype=object)
+    groups[(groups == "other") & (surface[:, 7] > 0.5)] = "same"
+    return groups

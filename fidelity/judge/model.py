@@ -1,5 +1,6 @@
-"""The learned judge: a small MLP over the features of ``fidelity.judge.features`` giving, per
-sentence pair, P(meaning deviates) and P(critical). Weights ship as numpy arrays
+"""The learned judge: per sentence pair, P(meaning deviates) and P(critical), from the features of
+``fidelity.judge.features``: either per-language-group linear heads (the shipped design) or a small
+MLP. Weights ship as numpy arrays
 (``fidelity/data/judge/judge.npz``, trained by ``scripts/train_judge.py``; ``MODEL_CARD.md`` beside
 it); the forward pass is numpy, so judging needs no torch.
 """
@@ -8,15 +9,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any, Protocol
 
 import numpy as np
 
-from fidelity.judge.features import pair_features
+from fidelity.judge.features import pair_features, row_groups
 
 SENSITIVITIES = ("high", "balanced", "precise")
+# Where every head's calibration puts its own high / balanced / precise cut-offs (as probabilities),
+# so that one set of thresholds serves every language group and head.
+SHARED_CUTOFFS = {"high": 0.3, "balanced": 0.5, "precise": 0.7}
+_SHARED_LOGITS = np.log(np.array(list(SHARED_CUTOFFS.values())) / (1 - np.array(list(SHARED_CUTOFFS.values()))))
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,34 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Head:
+    """A linear head over the whole feature row (zero weights on the columns it does not read), two
+    outputs (deviation, critical), each followed by a monotone map of its logit that puts this head's
+    own cut-offs, chosen on dev, at ``SHARED_CUTOFFS``."""
+
+    weights: np.ndarray  # (features, 2)
+    bias: np.ndarray  # (2,)
+    knots: np.ndarray  # (2, 3): per output, the logits of this head's high / balanced / precise cut-offs
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """(n, 2) calibrated logits."""
+        raw = x @ self.weights + self.bias
+        return np.stack([_calibrate(raw[:, k], self.knots[k]) for k in range(2)], axis=1)
+
+
+def _calibrate(z: np.ndarray, knots: np.ndarray) -> np.ndarray:
+    """Piecewise linear through (knots[i], shared logit i), slope 1 beyond the outer knots."""
+    inner = np.interp(z, knots, _SHARED_LOGITS)
+    below, above = z < knots[0], z > knots[-1]
+    inner[below] = _SHARED_LOGITS[0] + (z[below] - knots[0])
+    inner[above] = _SHARED_LOGITS[-1] + (z[above] - knots[-1])
+    return inner.astype(np.float32)
+
+
+@dataclass(frozen=True)
 class JudgeModel:
-    """An MLP: standardise, then hidden layers with ReLU, then two sigmoid outputs."""
+    """Either per-language-group heads (``heads``: a row is flagged where any head of its group
+    is), or an MLP: standardise, then hidden layers with ReLU, then two sigmoid outputs."""
 
     name: str
     version: str
@@ -44,29 +76,55 @@ class JudgeModel:
     scale: np.ndarray
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (W, b) per layer; W is (inputs, outputs)
     thresholds: dict[str, Thresholds]  # per sensitivity
+    heads: dict[str, tuple[Head, ...]] = field(default_factory=dict)  # per language group (features.GROUPS)
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """(n, 2) probabilities: deviation, critical."""
-        x = (np.asarray(features, dtype=np.float32) - self.mean) / self.scale
+        x = np.asarray(features, dtype=np.float32)
+        if self.heads:
+            return self._predict_heads(x)
+        x = (x - self.mean) / self.scale
         for i, (w, b) in enumerate(self.layers):
             x = x @ w + b
             if i < len(self.layers) - 1:
                 x = np.maximum(x, 0.0)
-        return 1.0 / (1.0 + np.exp(-x))
+        return _sigmoid(x)
+
+    def _predict_heads(self, x: np.ndarray) -> np.ndarray:
+        """Each row by its language group's heads (the pooled "other" heads for a group without
+        its own); the most alarmed head decides, each at its own dev-chosen cut-offs."""
+        groups = row_groups(x)
+        z = np.full((len(x), 2), -np.inf, dtype=np.float32)
+        for group in np.unique(groups):
+            rows = groups == group
+            for head in self.heads.get(str(group)) or self.heads["other"]:
+                z[rows] = np.maximum(z[rows], head.logits(x[rows]))
+        return _sigmoid(z)
 
     def threshold(self, sensitivity: str = "balanced") -> Thresholds:
         if sensitivity not in self.thresholds:
             raise ValueError(f"unknown sensitivity {sensitivity!r}; choose from {', '.join(SENSITIVITIES)}")
         return self.thresholds[sensitivity]
 
-    def save(self, path: Path, meta: dict | None = None) -> None:
-        arrays = {"mean": self.mean, "scale": self.scale}
+    def save(self, path: Path, meta: dict[str, Any] | None = None) -> None:
+        arrays: dict[str, np.ndarray] = {"mean": self.mean, "scale": self.scale}
         for i, (w, b) in enumerate(self.layers):
             arrays[f"w{i}"], arrays[f"b{i}"] = w.astype(np.float32), b.astype(np.float32)
+        for group, heads in self.heads.items():
+            for j, head in enumerate(heads):
+                arrays[f"{group}.{j}.w"] = head.weights.astype(np.float32)
+                arrays[f"{group}.{j}.b"] = head.bias.astype(np.float32)
+                arrays[f"{group}.{j}.knots"] = head.knots.astype(np.float32)
         header = {"name": self.name, "version": self.version, "encoder": self.encoder, "vectors": self.vectors,
                   "evidence": self.evidence, "layers": len(self.layers),
+                  "heads": {group: len(heads) for group, heads in self.heads.items()},
                   "thresholds": {k: vars(t) for k, t in self.thresholds.items()}, **(meta or {})}
-        np.savez_compressed(path, header=np.array(json.dumps(header)), **arrays)
+        arrays["header"] = np.array(json.dumps(header))
+        np.savez_compressed(path, **arrays)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float32)
 
 
 def load_model(path: Path | str | None = None) -> JudgeModel:
@@ -76,10 +134,12 @@ def load_model(path: Path | str | None = None) -> JudgeModel:
     with np.load(Path(path)) as held:
         header = json.loads(str(held["header"]))
         layers = tuple((held[f"w{i}"], held[f"b{i}"]) for i in range(header["layers"]))
+        heads = {group: tuple(Head(held[f"{group}.{j}.w"], held[f"{group}.{j}.b"], held[f"{group}.{j}.knots"])
+                              for j in range(n)) for group, n in header.get("heads", {}).items()}
         return JudgeModel(name=header["name"], version=header["version"], encoder=header["encoder"],
                           vectors=header["vectors"], evidence=header["evidence"],
                           mean=held["mean"], scale=held["scale"], layers=layers,
-                          thresholds={k: Thresholds(**t) for k, t in header["thresholds"].items()})
+                          thresholds={k: Thresholds(**t) for k, t in header["thresholds"].items()}, heads=heads)
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +150,7 @@ def _shipped() -> JudgeModel:
         return load_model(_as_path(handle))
 
 
-def _as_path(handle) -> Path:
+def _as_path(handle: IO[bytes]) -> Path:
     name = getattr(handle, "name", None)
     if name and Path(name).exists():
         return Path(name)
@@ -113,7 +173,13 @@ class JudgePair:
     evidence: tuple[tuple[str, str], ...] | None = None
 
 
-def judge_pairs(pairs: Sequence[JudgePair], *, model: JudgeModel | None = None, encoder=None,
+class Encoder(Protocol):
+    """What the judge needs of an encoder (``fidelity.models.encoders``): L2-normalised vectors."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def judge_pairs(pairs: Sequence[JudgePair], *, model: JudgeModel | None = None, encoder: Encoder | None = None,
                 batch: int = 256) -> list[Judgement]:
     """P(deviation) and P(critical) for each pair, embedding both sides in batches with the model's
     encoder (``encoder`` overrides; it must be the one the model was trained on). A model trained
@@ -136,6 +202,6 @@ def judge_pairs(pairs: Sequence[JudgePair], *, model: JudgeModel | None = None, 
     return out
 
 
-def evidence_of(findings: Iterable) -> tuple[tuple[str, str], ...]:
+def evidence_of(findings: Iterable[Finding]) -> tuple[tuple[str, str], ...]:
     """A bead's findings (``fidelity.types.Finding``) as the judge's evidence."""
     return tuple((f.detector, str(getattr(f.severity, "value", f.severity))) for f in findings)

@@ -97,6 +97,17 @@ class ResolvedModel:
     entry: ModelEntry | None = None
     hub: str = ""
 
+    @property
+    def revision(self) -> str | None:
+        """The hub revision (the cache's snapshot folder), for a model found in the hub cache."""
+        return self.path.name if self.path is not None and self.source == "cache" else None
+
+    def files(self, what: str) -> Path:
+        """The model's directory, for a model transformers loads from files (not a built-in)."""
+        if self.path is None:
+            raise ModelUnavailableError(f"{self.name} is a built-in model, not {what}")
+        return self.path
+
 
 _KNOWN = {"name", "role", "hub", "languages", "size_mb", "licence", "licence_verified", "source", "pooling",
           "cross_lingual_shift",

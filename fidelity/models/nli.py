@@ -75,15 +75,11 @@ class NliJudge:
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-
         if batch_size < 1:
             raise ModelUnavailableError("NLI batch size must be at least 1")
         self.spec = str(model)
         resolved = resolve(self.spec, role="nli", offline=offline)
-        if resolved.path is None:
-            raise ModelUnavailableError(f"{self.spec} is not an NLI model")
-        self.model_dir = resolved.path
-        self.revision = resolved.path.name if resolved.source == "cache" else None
+        self.model_dir, self.revision = resolved.files("an NLI model"), resolved.revision
         self.name = resolved.entry.name if resolved.entry else (
             self.model_dir.name if resolved.source == "local" else self.spec)
         self.device = resolve_device(device)

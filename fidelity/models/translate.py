@@ -167,6 +167,11 @@ def _plan(languages: _LanguageTokens, texts: list[str], source: str,
     return out, todo, languages.source_token(source), languages.target_token(target), languages.prefix(target)
 
 
+def _decoding_settings(device: str, dtype: str, batch_size: int, num_beams: int) -> dict[str, Any]:
+    """How a translator decodes, as its settings record it: greedy or beam search, never sampling."""
+    return {"device": device, "dtype": dtype, "batch_size": batch_size, "num_beams": num_beams, "sampling": False}
+
+
 # ----------------------------------------------------------------------------- transformers
 
 
@@ -190,10 +195,7 @@ class TransformersTranslator:
             raise TranslationError("batch size must be at least 1")
         self.spec = str(model)
         resolved = resolve(self.spec, role="translator", offline=offline)
-        if resolved.path is None:  # a built-in model: no files for transformers to load
-            raise ModelUnavailableError(f"{self.spec} is a built-in model, not a translation model")
-        self.model_dir = resolved.path
-        self.revision = resolved.path.name if resolved.source == "cache" else None
+        self.model_dir, self.revision = resolved.files("a translation model"), resolved.revision
         self.device = resolve_device(device)
         if dtype == "auto":
             if self.device.startswith("cuda"):
@@ -230,11 +232,7 @@ class TransformersTranslator:
             "model": self.spec,
             "revision": self.revision,
             "architecture": getattr(self.model.config, "model_type", None),
-            "device": self.device,
-            "dtype": self.dtype,
-            "batch_size": self.batch_size,
-            "num_beams": self.num_beams,
-            "sampling": False,
+            **_decoding_settings(self.device, self.dtype, self.batch_size, self.num_beams),
         }
 
     def translate(self, texts: list[str], source: str, target: str) -> list[str]:
@@ -310,11 +308,7 @@ class CTranslate2Translator:
             "name": self.name,
             "backend": "ctranslate2",
             "model": str(self.model_dir),
-            "device": self.device,
-            "dtype": self.compute_type,
-            "batch_size": self.batch_size,
-            "num_beams": self.num_beams,
-            "sampling": False,
+            **_decoding_settings(self.device, self.compute_type, self.batch_size, self.num_beams),
         }
 
     def translate(self, texts: list[str], source: str, target: str) -> list[str]:
