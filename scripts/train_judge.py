@@ -30,13 +30,14 @@ import numpy as np
 from _common import spread
 from _judge_cache import cached_evidence, cached_vectors
 from _judge_data import CRITICAL_KINDS, Pair, ced_pairs, faithful_pairs, synthetic_pairs
+from _judge_heads import train_heads
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = (ROOT / ".." / "shared" / "eval").resolve()
 DEFAULT_CACHE = ROOT / ".cache" / "judge"
 DEFAULT_OUT = ROOT / "fidelity" / "data" / "judge"
 ENCODER = "use"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 # The faithful sets issue 18 measures (200 pairs each, from the dev split).
 FAITHFUL_SETS = ("de-en A/B", "ru-en A/B", "en-ru src/A", "en-zh src/A", "en-de src/A")
 
@@ -352,10 +353,15 @@ def card_table(fig: dict, refs: dict) -> str:
 
 MODEL_CARD = """# fidelity judge {version} (design: {design})
 
-Per aligned sentence pair: P(meaning deviates) and P(critical). A small MLP (numpy forward pass)
-over the multilingual USE vectors of both sides (u, v, |u−v|, u⊙v), their cosine, lengths, digits,
-the language pair and (design "+evidence") the rule detectors' findings counted per detector and
-severity. Issue 18; code `fidelity/judge/`, training `scripts/train_judge.py`.
+Per aligned sentence pair: P(meaning deviates) and P(critical). Design "heads" (numpy forward
+pass, `scripts/_judge_heads.py`): per language group, linear heads over the multilingual USE vectors
+of both sides (u, v, |u−v|, u⊙v): a critical-error head per WMT21 pair (de, ja, zh, cs; trained on
+that pair's CED split alone) and one deviation head shared by all groups (vectors plus negation cues
+from `fidelity.text.cues`, shared words, names, digits, lengths, the language pair; trained on
+faithful pairs against their synthetic deviations). A group's verdict is its most alarmed head's,
+each head at its own cut-offs chosen on dev; pairs outside the groups get the pooled heads. The
+detectors' evidence is not an input (it is computed for a tenth of the training pairs).
+Issue 18; code `fidelity/judge/`, training `scripts/train_judge.py`.
 
 - Trained: {date}, seed {seed}, {seconds:.0f} s on the project's 2-core CPU machine (every design,
   with the caches filled), by `{command}`. Weights {size:.1f} MB.
@@ -373,23 +379,29 @@ severity. Issue 18; code `fidelity/judge/`, training `scripts/train_judge.py`.
   Split by document (ru-en) or block of 50 segments (multiref): every 5th is dev, never trained on.
 
 ## Dev figures (thresholds chosen on dev)
-Balanced = best MCC on all dev pairs pooled; precise = at most 0.05 of faithful dev pairs flagged;
-high = at least 0.90 of synthetic critical deviations found. Probe: logistic regression over
+Per head and language group: balanced = best MCC on the group's dev pairs of the head's kind (the
+shared head's among cut-offs flagging at most 0.08 of the group's faithful dev pairs); precise = at
+most 0.05 of the group's faithful dev pairs flagged by that head; high = at least 0.90 of the
+synthetic critical deviations (CED errors for a CED head) found. A pair is flagged when any head of
+its group is, so a group with two heads (de, zh) can exceed 0.05 at precise. Probe: logistic regression over
 u, v, |u−v|, u⊙v trained on that pair's CED training split; probe and cosine at their best
 cut-off on dev (oracle).
 
 {table}
 
 ## Limits (measured, issue 18's targets not met)
-- Below issue 18's CED targets (0.45 de / 0.42 cs / 0.25 ja / 0.30 zh) and below the per-pair
-  logistic probe on every pair; the faithful sets are flagged 0.12-0.31 at balanced (target
-  <= 0.08) and synthetic deviations found 0.70 there (target >= 0.85; 0.90 only at "high").
+- Below issue 18's CED targets for de, zh and cs (0.45 / 0.30 / 0.42; ja's 0.25 met); at or just
+  below the per-pair probe for de and zh, above it for ja and cs (the CED heads are that probe, with
+  C=0.3). The shared head separates minimal edits from faithful rewording poorly: at "balanced"
+  (faithful about 0.05-0.12 flagged) it finds under half of the synthetic deviations (target 0.85),
+  antonyms, hedges and swapped names least; 0.90 only at "high", where half the faithful pairs are flagged.
 - Czech has no detector evidence in training: a check with USE refuses cs, and e5-small (which a
   check picks for cs) embeds about 8 sentences a second here. Sentence vectors are USE's for every
   language, cs included (USE was not trained on cs).
 - Evidence was computed for 5,250 of the 52,184 training pairs (every dev pair but cs).
 - Time with empty caches (this machine, load average about 10 from other sessions): embedding
-  74,866 texts with USE 990 s, the detectors on 15,717 pairs 786 s, then about 150 s per design.
+  74,866 texts with USE 990 s, the detectors on 15,717 pairs 786 s; then the heads design about
+  30 s, the MLP designs about 150 s each.
 """
 
 
@@ -416,9 +428,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--evidence-train", type=int, default=6000,
                         help="training pairs whose detector evidence is computed (every dev pair is); -1: none")
-    parser.add_argument("--designs", default="logistic,mlp,boosting,mlp+evidence",
+    parser.add_argument("--designs", default="heads,boosting,mlp+evidence",
                         help=f"designs to train and measure, comma-separated (of {', '.join(DESIGNS)})")
-    parser.add_argument("--ship", default="mlp+evidence", help="the design whose weights are written to --out")
+    parser.add_argument("--ship", default="heads", help="the design whose weights are written to --out")
     parser.add_argument("--limit", type=int, default=None, metavar="N",
                         help="a trial run on N pairs spread over all the data (figures not comparable)")
     parser.add_argument("--prepare-only", action="store_true")
@@ -453,13 +465,21 @@ def main(argv: list[str] | None = None) -> int:
         prob = np.zeros((len(data.pairs), 2), dtype=np.float32)
         x_dev = features(data, dev_idx, vectors=vectors, evidence=evidence)
         model = None
-        if name == "boosting":
+        if name == "heads":  # its cut-offs are chosen per head and language group (scripts/_judge_heads.py)
+            model, prob[dev_idx] = train_heads(
+                np.concatenate([x, x_dev]), np.concatenate([y, labels(data, dev_idx)]),
+                [data.pairs[i].source for i in rows + dev_idx], np.arange(len(rows)),
+                np.arange(len(rows), len(rows) + len(dev_idx)), args.seed, dim=data.u.shape[1], encoder=ENCODER,
+                version=VERSION)
+            thresholds = {k: vars(t) for k, t in model.thresholds.items()}
+        elif name == "boosting":
             prob[dev_idx] = train_boosting(x, y, args.seed)(x_dev)
         else:
             trained = (train_logistic if name.startswith("logistic") else train_mlp)(x, y, args.seed)
             model = as_model(name, trained, vectors=vectors, evidence=evidence)
             prob[dev_idx] = model.predict(x_dev)
-        thresholds = choose_thresholds(prob, data, dev)
+        if name != "heads":
+            thresholds = choose_thresholds(prob, data, dev)
         fig = measure(prob, data, dev, thresholds)
         fig["train_seconds"] = time.perf_counter() - t0
         designs[name] = (model, fig)
@@ -477,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # design: (features hold the vectors, features hold the detectors' evidence)
-DESIGNS = {"logistic": (True, False), "mlp": (True, False), "boosting": (False, True),
+DESIGNS = {"heads": (True, False), "logistic": (True, False), "mlp": (True, False), "boosting": (False, True),
            "mlp+evidence": (True, True), "logistic+evidence": (True, True)}
 
 

@@ -73,3 +73,18 @@ def test_the_output_suffix_chooses_the_format_when_none_is_given(tmp_path):
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert _cli("check", str(CNN), str(DEFNET), "--output", str(data), "--format", "text").returncode == 0
     assert not data.read_text(encoding="utf-8").lstrip().startswith("{")  # an explicit --format wins
+
+
+def test_a_rewrite_that_repeats_the_article_is_no_faithful_rewrite():
+    import fidelity
+
+    article = CNN.read_text(encoding="utf-8")
+    repeated = "\n\n".join([article] * 3)
+    report = fidelity.check(CNN, repeated, original_date=None)
+    found = [f for f in report.findings if f.detector == "repetition"]
+    assert len(found) == 1 and found[0].category == "addition" and found[0].severity.value == "major"
+    f = found[0]
+    assert repeated[f.rewrite.start:f.rewrite.end] == f.rewrite.text  # exact offsets into the rewrite
+    assert f.rewrite.start > len(article) and f.rewrite.end <= len(repeated)
+    assert report.score is not None and report.score < 50
+    assert fidelity.check(CNN, article).score == 100.0  # the article once is the article

@@ -57,3 +57,16 @@ def test_features_are_deterministic_and_read_the_evidence():
     counts = evidence_features(evidence)
     assert counts[-1] == 1.0 and np.count_nonzero(counts[:-1]) == 2
     assert evidence_features(None).sum() == 0.0
+
+
+def test_language_groups_pick_their_heads_and_unknown_pairs_the_pooled_ones(model, tmp_path):
+    from fidelity.judge import features
+
+    u = np.full(512, 512 ** -0.5, dtype=np.float32)
+    rows = np.stack([pair_features("He paid.", "Er zahlte.", src, tgt, u, u) for src, tgt in
+                     [("en", "de"), ("ru", "en"), ("fr", "fr"), ("en", "fr")]])
+    assert list(features.row_groups(rows)) == ["de", "ru", "same", "other"]
+    assert "other" in model.heads  # an en-fr pair is judged, by the heads pooled over every group
+    assert np.isfinite(model.predict(rows)).all()
+    model.save(tmp_path / "judge.npz")
+    assert np.array_equal(load_model(tmp_path / "judge.npz").predict(rows), model.predict(rows))

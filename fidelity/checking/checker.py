@@ -39,6 +39,7 @@ from fidelity.checking.pipeline import (
     without_redundant,
 )
 from fidelity.checking.pivot import map_finding
+from fidelity.checking.repetition import repetition_findings
 from fidelity.checking.report import Report
 from fidelity.errors import FidelityError
 from fidelity.models.context import DEFAULT_MODEL as DEFAULT_CONTEXT_MODEL
@@ -252,6 +253,7 @@ class Checker:
             findings = self._judged(findings, beads, original_doc, compared)
         if used is not None:
             findings = [map_finding(f, compared, rewrite_doc) for f in findings]
+        findings += repetition_findings(original_doc, rewrite_doc, beads)
         findings = number_findings(findings)
         settings = self._report_settings(chosen, shift, used, detectors, original_doc, rewrite_doc, compared)
         return Report(original_doc, rewrite_doc, beads, findings, settings)

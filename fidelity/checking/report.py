@@ -56,6 +56,8 @@ class Report:
         total = sum(self._bead_chars(b) for b in self.alignment)
         if total == 0:
             return None
+        # Text the rewrite repeats (fidelity/checking/repetition.py) is compared with nothing: no credit.
+        total += sum(len(f.rewrite.text) for f in self.findings if f.detector == "repetition" and f.rewrite)
         factor = [1.0 if b.verdict in _MATCHED else 0.0 for b in self.alignment]
         for f in self.findings:
             if f.bead is not None:

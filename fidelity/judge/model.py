@@ -12,11 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from fidelity.judge.features import pair_features, row_groups
+
+if TYPE_CHECKING:
+    from fidelity.types import Finding
 
 SENSITIVITIES = ("high", "balanced", "precise")
 # Where every head's calibration puts its own high / balanced / precise cut-offs (as probabilities),
@@ -55,11 +58,11 @@ class Head:
 
 def _calibrate(z: np.ndarray, knots: np.ndarray) -> np.ndarray:
     """Piecewise linear through (knots[i], shared logit i), slope 1 beyond the outer knots."""
-    inner = np.interp(z, knots, _SHARED_LOGITS)
+    inner: np.ndarray = np.asarray(np.interp(z, knots, _SHARED_LOGITS), dtype=np.float32)
     below, above = z < knots[0], z > knots[-1]
     inner[below] = _SHARED_LOGITS[0] + (z[below] - knots[0])
     inner[above] = _SHARED_LOGITS[-1] + (z[above] - knots[-1])
-    return inner.astype(np.float32)
+    return inner
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class JudgeModel:
                   "heads": {group: len(heads) for group, heads in self.heads.items()},
                   "thresholds": {k: vars(t) for k, t in self.thresholds.items()}, **(meta or {})}
         arrays["header"] = np.array(json.dumps(header))
-        np.savez_compressed(path, **arrays)
+        np.savez_compressed(path, allow_pickle=False, **arrays)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
