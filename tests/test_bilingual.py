@@ -13,6 +13,7 @@ from typer.testing import CliRunner  # noqa: E402
 
 from fidelity.frontends.bilingual import check_file  # noqa: E402
 from fidelity.frontends.cli import app  # noqa: E402
+from fidelity.frontends.render import RenderOptions, ReportKind, render  # noqa: E402
 from fidelity.types import Severity  # noqa: E402
 
 from .conftest import CNN, DEFNET, read_exact  # noqa: E402
@@ -38,16 +39,19 @@ def units():
             ("later", "Untranslated sentence.", "")]
 
 
-@pytest.fixture
-def xliff(tmp_path, units):
+def _write_xliff(path, units):
     body = "".join(f'<trans-unit id="{uid}"><source>{escape(s)}</source>'
                    + (f"<target>{escape(t)}</target>" if t else "") + "</trans-unit>\n" for uid, s, t in units)
-    path = tmp_path / "article.xlf"
     path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
                     '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
                     '<file original="cnn.txt" source-language="en" target-language="en" datatype="plaintext"><body>\n'
                     f"{body}</body></file></xliff>\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def xliff(tmp_path, units):
+    return _write_xliff(tmp_path / "article.xlf", units)
 
 
 @pytest.fixture
@@ -142,7 +146,7 @@ def test_tmx_smoke_languages_from_the_file(tmp_path):
 
 
 def test_bilingual_usage_errors_come_before_the_check(xliff, tmp_path):
-    for args, message in (([str(CNN)], "give REWRITE"), ([str(xliff), "--format", "diff"], "--format diff"),
+    for args, message in (([str(CNN)], "give REWRITE"),
                           ([str(xliff), "--output", str(tmp_path / "out.po")], "written in its own format")):
         result = runner.invoke(app, ["check", *args])
         assert result.exit_code == 2 and message in result.output
@@ -164,3 +168,114 @@ def test_baseline_and_exit_codes_work_per_unit(xliff, tmp_path):
     data = json.loads(result.stdout)
     assert result.exit_code == 0 and data["summary"]["suppressed"] == {"findings": len(ids)}
     assert next(u for u in data["units"] if u["id"] == "changed")["report"]["findings"] == []
+
+
+# ----------------------------------------------------------------------------- every pair format, unit by unit
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory, units):
+    """The XLIFF file and its report, checked once for the format tests."""
+    path = _write_xliff(tmp_path_factory.mktemp("formats") / "article.xlf", units)
+    report = check_file(path)
+    assert any(u.report.findings for u in report.units)
+    return path, report
+
+
+def _listed(report):
+    return [(u, f) for u in report.units for f in u.report.findings]
+
+
+def test_brief_is_one_line_per_finding_named_by_file_and_unit(checked):
+    path, report = checked
+    lines = render(ReportKind.BILINGUAL, "brief", report).splitlines()
+    assert len(lines) == len(_listed(report))
+    pattern = re.compile(rf"^{re.escape(str(path))}:(faithful|changed): (critical|major|minor) [a-z_]+: \S.*$")
+    assert all(pattern.match(line) for line in lines), lines
+    assert any(line.startswith(f"{path}:changed: ") and "ultimatum" in line and (": major " in line or ": critical " in line)
+               for line in lines)
+    serious = render(ReportKind.BILINGUAL, "brief", report, RenderOptions(min_severity=Severity.MAJOR)).splitlines()
+    assert len(serious) == sum(1 for _u, f in _listed(report) if f.severity in SERIOUS)
+
+
+def test_markdown_has_a_section_per_unit_with_findings(checked):
+    path, report = checked
+    md = render(ReportKind.BILINGUAL, "md", report)
+    for u in report.units:
+        heading = f"### Unit {u.unit.id}: {u.report.alignment[0].verdict.value}"
+        assert (heading in md) == bool(u.report.findings), u.unit.id
+        for f in u.report.findings:
+            assert f"({f.id})" in md
+    assert "ultimatum" in md and "Skipped: later (untranslated)." in md
+    assert f"fidelity score {report.score:.1f}" in md
+
+
+def test_sarif_is_one_run_located_in_the_file_by_unit(checked):
+    path, report = checked
+    data = json.loads(render(ReportKind.BILINGUAL, "sarif", report))
+    [run] = data["runs"]
+    results = run["results"]
+    assert len(results) == len(_listed(report))
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for result, (u, f) in zip(results, _listed(report), strict=True):
+        location = result["locations"][0]
+        assert location["logicalLocations"] == [{"name": u.unit.id, "kind": "element"}]
+        assert location["physicalLocation"]["artifactLocation"]["uri"] == path.as_uri()
+        line = location["physicalLocation"]["region"]["startLine"]
+        assert f'<trans-unit id="{u.unit.id}">' in lines[line - 1]
+        assert rules[result["ruleIndex"]] == result["ruleId"] == f.category.value
+        assert result["properties"]["unit"] == u.unit.id and result["properties"]["id"] == f.id
+        if f.rewrite is not None:
+            assert result["properties"]["snippet"] == u.unit.target[f.rewrite.start:f.rewrite.end]
+
+
+def test_diff_is_a_word_diff_per_unit_with_findings(checked):
+    path, report = checked
+    diff = render(ReportKind.BILINGUAL, "diff", report)
+    heads = [line for line in diff.splitlines() if line.startswith("@@ ")]
+    assert heads == [f"@@ unit {u.unit.id}: {u.report.alignment[0].verdict.value} {u.report.alignment[0].score:.2f} @@"
+                     for u in report.units if u.report.findings]
+    changed = diff.split("@@ unit changed:")[1]
+    assert "{+" in changed and "ultimatum" in changed and "[-" in changed
+    assert sum(1 for line in diff.splitlines() if re.match(r"# F\d+ ", line)) == len(_listed(report))
+    every = render(ReportKind.BILINGUAL, "diff", report, RenderOptions(show_all=True))
+    assert every.count("\n@@ unit ") == len(report.units)
+
+
+def test_html_is_one_page_with_a_section_per_unit(checked):
+    import lxml.html
+
+    path, report = checked
+    tree = lxml.html.fromstring(render(ReportKind.BILINGUAL, "html", report))
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids))  # the units' findings share ids (F001...): the page keeps them apart
+    sections = tree.xpath("//section[contains(@class, 'unit')]")
+    assert [s.get("id") for s in sections] == [f"unit-{u.unit.index}" for u in report.units if u.report.findings]
+    for u in report.units:
+        if not u.report.findings:
+            continue
+        section = tree.get_element_by_id(f"unit-{u.unit.index}")
+        assert u.unit.id in section.xpath("h2")[0].text_content()
+        assert sorted(li.get("data-finding") for li in section.xpath(".//li[@data-finding]")) == sorted(
+            f"u{u.unit.index}-{f.id}" for f in u.report.findings)
+        for f in u.report.findings:  # each span highlighted with exactly its text in the unit's source or target
+            for side, text, span in (("original", u.unit.source, f.original), ("rewrite", u.unit.target, f.rewrite)):
+                if span is None or span.start == span.end:
+                    continue
+                marks = section.xpath(f".//mark[@data-finding='u{u.unit.index}-{f.id}'][@data-side='{side}']")
+                assert "".join(m.text_content() for m in marks) == text[span.start:span.end]
+    header = tree.xpath("//header")[0].text_content()
+    assert f"{report.score:.1f}" in header and "3 in all: 2 checked, 1 skipped" in header
+    shown = tree.xpath("//form[@id='filters']//*[@data-count='shown']")[0]
+    assert shown.text_content() == str(len(_listed(report)))
+
+
+def test_output_suffix_chooses_the_format_and_brief_works(xliff, tmp_path):
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["check", str(xliff), "--output", str(out), "--fail-on", "critical"])
+    assert result.exit_code in (0, 1), result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and 'id="unit-2"' in html and "ultimatum" in html
+    result = runner.invoke(app, ["check", str(xliff), "--brief", "--min-severity", "major"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout and all(line.startswith(f"{xliff}:changed: ") for line in result.stdout.splitlines())

@@ -12,7 +12,7 @@ import pytest
 
 import fidelity
 from fidelity.checking.report import Report
-from fidelity.frontends.render import ReportKind, render
+from fidelity.frontends.render import RenderOptions, ReportKind, render
 from fidelity.types import Bead, Category, Document, Finding, Sentence, Severity, Span, Verdict
 
 from .conftest import CNN, DEFNET
@@ -121,6 +121,27 @@ def test_header_filters_and_structure(seed):
     assert "default-src 'none'" in tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
 
 
+def test_header_counts_accepted_and_listed_findings(seed):
+    from fidelity.frontends.baseline import accept, apply_baseline
+
+    report, data, _html = seed
+    minor = [f["id"] for f in data["findings"] if f["severity"] == "minor"]
+    entries, _new = accept(data, minor, [])
+    accepted = apply_baseline(report, entries)
+    n = len(accepted.suppressed)
+    assert n and accepted.to_dict()["summary"]["suppressed"]["findings"] == n
+    tree = lxml.html.fromstring(render(ReportKind.PAIR, "html", accepted))
+    baseline = " ".join(tree.xpath("//header//p[@class='baseline']")[0].text_content().split())
+    assert baseline.startswith(f"{n} findings accepted in baseline") and f"{report.score:.1f}" in baseline
+    assert not lxml.html.fromstring(_html).xpath("//header//p[@class='baseline']")  # no baseline: nothing said
+    # --min-severity: the counts shown are of the findings listed
+    major = render(ReportKind.PAIR, "html", report, RenderOptions(min_severity=Severity.MAJOR))
+    listed = [f for f in data["findings"] if f["severity"] in ("critical", "major")]
+    tree = lxml.html.fromstring(major)
+    assert [c.text_content() for c in tree.xpath("//*[@data-count='shown']")] == [str(len(listed))] * 2
+    assert len(tree.xpath("//li[@data-finding]")) == len(listed)
+
+
 def test_word_changes_and_moved_beads(seed):
     report, data, html = seed
     tree = lxml.html.fromstring(html)
@@ -215,7 +236,14 @@ def browser():
 
 
 def _coloured(driver, element) -> bool:
-    return driver.execute_script("return getComputedStyle(arguments[0]).backgroundColor", element) != "rgba(0, 0, 0, 0)"
+    """A finding's span is marked by an underline in its severity's colour (word changes own the fills)."""
+    return "underline" in driver.execute_script("return getComputedStyle(arguments[0]).textDecorationLine", element)
+
+
+def _shown_counts(driver) -> list[int]:
+    from selenium.webdriver.common.by import By
+
+    return [int(el.text) for el in driver.find_elements(By.CSS_SELECTOR, "[data-count=shown]") if el.is_displayed()]
 
 
 def test_browser_highlights_and_severity_filter(seed, browser, tmp_path):
@@ -245,6 +273,21 @@ def test_browser_highlights_and_severity_filter(seed, browser, tmp_path):
         box.send_keys(Keys.SPACE)  # tick again, from the keyboard
         assert box.is_selected()
         assert all(li.is_displayed() for li in items) and all(_coloured(browser, m) for m in marks)
+    # the counts of findings follow the filters: the filter bar's and the findings column's
+    total = len(data["findings"])
+    assert _shown_counts(browser) == [total, total]
+    minor = browser.find_element(By.CSS_SELECTOR, 'input[name="severity"][value="minor"]')
+    minor.click()
+    no_minor = sum(1 for f in data["findings"] if f["severity"] != "minor")
+    assert _shown_counts(browser) == [no_minor, no_minor]
+    category = next(f["category"] for f in data["findings"] if f["severity"] != "minor")
+    browser.find_element(By.CSS_SELECTOR, f'input[name="category"][value="{category}"]').click()
+    left = sum(1 for f in data["findings"] if f["severity"] != "minor" and f["category"] != category)
+    assert _shown_counts(browser) == [left, left]
+    assert "of" in browser.find_element(By.ID, "shown").text and str(total) in browser.find_element(By.ID, "shown").text
+    browser.find_element(By.CSS_SELECTOR, f'input[name="category"][value="{category}"]').click()
+    minor.click()
+    assert _shown_counts(browser) == [total, total]
     # a highlight is keyboard-usable: Enter on it focuses its finding's link in the list
     first = data["findings"][0]["id"]
     mark = browser.find_element(By.CSS_SELECTOR, f'mark[data-finding="{first}"]')

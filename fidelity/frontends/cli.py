@@ -17,6 +17,7 @@ import typer
 from fidelity import __version__
 from fidelity.errors import FidelityError
 from fidelity.frontends.batch.engines import ENGINES
+from fidelity.frontends.cli_glossary import glossary_app
 from fidelity.frontends.cli_models import models_app
 from fidelity.frontends.render.registry import ReportKind, format_choices
 from fidelity.types import SEVERITY_ORDER, Severity
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check a rewrite or translation against its original.")
 app.add_typer(models_app, name="models")
+app.add_typer(glossary_app, name="glossary")
 
 
 # The --format choices, from the renderer registry (``fidelity.frontends.render.registry``). They are
@@ -60,6 +62,11 @@ class DeviceChoice(str, Enum):
     auto = "auto"
     cpu = "cpu"
     cuda = "cuda"
+
+
+# An input above this many characters is refused (--max-chars): a 20 MB text is far beyond any
+# article, and the check's time and memory grow with the input.
+DEFAULT_MAX_CHARS = 20_000_000
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -148,10 +155,19 @@ def check(
         None, "--config", metavar="FILE.toml",
         help="Settings: detector selection and cut-offs, thresholds, aligner options (any subset; "
              "`fidelity detectors --toml` prints them all)."),
+    glossary: list[Path] | None = typer.Option(
+        None, "--glossary", metavar="FILE",
+        help="A glossary the rewrite must follow (CSV, TSV, TOML or TBX; repeatable): required terms missing, "
+             "forbidden forms used and terms rendered two ways are findings (the terminology detector)."),
     baseline: Path | None = typer.Option(
         None, "--baseline", metavar="FILE.jsonl",
         help="Accepted findings (`fidelity accept`): those matching are left out of the findings, the score and "
              "--fail-on/--fail-under, and counted in the summary."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar on stderr (drawn by default on a "
+                                                            "terminal for checks that take over 2 seconds)."),
+    max_chars: int = typer.Option(
+        DEFAULT_MAX_CHARS, "--max-chars", metavar="N", min=1,
+        help="Refuse an input longer than N characters (exit 2), before any model loads."),
 ) -> None:
     """Compare REWRITE with ORIGINAL and report the deviations."""
     from fidelity.checking.checker import Checker, RunConfig, TextInput
@@ -166,13 +182,15 @@ def check(
         _bilingual_usage(original, chosen, brief, output)
     if output is not None:
         _check_writable(output)
+    for path in (original, rewrite):
+        _check_size(path, max_chars)
     dates = {name: _iso_date(value, name) for name, value in
              (("--original-date", original_date), ("--rewrite-date", rewrite_date))}
     try:
         accepted = _baseline_entries(baseline)
         run = RunConfig(encoder=encoder, translator=translator, nli=nli, device=device.value,
                         offline=True if offline else None, judge=judge, sensitivity=sensitivity.value,
-                        check=_check_config(config, detectors))
+                        check=_check_config(config, detectors, glossary))
         checker = Checker.open(run)
         if rewrite is None:
             from fidelity.frontends.bilingual import check_file
@@ -181,12 +199,16 @@ def check(
                                    original_date=dates["--original-date"], rewrite_date=dates["--rewrite-date"],
                                    baseline=accepted)
         else:
-            report = checker.check(TextInput(original, original_lang, dates["--original-date"]),
-                                   TextInput(rewrite, rewrite_lang, dates["--rewrite-date"]))
+            from fidelity.frontends.progress_bar import check_progress
+
+            with check_progress(quiet) as progress:
+                report = checker.check(TextInput(original, original_lang, dates["--original-date"]),
+                                       TextInput(rewrite, rewrite_lang, dates["--rewrite-date"]), progress=progress)
     except FidelityError as exc:
         _fail(str(exc))
     if rewrite is None:  # a bilingual file: each unit's report had the baseline applied
-        _bilingual_out(bilingual, chosen, output, _render_options(output, min_severity, color, width, show_all))
+        _bilingual_out(bilingual, "brief" if brief else chosen, output,
+                       _render_options(output, min_severity, color, width, show_all))
         _exit_on_limits(bilingual, fail_on, fail_under)
         return
     if accepted is not None:
@@ -196,6 +218,25 @@ def check(
     options = _render_options(output, min_severity, color, width, show_all)
     _write(render(ReportKind.PAIR, "brief" if brief else chosen, report, options), output)
     _exit_on_limits(report, fail_on, fail_under)
+
+
+def _check_size(path: Path | None, max_chars: int) -> None:
+    """Refuse a file longer than ``max_chars`` characters, with one line, before any model loads
+    (standard input is read by the check itself)."""
+    if path is None or str(path) == "-" or not path.is_file():
+        return
+    size = path.stat().st_size
+    if size <= max_chars:  # a character takes at least one byte
+        return
+    if size > 4 * max_chars:  # and at most four (UTF-8)
+        chars = None
+    else:
+        data = path.read_bytes()
+        chars = len(data) - sum(data.count(bytes([b])) for b in range(0x80, 0xC0))  # UTF-8 continuation bytes
+        if chars <= max_chars:
+            return
+    counted = f"{chars:,} characters" if chars is not None else f"at least {size // 4:,} characters"
+    _fail(f"{path}: {counted}, more than --max-chars {max_chars:,} (raise --max-chars to check it)")
 
 
 def _render_options(output: Path | None, min_severity: Severity | None, color: bool | None,
@@ -223,8 +264,8 @@ def _format_for(format: Enum | None, output: Path | None) -> str:
 
 
 def _bilingual_usage(path: Path, format: str, brief: bool, output: Path | None) -> None:
-    """One argument is a bilingual file, reported as text or JSON, annotated in its own format: say
-    so at once (before the check) otherwise."""
+    """One argument is a bilingual file, reported in any format the pair report has (--format, --brief or
+    --output's suffix), annotated when --output is in its own format: say so at once (before the check) otherwise."""
     from fidelity.frontends.bilingual import FORMATS, file_format
     from fidelity.frontends.render import formats
 
@@ -234,10 +275,9 @@ def _bilingual_usage(path: Path, format: str, brief: bool, output: Path | None) 
     if output is not None and file_format(output) not in (None, path_format):
         _fail(f"--output {output}: an annotated {path_format.upper()} file is written in its own format "
               f"({', '.join(s for s, f in FORMATS.items() if f == path_format)})")
-    available = formats(ReportKind.BILINGUAL)
-    if brief or format not in available:
-        _fail(f"{'--brief' if brief else '--format ' + format} is not available for a bilingual file: "
-              f"use --format {' or '.join(available)}")
+    available = formats(ReportKind.BILINGUAL, flagged=False)
+    if not brief and format not in available:  # a guard: the bilingual kind registers every pair format
+        _fail(f"--format {format} is not available for a bilingual file: use --format {' or '.join(available)}")
 
 
 def _bilingual_out(report: BilingualReport, format: str, output: Path | None, options: RenderOptions) -> None:
@@ -347,6 +387,8 @@ def batch(
     offline: bool = typer.Option(False, "--offline", envvar="FIDELITY_OFFLINE", help="Never contact the model hub."),
     detectors: str | None = typer.Option(None, "--detectors", metavar="NAME,NAME...", help="Run only these detectors."),
     config: Path | None = typer.Option(None, "--config", metavar="FILE.toml", help="Settings (as for `check`)."),
+    glossary: list[Path] | None = typer.Option(None, "--glossary", metavar="FILE",
+                                               help="A glossary the rewrites must follow (as for `check`; repeatable)."),
     cache: Path | None = typer.Option(
         None, "--cache", metavar="DIR", envvar="FIDELITY_CACHE_DIR",
         help="Embedding cache directory (SQLite; default ~/.cache/fidelity)."),
@@ -401,7 +443,7 @@ def batch(
     try:
         run = RunConfig(encoder=encoder, translator=translator, nli=nli, device=device.value,
                         offline=True if offline else None, cache_dir=None if no_cache else cache or default_cache_dir(),
-                        judge=judge, sensitivity=sensitivity.value, check=_check_config(config, detectors))
+                        judge=judge, sensitivity=sensitivity.value, check=_check_config(config, detectors, glossary))
         summary_format = format_for(summary_file) if summary_file is not None else None
         summary = run_batch(pairs, output, run=run, defaults=defaults, retry_errors=retry_errors, progress=progress,
                             workers=workers, engine=engine.value, address=address, reports=reports,
@@ -438,8 +480,8 @@ def summarize(
         sys.stdout.write(text)
 
 
-def _check_config(path: Path | None, detectors: str | None) -> CheckConfig:
-    """The check's config: the TOML file's, then ``--detectors`` over it."""
+def _check_config(path: Path | None, detectors: str | None, glossary: list[Path] | None = None) -> CheckConfig:
+    """The check's config: the TOML file's, then ``--detectors`` over it and ``--glossary`` after its glossaries."""
     from dataclasses import replace
 
     from fidelity.checking.config import CheckConfig
@@ -450,6 +492,8 @@ def _check_config(path: Path | None, detectors: str | None) -> CheckConfig:
         if not names:
             _fail("--detectors needs at least one name; `fidelity detectors` lists them")
         config = replace(config, detectors=names)
+    if glossary:
+        config = replace(config, glossary=(*config.glossary, *glossary))
     return config
 
 

@@ -21,7 +21,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from fidelity.checking.report import Report
-from fidelity.frontends.render.common import by_severity, display_path, grouped, score_text, whole_message
+from fidelity.frontends.bilingual import BilingualReport
+from fidelity.frontends.render.common import (
+    baseline_line,
+    by_severity,
+    display_path,
+    grouped,
+    score_text,
+    whole_message,
+)
 from fidelity.frontends.render.diff import pieces, word_changes
 from fidelity.frontends.render.registry import RenderOptions
 from fidelity.types import SEVERITY_ORDER, Document, Finding, Severity
@@ -253,6 +261,53 @@ def render_html(report: Report, options: RenderOptions = RenderOptions()) -> str
         paths={"original": display_path(report.original.path), "rewrite": display_path(report.rewrite.path)},
         models={"encoder": settings.get("encoder", "?"), "translator": translator,
                 "back-translation": settings.get("back_translation", "none"),
+                "NLI": (settings.get("nli") or {}).get("name", "none")},
+        signature=settings.get("signature", ""), baseline=baseline_line(report),
+        style=style, script=script, style_hash=style_hash, script_hash=script_hash)
+
+
+@dataclass
+class UnitView:
+    """One unit of a bilingual file on its report's page: its beads (one, the unit) and its listed findings."""
+
+    id: str
+    index: int
+    prefix: str  # keeps the element ids of this unit's findings apart from the other units'
+    verdict: str
+    similarity: str
+    rows: list[Row | MovedFrom]
+    unplaced: list[Finding]
+    listed: int
+    language: str
+
+
+def render_bilingual_html(report: BilingualReport, options: RenderOptions = RenderOptions()) -> str:
+    """A bilingual file's report as one page: the file's summary and the filters at the top, then a section per
+    unit with listed findings, laid out as the pair report lays out a bead."""
+    units: list[UnitView] = []
+    listed_all: list[Finding] = []
+    for u in report.units:
+        findings = u.report.listed_findings(options.min_severity)
+        listed_all += findings
+        if not findings:
+            continue
+        bead = u.report.alignment[0] if u.report.alignment else None
+        units.append(UnitView(
+            u.unit.id, u.unit.index, f"u{u.unit.index}-", bead.verdict.value if bead else "",
+            f"{bead.score:.2f}" if bead and bead.original and bead.rewrite else "", _rows(u.report, findings),
+            by_severity(f for f in findings if f.bead is None), len(findings), u.report.original.language))
+    summary = report.summary(options.min_severity)
+    accepted = summary.get("suppressed", {}).get("findings")
+    settings = report.settings
+    style, style_hash = _asset("report.css")
+    script, script_hash = _asset("report.js")
+    return _environment().get_template("bilingual.html.j2").render(
+        report=report, units=units, summary=summary,
+        score=f"{report.score:.1f}" if report.score is not None else "none",
+        severities=[(s.value, sum(1 for f in listed_all if f.severity is s)) for s in Severity],
+        categories=sorted(Counter(f.category for f in listed_all).items()), listed=len(listed_all),
+        baseline=None if accepted is None else f"{accepted} finding{'' if accepted == 1 else 's'} accepted in baseline (not listed)",
+        models={"encoder": settings.get("encoder", "?"), "translator": (settings.get("translator") or {}).get("name", "none"),
                 "NLI": (settings.get("nli") or {}).get("name", "none")},
         signature=settings.get("signature", ""),
         style=style, script=script, style_hash=style_hash, script_hash=script_hash)

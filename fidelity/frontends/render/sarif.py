@@ -5,6 +5,8 @@ located in the rewrite file (in the original for a finding with no rewrite span)
 column in code points (``columnKind`` ``unicodeCodePoints``; ``endColumn`` is the column after the
 span's last character). Critical and major findings are errors, minor ones warnings. Findings accepted in a baseline are results with an
 external suppression, never dropped; ``partialFingerprints`` carries the baseline fingerprint.
+A bilingual file's report is one run whose results are located in that file at their unit (a logical
+location named by the unit's id; the unit's line where XLIFF and TMX give it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from fidelity import __version__
 from fidelity.checking.report import Report
 from fidelity.frontends.baseline import fingerprint
+from fidelity.frontends.bilingual import BilingualReport, UnitReport
 from fidelity.frontends.render.common import LineIndex, whole_message
 from fidelity.frontends.render.registry import RenderOptions
 from fidelity.types import Category, Document, Finding, Severity
@@ -65,5 +68,60 @@ def render_sarif(report: Report, options: RenderOptions = RenderOptions()) -> st
         "results": [_result(report, f, rules, index, False) for f in listed]
                    + [_result(report, f, rules, index, True) for f in accepted],
         "properties": {"score": report.score, "signature": report.settings.get("signature")},
+    }
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _unit_line(report: BilingualReport, index: int) -> int | None:
+    """The line where unit ``index`` (1-based, the PO header left out) starts in the file: an XLIFF or TMX
+    unit's element knows it; a PO unit does not (None)."""
+    if report.store is None:
+        return None
+    units = [u for u in report.store.units if not u.isheader()]
+    element = getattr(units[index - 1], "xmlelement", None) if 0 < index <= len(units) else None
+    line = getattr(element, "sourceline", None)
+    return line if isinstance(line, int) else None
+
+
+def _unit_result(report: BilingualReport, unit: UnitReport, f: Finding, rules: list[Category], suppressed: bool
+                 ) -> dict[str, Any]:
+    """A result located in the bilingual file: at its unit (by id, and by line where the format gives one),
+    the span's offsets into the unit's source or target in the properties."""
+    side, span = ("target", f.rewrite) if f.rewrite is not None else ("source", f.original)
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri_of(report.path)}}
+    line = _unit_line(report, unit.unit.index)
+    if line is not None:
+        location["region"] = {"startLine": line}
+    result = {"ruleId": f.category.value, "ruleIndex": rules.index(f.category), "level": LEVEL[f.severity],
+              "message": {"text": f"unit {unit.unit.id}: {whole_message(f)}"},
+              "locations": [{"physicalLocation": location,
+                             "logicalLocations": [{"name": unit.unit.id, "kind": "element"}]}],
+              "partialFingerprints": {"fidelity/v1": fingerprint(f, unit.report.original.sentences,
+                                                                 unit.report.rewrite.sentences)},
+              "properties": {"id": f.id, "unit": unit.unit.id, "severity": f.severity.value,
+                             "confidence": round(f.confidence, 3), "detector": f.detector,
+                             **({"side": side, "start": span.start, "end": span.end, "snippet": span.text}
+                                if span is not None else {})}}
+    if suppressed:
+        result["suppressions"] = [{"kind": "external", "justification": "accepted in the baseline (fidelity accept)"}]
+    return result
+
+
+def _uri_of(path: str) -> str:
+    p = Path(path)
+    return p.as_uri() if p.is_absolute() else p.as_posix()
+
+
+def render_bilingual_sarif(report: BilingualReport, options: RenderOptions = RenderOptions()) -> str:
+    """One run for the whole file: a result per listed (and per accepted) finding of every unit."""
+    listed = [(u, f) for u in report.units for f in u.report.listed_findings(options.min_severity)]
+    accepted = [(u, f) for u in report.units for f in u.report.suppressed or []]
+    rules = sorted({f.category for _u, f in listed + accepted})
+    run = {
+        "tool": {"driver": {"name": "fidelity", "version": __version__, "semanticVersion": __version__,
+                            "rules": [_rule(c) for c in rules]}},
+        "results": [_unit_result(report, u, f, rules, False) for u, f in listed]
+                   + [_unit_result(report, u, f, rules, True) for u, f in accepted],
+        "properties": {"score": report.score, "format": report.format, "signature": report.settings.get("signature")},
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2) + "\n"

@@ -14,6 +14,19 @@
       el.classList.toggle("off", hidden);
       if (el.tagName === "MARK") { el.tabIndex = hidden ? -1 : 0; }
     });
+    updateCounts();
+  }
+
+  // Each count of findings says how many the filters leave shown: those in its scope (a bilingual file's
+  // unit), or on the whole page.
+  function updateCounts() {
+    document.querySelectorAll("[data-count=shown]").forEach(function (count) {
+      var scope = count.closest("[data-count-scope]") || document;
+      count.textContent = scope.querySelectorAll("li.finding:not(.off)").length;
+    });
+    document.querySelectorAll("[data-count-scope]").forEach(function (scope) {
+      scope.classList.toggle("all-off", !scope.querySelector("li.finding:not(.off)"));
+    });
   }
 
   function activate(id) {
