@@ -23,9 +23,14 @@ from dataclasses import dataclass, replace
 from fidelity.judge.model import Judgement, Thresholds
 from fidelity.types import Bead, Category, Document, Finding, Severity, Span
 
-# Findings whose evidence is exact (a number, a name, a quotation's words) and that the faithful
-# dev pairs show precise: the judge's clearing a bead does not soften them.
-KEPT_WHEN_CLEARED = frozenset({Category.NUMBER_CHANGED, Category.QUOTE_ALTERED})
+# Findings whose evidence is exact (a cue word, a number, a name, a quotation's words, words
+# dropped or added) and that the faithful dev pairs show precise (scripts/eval_faithful.py: each of
+# their detectors flags at most 0.02 of the WMT21 A/B pairs and finds 0.70 to 1.00 of its minimal
+# pairs): the judge's clearing a bead does not soften them. What the judge decides is what the
+# encoder's similarity alone decided: a sentence or a phrase said differently (mistranslation).
+KEPT_WHEN_CLEARED = frozenset(set(Category) - {Category.MISTRANSLATION})
+# A glossary's findings are about the house's terms, not about meaning: the judge has no say over them.
+NOT_JUDGED = frozenset({Category.TERM_NOT_FOLLOWED, Category.TERM_FORBIDDEN, Category.TERM_INCONSISTENT})
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,12 @@ def grade(findings: Sequence[Finding], beads: Sequence[Bead], judged: Sequence[B
     by_bead: dict[int, Judgement] = {j.bead: j.judgement for j in judged}
     on_bead: dict[int, list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.bead is not None:
+        if f.bead is not None and f.category not in NOT_JUDGED:
             on_bead[f.bead].append(f)
     graded: list[Finding] = []
     for f in findings:
         judgement = by_bead.get(f.bead) if f.bead is not None else None
-        if judgement is None or f.severity is Severity.MINOR:
+        if judgement is None or f.severity is Severity.MINOR or f.category in NOT_JUDGED:
             graded.append(f)
             continue
         note = f"judge p={judgement.p_deviation:.2f}"
