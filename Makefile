@@ -63,3 +63,4 @@ eval:
 
 bench:
 	$(BIN)/python scripts/bench_check.py
+	$(BIN)/python scripts/bench_scale.py

@@ -138,6 +138,9 @@ class Category(StrEnum):
     CERTAINTY_SHIFT = "certainty_shift", "Hedging or modality added, removed or changed ('in talks to' → 'will')."
     TONE = "tone", "Insults, slurs or profanity added, removed or softened by the rewrite."
     LOADED_LANGUAGE = "loaded_language", "Evaluative words in the rewrite that the original does not use."
+    TERM_NOT_FOLLOWED = "term_not_followed", "A glossary's source term whose required target term the rewrite lacks."
+    TERM_FORBIDDEN = "term_forbidden", "A form the glossary forbids, used in the rewrite ('Peking' for 'Beijing')."
+    TERM_INCONSISTENT = "term_inconsistent", "One glossary term rendered two different ways in one rewrite."
 
     def __new__(cls, value: str, description: str) -> Category:
         member = str.__new__(cls, value)

@@ -90,12 +90,19 @@ def test_the_judge_decides_severity_when_asked_for():
     assert judged.settings["judge"]["name"] == "fidelity-judge" and judged.settings["judge"]["sensitivity"] == "balanced"
     assert "|judge:fidelity-judge@" in judged.settings["signature"] and rules.settings["judge"] is None
     assert any(f.category == "negation" and f.severity is not Severity.MINOR for f in judged.findings)
-    # The grading itself: a cleared bead's findings drop to minor (numbers kept), a flagged bead
-    # that no detector named gets a sentence finding.
+    # The grading itself: on a cleared bead a similarity finding (mistranslation) drops to minor and
+    # exact evidence (the negation) keeps its severity; a flagged bead that no detector named gets a
+    # sentence finding.
+    from dataclasses import replace
+
+    from fidelity.types import Category
+
     t = Thresholds(deviation=0.5, critical=0.8)
-    cleared = grade(rules.findings, rules.alignment, [BeadJudgement(0, Judgement(0.1, 0.0))], t,
+    negation = next(f for f in rules.findings if f.category == "negation")
+    reworded = replace(negation, category=Category.MISTRANSLATION, severity=Severity.MAJOR)
+    cleared = grade([negation, reworded], rules.alignment, [BeadJudgement(0, Judgement(0.1, 0.0))], t,
                     rules.original, rules.rewrite)
-    assert {f.severity for f in cleared} == {Severity.MINOR}
+    assert [f.severity for f in cleared] == [negation.severity, Severity.MINOR]
     flagged = grade([], rules.alignment, [BeadJudgement(0, Judgement(0.9, 0.9))], t, rules.original, rules.rewrite)
     assert [(f.detector, f.severity) for f in flagged] == [("judge", Severity.CRITICAL)]
     assert flagged[0].rewrite.text == rewrite

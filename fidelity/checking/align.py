@@ -54,6 +54,14 @@ __all__ = ["AlignOptions", "align", "bead_types", "one_bead"]
 
 _NEG = -1e18
 _BLOCK = 256  # rows per similarity block: memory stays linear in document length
+# A rewrite this many times longer (in sentences) than its original, and longer than
+# ``_LONG_REWRITE_MIN`` sentences, is mostly text with no counterpart (a 4 KB original against a
+# 5 MB rewrite): there a merged rewrite span is embedded and tried only near a sentence that some
+# original sentence ranks among its ``top_k``. Embedding every joined span of two and three
+# sentences costs five times the embedding of the sentences themselves. Documents of comparable
+# length (every ordinary pair) try every span.
+_LONG_REWRITE = 4
+_LONG_REWRITE_MIN = 512
 
 
 @dataclass(frozen=True)
@@ -261,9 +269,11 @@ def _band(anchors: list[tuple[int, int]], n: int, m: int, window: int) -> tuple[
 
 
 def _banded_dp(
-    src: _Side, tgt: _Side, s0: int, n: int, t0: int, m: int, lo: np.ndarray, hi: np.ndarray, p: _Params
+    src: _Side, tgt: _Side, s0: int, n: int, t0: int, m: int, lo: np.ndarray, hi: np.ndarray, p: _Params,
+    merge_cols: np.ndarray | None = None,
 ) -> list[Pair]:
-    """Best monotone segmentation of sentences s0..s0+n x t0..t0+m inside the band."""
+    """Best monotone segmentation of sentences s0..s0+n x t0..t0+m inside the band. ``merge_cols``
+    (a mask over DP columns 0..m), when given, says where a bead may merge rewrite sentences."""
     max_a = max(a for a, _ in p.types)
     max_b = max(b for _, b in p.types)
     # Embed every joined span the band can use, one batch per side.
@@ -271,6 +281,8 @@ def _banded_dp(
     cols: set[int] = set()
     for i in range(n + 1):
         cols.update(range(max(int(lo[i]), 1), int(hi[i]) + 1))
+    if merge_cols is not None:
+        cols = {j for j in cols if merge_cols[j]}
     tgt.ensure((t0 + j - b, t0 + j) for j in cols for b in range(2, min(max_b, j) + 1))
     char_ratio = src.length(s0, s0 + n) / max(tgt.length(t0, t0 + m), 1.0)
 
@@ -298,6 +310,8 @@ def _banded_dp(
                 q = i - a
                 pj = js - b
                 ok = (pj >= lo[q]) & (pj <= hi[q])
+                if b > 1 and merge_cols is not None:
+                    ok &= merge_cols[js]
                 if not ok.any():
                     continue
                 prev = np.full(width, _NEG)
@@ -310,7 +324,8 @@ def _banded_dp(
                 value = p.rescale(tgt.matrix(t_spans) @ src.vectors[s_span]) - p.bias
                 if p.length_weight:
                     ls = src.length(*s_span)
-                    lt = np.array([tgt.length(*t) for t in t_spans]) * char_ratio
+                    ends = t0 + js[ok]
+                    lt = (tgt.cum[ends] - tgt.cum[ends - b]) * char_ratio  # each span's length, vectorised
                     ratio = np.minimum(ls, lt) / np.maximum(ls, lt)
                     value = value - p.length_weight * (1.0 - np.log2(1.0 + ratio))
                 cand = np.full(width, _NEG)
@@ -343,7 +358,25 @@ def _monotone(src: _Side, tgt: _Side, s0: int, n: int, t0: int, m: int, p: _Para
     floor = p.thresholds.align_min
     points = [(i, j, c - floor) for (i, j), c in _candidates(es, et, p.top_k).items() if c > floor]
     lo, hi = _band(_anchor_chain(points), n, m, p.window)
-    return _banded_dp(src, tgt, s0, n, t0, m, lo, hi, p)
+    merge_cols = None
+    if m > max(_LONG_REWRITE * n, _LONG_REWRITE_MIN):
+        merge_cols = _near_row_candidates(es, et, p.top_k, p.window + max(b for _, b in p.types))
+    return _banded_dp(src, tgt, s0, n, t0, m, lo, hi, p, merge_cols)
+
+
+def _near_row_candidates(es: np.ndarray, et: np.ndarray, k: int, reach: int) -> np.ndarray:
+    """A mask over DP columns 0..m: True within ``reach`` of a rewrite sentence that some original
+    sentence ranks among its ``k`` most similar (where a merged bead can plausibly win)."""
+    m = len(et)
+    near = np.zeros(m + 2, dtype=np.int64)
+    kk = min(k, m)
+    for start in range(0, len(es), _BLOCK):
+        block = es[start : start + _BLOCK] @ et.T
+        for c in np.argpartition(-block, kk - 1, axis=1)[:, :kk].ravel():
+            col = int(c) + 1  # sentence c ends at DP column c + 1
+            near[max(0, col - reach)] += 1
+            near[min(m, col + reach) + 1] -= 1
+    return np.cumsum(near)[: m + 1] > 0
 
 
 # --------------------------------------------------------------------------- pass 3: reordering
@@ -594,7 +627,7 @@ def _reorder(state: _State, p: _Params, move_min: float, related: float) -> None
         col_best[better] = start + block.argmax(axis=0)[better]
         col_max = np.maximum(col_max, block.max(axis=0))
         for r, c in zip(*np.nonzero(block >= move_min)):
-            seeds.append((-float(block[r, c]), start + r, int(c)))
+            seeds.append((-float(block[r, c]), start + int(r), int(c)))  # plain ints: beads go to JSON
     for neg, i, j in sorted(seeds):
         cos = -neg
         mutual = row_best[i] == j and col_best[j] == i

@@ -39,6 +39,7 @@ from fidelity.checking.pipeline import (
     without_redundant,
 )
 from fidelity.checking.pivot import map_finding
+from fidelity.checking.progress import ProgressHook, embed_sides, silent
 from fidelity.checking.repetition import repetition_findings
 from fidelity.checking.report import Report
 from fidelity.errors import FidelityError
@@ -141,6 +142,16 @@ def _load_judge(spec: Any, device: str, offline: bool | None) -> Any:
 register_model(ModelEntry("judge", spec=lambda run: run.judge, load=_load_judge, eager=True))
 
 
+def _glossary_files(run: RunConfig) -> Any:
+    from fidelity.text.glossary import GlossaryFiles
+
+    return GlossaryFiles(tuple(run.check.glossary)) if run.check.glossary else None
+
+
+# The glossary the terminology detector follows, read when the checker opens: a bad one fails at once.
+register_model(ModelEntry("glossary", spec=_glossary_files, load=lambda spec, device, offline: spec.read(), eager=True))
+
+
 def run_settings(run: RunConfig, device: str) -> dict[str, Any]:
     """A run's settings, its device resolved: with the texts, they decide every result."""
     return {
@@ -213,18 +224,25 @@ class Checker:
         return choose_encoder(self.run.encoder, *docs, device=self.device, offline=self.run.offline,
                               threads=self.run.threads)
 
-    def check(self, original: TextInput | Source, rewrite: TextInput | Source, *, aligned: bool = False) -> Report:
+    def check(self, original: TextInput | Source, rewrite: TextInput | Source, *, aligned: bool = False,
+              progress: ProgressHook | None = None) -> Report:
         """Compare ``rewrite`` with ``original`` and report where the meaning deviates.
 
         ``aligned=True`` says the two texts are one segment and its translation (a bilingual
         file's unit): nothing is set aside as boilerplate and all their sentences form one bead.
+        ``progress`` is called as ``progress(stage, done, total)`` along the way (``progress.py``:
+        the CLI draws a bar from it); without it the check is silent.
         """
         from fidelity.checking.align import align, one_bead
 
+        progress = progress or silent
         original, rewrite = TextInput.of(original), TextInput.of(rewrite)
         config = self.run.check
+        progress("segment", 0, 2)
         original_doc = prepare(original.source, "original", original.language, boilerplate=not aligned)
+        progress("segment", 1, 2)
         rewrite_doc = prepare(rewrite.source, "rewrite", rewrite.language, boilerplate=not aligned)
+        progress("segment", 2, 2)
         original_doc.date = article_date(original_doc, original.date)
         rewrite_doc.date = article_date(rewrite_doc, rewrite.date)
         languages = {base_language(original_doc.language), base_language(rewrite_doc.language)}
@@ -242,12 +260,20 @@ class Checker:
         shift = language_pair_shift(chosen, original_doc, compared)
         if shift:
             chosen = WithThresholds(chosen, shifted(chosen.thresholds, shift), word_thresholds=chosen.thresholds)
-        beads = (one_bead if aligned else align)(
-            [s.text for s in original_doc.sentences], [s.text for s in compared.sentences], chosen, config.align)
+        sides = ([s.text for s in original_doc.sentences], [s.text for s in compared.sentences])
+        embed_sides(chosen, sides, progress)
+        progress("align", 0, 1)
+        beads = (one_bead if aligned else align)(sides[0], sides[1], chosen, config.align)
         beads = judge(beads, chosen.thresholds)
+        progress("align", 1, 1)
         pair = AlignedPair(original_doc, compared, beads, chosen, config.parallel_word_overlap)
         detectors = build_detectors(config, self.resources)
-        found = cues_as_hints_across_languages(only_covered([(d, d.detect(pair)) for d in detectors], pair), pair)
+        detected = []
+        for k, detector in enumerate(detectors):
+            progress("detect", k, len(detectors))
+            detected.append((detector, detector.detect(pair)))
+        progress("detect", len(detectors), len(detectors))
+        found = cues_as_hints_across_languages(only_covered(detected, pair), pair)
         findings = without_redundant(found, beads)
         if self.resources.provides("judge"):
             findings = self._judged(findings, beads, original_doc, compared)

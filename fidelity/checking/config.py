@@ -10,6 +10,8 @@ TOML layout::
     [thresholds]                            # override the encoder's own
     equivalent = 0.82
 
+    glossary = ["house.csv"]                # glossary files, relative to this file (fidelity.text.glossary)
+
     [align]                                 # fidelity.checking.align.AlignOptions
     window = 5
 
@@ -64,8 +66,11 @@ class CheckConfig:
     # by word rather than clause by clause.
     parallel_word_overlap: float = 0.5
     detector: Mapping[str, Any] = field(default_factory=dict)  # detector name -> its config
+    # Glossary files the terminology detector follows (CSV, TSV, TOML or TBX; fidelity.text.glossary).
+    glossary: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "glossary", tuple(Path(p) for p in self.glossary))  # str or Path
         if self.detectors is not None:
             resolve(self.detectors)  # unknown names fail here, not half-way through a check
         for name, config in self.detector.items():
@@ -87,13 +92,15 @@ class CheckConfig:
         out = {"detectors": list(self.detectors) if self.detectors is not None else list(REGISTRY),
                "parallel_word_overlap": self.parallel_word_overlap,
                "thresholds": plain(self.thresholds), "align": plain(self.align)}
+        if self.glossary:  # listed only when set
+            out["glossary"] = [str(p) for p in self.glossary]
         out.update({name: plain(self.detector_config(name)) for name in REGISTRY})
         return out
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "config") -> CheckConfig:
         data = dict(data)
-        known = {"detectors", "parallel_word_overlap", "thresholds", "align", *REGISTRY}
+        known = {"detectors", "parallel_word_overlap", "thresholds", "align", "glossary", *REGISTRY}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"unknown setting {unknown[0]!r} in {source} (known: {', '.join(sorted(known))})")
@@ -102,14 +109,18 @@ class CheckConfig:
             if isinstance(detectors, str):
                 detectors = [d.strip() for d in detectors.split(",") if d.strip()]
             detectors = tuple(_convert(detectors, list[str], "detectors", source))
+        glossary = data.pop("glossary", [])
+        glossary = tuple(Path(p) for p in _convert([glossary] if isinstance(glossary, str) else glossary,
+                                                   list[str], "glossary", source))
         top: CheckConfig = _build(cls, {k: data.pop(k) for k in ("parallel_word_overlap",) if k in data}, "", source,
-                     skip={"detectors", "thresholds", "align", "detector"})
+                     skip={"detectors", "thresholds", "align", "detector", "glossary"})
         thresholds = _build(ThresholdOverrides, data.pop("thresholds", {}), "thresholds.", source)
         align = _build(AlignOptions, data.pop("align", {}), "align.", source)
         per_detector = {name: _build(REGISTRY[name].config, table, f"{name}.", source)
                         for name, table in data.items()}
         try:
-            return replace(top, detectors=detectors, thresholds=thresholds, align=align, detector=per_detector)
+            return replace(top, detectors=detectors, thresholds=thresholds, align=align, detector=per_detector,
+                           glossary=glossary)
         except FidelityError as exc:
             raise ConfigError(f"{source}: {exc}") from None
 
@@ -124,7 +135,9 @@ class CheckConfig:
             raise ConfigError(f"cannot read config file {path}: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-        return cls.from_mapping(data, str(path))
+        config = cls.from_mapping(data, str(path))
+        # A glossary named in the file is found next to it.
+        return replace(config, glossary=tuple(path.parent / p for p in config.glossary))
 
 
 def _build(cls: type, table: Any, where: str, source: str, skip: Collection[str] = frozenset()) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from fidelity.checking.detectors import AlignedPair, Detector, Level
@@ -40,11 +41,14 @@ def prepare(source: Source, side: str, language: str | None = None, *, boilerpla
             "(give --original-lang/--rewrite-lang if the text is in a language `fidelity models list` covers)")
     cleaned = clean(loaded.text, side) if boilerplate else content_only(loaded.text, side)
     block_texts = [loaded.text[s:e] for s, e in cleaned.blocks]
-    doc_language = language or document_language(block_texts)
+    # A paragraph of one sentence is identified twice (as a block, then as a sentence): once is enough
+    # (the detectors are deterministic, langdetect's seed fixed).
+    detect = _remembered(detect_language)
+    doc_language = language or document_language(block_texts, partial(detect_document_language, detect=detect))
     sentences = segment(loaded.text, cleaned.blocks, doc_language)
     if language is None:
         # Per-sentence language: a quoted foreign phrase or a mixed-language page shows up here.
-        sentences = [replace(s, language=_sentence_language(s.text, doc_language)) for s in sentences]
+        sentences = [replace(s, language=_sentence_language(s.text, doc_language, detect)) for s in sentences]
     return Document(
         text=loaded.text,
         path=loaded.path,
@@ -52,6 +56,18 @@ def prepare(source: Source, side: str, language: str | None = None, *, boilerpla
         sentences=sentences,
         set_aside=cleaned.set_aside,
     )
+
+
+def _remembered(detect: Callable[[str], LanguageGuess]) -> Callable[[str], LanguageGuess]:
+    """``detect`` with its answers kept, per text, for one document."""
+    answers: dict[str, LanguageGuess] = {}
+
+    def remembered(text: str) -> LanguageGuess:
+        if text not in answers:
+            answers[text] = detect(text)
+        return answers[text]
+
+    return remembered
 
 
 def article_date(doc: Document, given: date | None) -> ArticleDate | None:

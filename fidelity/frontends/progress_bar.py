@@ -38,14 +38,18 @@ class _StageBar:
         self.task: Any = None
         self.timer = threading.Timer(after_s, self._show)
         self.timer.daemon = True
-        self.timer.start()
+        if after_s > 0:
+            self.timer.start()
+        else:
+            self._show()
 
     def _label(self, stage: str) -> str:
         return f"{stage} ({STAGES.index(stage) + 1}/{len(STAGES)})" if stage in STAGES else stage
 
-    def _draw(self) -> None:
+    def _draw(self, refresh: bool = False) -> None:
         stage, done, total = self.state
-        self.bar.update(self.task, description=self._label(stage), completed=done, total=max(total, 1))
+        self.bar.update(self.task, description=self._label(stage), completed=done, total=max(total, 1),
+                        refresh=refresh)
 
     def _show(self) -> None:
         with self.lock:
@@ -56,9 +60,10 @@ class _StageBar:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         with self.lock:
+            new_stage = stage != self.state[0]
             self.state = (stage, done, total)
             if self.task is not None:
-                self._draw()
+                self._draw(refresh=new_stage)  # each stage is drawn, however quickly it passes
 
     def close(self) -> None:
         self.timer.cancel()

@@ -27,6 +27,11 @@ class Language:
     # Words are stemmed by their script, since a word's language is rarely known word by word (a
     # Latin name in a Russian sentence): this language's stemmer stems every word of this script.
     stems_script: str | None = None
+    # Endings an inflected form adds to a word that its stemmer keeps (German's 'Verbindungsbüro|s',
+    # 'Nordkorea|s'): a glossary term matches a word that is the term plus one of them.
+    inflection_endings: tuple[str, ...] = ()
+    # Writes compounds as one word ('Marsoberfläche'): a required glossary term may begin one.
+    compounds: bool = False
     # The glin-profanity dictionary holding the language's insults and swear words (tone).
     profanity_list: str | None = None
 

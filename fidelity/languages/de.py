@@ -10,6 +10,8 @@ LANGUAGE = Language(
     # Snowball's German algorithm. ``tokens.stem`` stems a word by its script (its language is
     # rarely known word by word), so German words are stemmed by the Latin script's stemmer (en).
     stemmer="german",
+    inflection_endings=("s", "es", "n", "en", "e", "er", "ern", "em", "ns", "ens"),
+    compounds=True,
     profanity_list="german",
     negation=(r"nicht", r"kein\w*", r"nie", r"niemals", r"nichts", r"ohne"),
     not_names=frozenset("der die das ein eine und oder aber in im am zu von mit".split()),

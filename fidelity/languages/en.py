@@ -17,6 +17,7 @@ LANGUAGE = Language(
     code="en",
     name="English",
     stemmer="english",
+    inflection_endings=("s", "es"),
     stems_script="LATIN",
     profanity_list="english",
     # Lexical negation counts as polarity too ("disagree" is "nicht einverstanden", "unless" is

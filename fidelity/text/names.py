@@ -44,7 +44,9 @@ def mid_sentence_capitals(text: str, ranges: list[tuple[int, int]]) -> set[str]:
     seen = set()
     for start, end in ranges:
         for token in tokenize(text, start, end):
-            if _CAPITALISED.match(token.text) and not _SENTENCE_START.match(text[start : token.start]):
+            # match(text, pos, endpos), not a slice: a range may be a whole text, and a slice per
+            # token would copy it over and over (quadratic in the text's length)
+            if _CAPITALISED.match(token.text) and not _SENTENCE_START.match(text, start, token.start):
                 seen.add(_POSSESSIVE.sub("", token.text))
     return seen
 
@@ -69,7 +71,7 @@ def find_entities(text: str, ranges: list[tuple[int, int]], vocabulary: set[str]
                 and not word.isdigit()
                 and (
                     run
-                    or not _SENTENCE_START.match(text[start : token.start])
+                    or not _SENTENCE_START.match(text, start, token.start)
                     or word.isupper()
                     or (known_names is not None and word in known_names)
                     or country_code(word, "en") is not None  # "China opened…": a country even first

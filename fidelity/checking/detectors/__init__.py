@@ -20,6 +20,7 @@ from fidelity.checking.detectors import (  # noqa: F401
     numbers,
     quotes,
     sentence,
+    terminology,
     tone,
     wording,
 )
@@ -40,7 +41,7 @@ from fidelity.checking.detectors.wording import WordingDetector
 from fidelity.text.tokens import short
 
 REPORTING_ORDER = ("sentence", "quotes", "clauses", "negation", "wording", "certainty", "numbers", "entities",
-                   "attribution", "loaded_language", "tone", "nli")
+                   "attribution", "loaded_language", "tone", "terminology", "nli")
 put_in_order(REPORTING_ORDER)
 
 if TYPE_CHECKING:

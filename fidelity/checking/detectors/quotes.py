@@ -32,6 +32,7 @@ from fidelity.checking.quotations import (
 )
 from fidelity.checking.quotations.speakers import document_speakers
 from fidelity.text.lang import languages_differ
+from fidelity.text.spans import SpanIndex
 from fidelity.types import Category, Finding, Severity, Span
 
 
@@ -57,8 +58,9 @@ class QuoteDetector(Configured):
         quotes = document_quotations(rewrite)
         speakers = document_speakers(rewrite, quotes)
         original_speakers = document_speakers(original, original_quotes) if speakers is not None else None
+        rewrite_spans = SpanIndex([(s.start, s.end) for s in rewrite.sentences])
         for k, q in enumerate(quotes):
-            touched = [i for i, s in enumerate(rewrite.sentences) if q.start < s.end and s.start < q.end]
+            touched = rewrite_spans.overlapping(q.start, q.end)
             bead_index = next((bead_of[i] for i in touched if i in bead_of), None)
             context_idx = [j for i in touched for j in context_of[i]]
             context = [(original.sentences[j].start, original.sentences[j].end) for j in dict.fromkeys(context_idx)]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fidelity.text.quote_marks import FAMILY, QUOTATION_STYLE, MarkPair, OpenMark, is_word_char, scan_marks
+from fidelity.text.spans import SpanIndex
 from fidelity.text.tokens import word_count
 from fidelity.types import Document, Span
 
@@ -201,5 +202,5 @@ def document_quotations(doc: Document) -> list[Quotation]:
     quotes = extract_quotations(doc.text)
     if not doc.sentences:
         return quotes
-    spans = [(s.start, s.end) for s in doc.sentences]
-    return [q for q in quotes if any(q.start < e and s < q.end for s, e in spans)]
+    sentences = SpanIndex([(s.start, s.end) for s in doc.sentences])
+    return [q for q in quotes if sentences.overlapping(q.start, q.end)]

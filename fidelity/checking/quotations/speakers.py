@@ -33,6 +33,7 @@ from fidelity.text.names import (
     mid_sentence_capitals,
     same_entity,
 )
+from fidelity.text.spans import SpanIndex
 from fidelity.types import Document
 
 __all__ = ["Speaker", "attribute", "document_speakers", "same_speaker"]
@@ -149,8 +150,9 @@ def attribute(text: str, quotes: Sequence[Quotation], sentences: Sequence[tuple[
     outer = [q for q in quotes if q.depth == 0]
     said: dict[int, Speaker] = {}  # sentence index -> its speaker
     last_named: list[tuple[int, Speaker | None]] = []  # (sentence start, last speaker named by then)
+    outer_index = SpanIndex([(q.start, q.end) for q in outer])
     for k, (s, e) in enumerate(sentences):
-        inside = [q for q in outer if q.start < e and s < q.end]
+        inside = [outer[i] for i in outer_index.overlapping(s, e)]
         found = reader.attribution(_masked(text, s, e, inside), s)
         if found is not None and found.names:
             said[k] = found
@@ -158,11 +160,12 @@ def attribute(text: str, quotes: Sequence[Quotation], sentences: Sequence[tuple[
         last_named.append((s, reader.last))
     out: list[Speaker | None] = []
     previous: tuple[Quotation, Speaker | None] | None = None
+    index = SpanIndex(sentences)
     for q in quotes:
         if q.depth:
             out.append(None)
             continue
-        held = [k for k, (s, e) in enumerate(sentences) if q.start < e and s < q.end]
+        held = index.overlapping(q.start, q.end)
         speaker = next((said[k] for k in held if k in said), None)
         if speaker is None and previous is not None and previous[0].region_start == q.region_start:
             speaker = previous[1]  # the same paragraph goes on quoting the same speaker

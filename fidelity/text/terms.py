@@ -1,0 +1,162 @@
+"""Finding a glossary's terms in text: whole words only, inflected forms included, a multi-word
+term as a sequence of words.
+
+A text word is a term word when the two share their Snowball stem in the text's language
+(``Language.stemmer``), or when the text word is the term word plus one of the language's
+inflection endings (``Language.inflection_endings``: German 'Verbindungsbüro|s', which the
+stemmer keeps apart). 'Kievan' is not 'Kiev' (two stems), and a word is never matched inside
+another. Words are split at hyphens ('Peking-Ente' holds 'Peking'). Matching ignores case,
+except for a case-sensitive entry and for acronyms ('US' is never 'us'; 'NATO' may be 'Nato'). A language written
+without spaces (Chinese, Japanese, Thai) is searched for the term as a substring.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fidelity.languages import Language, language
+from fidelity.text.tokens import _stemmer, normalise_word
+from fidelity.types import Span
+
+# Words split at hyphens and dashes, inner apostrophes kept ("Kiev's" is one word, its possessive dropped).
+_WORD = re.compile(r"[^\W_]+(?:['’‘ʼ][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['’‘ʼ]s?$")
+_APOSTROPHES = str.maketrans({"‘": "'", "ʼ": "'"})
+_GAP = re.compile(r"[\s\-‐‑–]*")  # what may stand between two words of one term
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str  # as written, its possessive left out
+    norm: str  # lower case, letter folds
+    stem: str
+
+    def bases(self, endings: Sequence[str]) -> set[str]:
+        """The word, and the word less each inflection ending it has (at least three letters left)."""
+        return {self.norm} | {self.norm[: -len(e)] for e in endings if self.norm.endswith(e) and len(self.norm) - len(e) >= 3}
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str, algorithm: str | None) -> str:
+    return _stemmer(algorithm).stemWord(word) if algorithm else word
+
+
+def words_of(text: str, start: int, end: int, lang: Language) -> list[Word]:
+    words = []
+    for m in _WORD.finditer(text, start, end):
+        surface = m.group()
+        possessive = _POSSESSIVE.search(surface) if any(a in surface for a in "'’‘ʼ") else None
+        if possessive is not None:
+            surface = surface[: possessive.start()]
+        if not surface:
+            continue
+        norm = normalise_word(surface.translate(_APOSTROPHES))
+        words.append(Word(m.start(), m.start() + len(surface), surface, norm, _stem(norm, lang.stemmer)))
+    return words
+
+
+@lru_cache(maxsize=4096)
+def term_words(term: str, code: str) -> tuple[Word, ...]:
+    return tuple(words_of(term, 0, len(term), language(code)))
+
+
+def _acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+def _same_word(found: Word, term: Word, lang: Language, case_sensitive: bool, compound: bool = False) -> bool:
+    """One word in two forms: the same but for inflection endings ('Nationaltheaters' /
+    'Nationaltheater'), or for a language without an ending list the same Snowball stem; with
+    ``compound``, also a compound the term word begins ('Marsoberfläche')."""
+    endings = lang.inflection_endings
+    same = bool(found.bases(endings) & term.bases(endings)) if endings else found.stem == term.stem
+    if not same and compound and lang.compounds and len(term.norm) >= 4:
+        if found.norm.endswith(term.norm):  # 'Nordindien' holds 'Indien' (its own capital is the compound's)
+            return not case_sensitive or term.text[:1].isupper() == found.text[:1].isupper()
+        same = found.norm.startswith(term.norm)  # 'Marsoberfläche' holds 'Mars'
+    if not same:
+        return False
+    if _acronym(term.text):
+        # 'US' is never 'us' nor 'Us'; a longer acronym may be written as a name ('NATO' / 'Nato').
+        return found.text[: len(term.text)] == term.text or (len(term.text) >= 4 and found.text[:1].isupper())
+    return not case_sensitive or found.text[:1] == term.text[:1]
+
+
+class TermIndex:
+    """The words of some sentences of a text in one language, indexed for term look-ups."""
+
+    def __init__(self, text: str, ranges: Sequence[tuple[int, int]], code: str) -> None:
+        self.text = text
+        self.ranges = list(ranges)
+        self.code = code
+        self.language = language(code)
+        self.words = [w for s, e in self.ranges for w in words_of(text, s, e, self.language)]
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        for i, w in enumerate(self.words):
+            for key in {w.stem} | w.bases(self.language.inflection_endings):
+                self._by_key[key].append(i)
+
+    def find(self, term: str, case_sensitive: bool = False, compounds: bool = False) -> list[Span]:
+        """Every occurrence of ``term``, in text order (exact offsets of the words as written).
+        ``compounds``: a term's last word may begin a compound (where the language writes them)."""
+        if self.language.unspaced:
+            return self._substrings(term, case_sensitive)
+        wanted = term_words(term, self.code)
+        if not wanted:
+            return []
+        lang = self.language
+        first = wanted[0]
+        if compounds and lang.compounds and len(wanted) == 1:
+            starts = list(range(len(self.words)))
+        else:
+            keys = {first.stem} | first.bases(lang.inflection_endings)
+            starts = sorted({i for key in keys for i in self._by_key.get(key, [])})
+        found = []
+        for i in starts:
+            if i + len(wanted) > len(self.words):
+                continue
+            run = self.words[i : i + len(wanted)]
+            if all(_same_word(w, t, lang, case_sensitive, compounds and n == len(wanted) - 1)
+                   for n, (w, t) in enumerate(zip(run, wanted))) and all(
+                    _GAP.fullmatch(self.text, a.end, b.start) for a, b in zip(run, run[1:])):
+                found.append(Span(run[0].start, run[-1].end, self.text[run[0].start : run[-1].end]))
+        return found
+
+    def inside_longer_name(self, span: Span) -> bool:
+        """Whether a capitalised occurrence is part of a longer name: a capitalised word right
+        before or after it ('Sunday' in 'Fox News Sunday', 'White House' in 'White House
+        Correspondents Association'), function words aside ('The White House')."""
+        from fidelity.text.names import NOT_NAMES
+
+        if not span.text[:1].isupper():
+            return False
+        index = {w.start: i for i, w in enumerate(self.words)}
+        first = index.get(span.start)
+        last = next((i for i, w in enumerate(self.words) if w.end == span.end), None)
+        if first is None or last is None:
+            return False
+        neighbours = []
+        if first > 0 and _GAP.fullmatch(self.text, self.words[first - 1].end, span.start):
+            neighbours.append(self.words[first - 1])
+        if last + 1 < len(self.words) and _GAP.fullmatch(self.text, span.end, self.words[last + 1].start):
+            neighbours.append(self.words[last + 1])
+        return any(w.text[:1].isupper() and w.norm not in NOT_NAMES for w in neighbours)
+
+    def _substrings(self, term: str, case_sensitive: bool) -> list[Span]:
+        needle = term if case_sensitive else term.casefold()
+        found = []
+        for s, e in self.ranges:
+            hay = self.text[s:e] if case_sensitive else self.text[s:e].casefold()
+            if len(hay) != e - s:  # casefold changed lengths (ß): offsets would drift; compare as written
+                hay, needle = self.text[s:e], term
+            at = hay.find(needle)
+            while at >= 0 and needle:
+                found.append(Span(s + at, s + at + len(needle), self.text[s + at : s + at + len(needle)]))
+                at = hay.find(needle, at + len(needle))
+        return found

@@ -1,0 +1,124 @@
+"""Glossaries and the terminology detector, on the seeds and on German inflection."""
+
+from pathlib import Path
+
+import pytest
+
+from fidelity.checking.detectors.registry import REGISTRY, Resources
+from fidelity.checking.detectors.terminology import TerminologyDetector
+from fidelity.checking.detectors.testing import sentence_pair
+from fidelity.errors import FidelityError
+from fidelity.text.glossary import Entry, Glossary, GlossaryError, read_glossaries, read_glossary
+from fidelity.text.terms import TermIndex
+from fidelity.types import Severity
+
+DATA = Path(__file__).parent / "data"
+SEEDS = Path(__file__).parent.parent / "seeds"
+CNN = SEEDS / "001_77e8c4707eb41a8b.txt"
+DEFNET = SEEDS / "000_a2e2bae9bb3cb44c.txt"
+
+
+def _found(glossary: Glossary, original: str, rewrite: str, rewrite_language: str = "en"):
+    pair = sentence_pair(original, rewrite, rewrite_language=rewrite_language)
+    return [(str(f.category), f.severity.value, f.original and f.original.text, f.rewrite and f.rewrite.text)
+            for f in TerminologyDetector(glossary=glossary).detect(pair)]
+
+
+LIAISON = Glossary.of([Entry("NATO liaison office", "Verbindungsbüro der NATO", source_lang="en", target_lang="de")])
+
+
+def test_an_inflected_target_counts_and_a_missing_one_is_a_finding():
+    original = "Japan will open a NATO liaison office in Tokyo."
+    assert _found(LIAISON, original, "Die Eröffnung des Verbindungsbüros der Nato in Tokio ist geplant.", "de") == []
+    assert _found(LIAISON, original, "Japan wird in Tokio ein Büro der Allianz eröffnen.", "de") == [
+        ("term_not_followed", "major", "NATO liaison office", "Japan wird in Tokio ein Büro der Allianz eröffnen.")]
+
+
+def test_whole_words_only_and_acronyms_keep_their_case():
+    index = TermIndex("The Kievan Rus; the US told us.", [(0, 31)], "en")
+    assert index.find("Kiev") == []
+    assert [s.text for s in index.find("US")] == ["US"]
+    german = TermIndex("Nordkoreas Raketen, Kiews Rolle, die Marsoberfläche.", [(0, 52)], "de")
+    assert [s.text for s in german.find("Nordkorea")] == ["Nordkoreas"]
+    assert [s.text for s in german.find("Kiew")] == ["Kiews"]
+    assert german.find("Mars") == []  # a forbidden form is a whole word, never inside a compound
+    assert [s.text for s in german.find("Mars", compounds=True)] == ["Marsoberfläche"]
+
+
+def test_forbidden_inconsistent_and_per_entry_severity():
+    house = Glossary.of([Entry("", "Kyiv", forbidden=("Kiev",), severity=Severity.CRITICAL)])
+    assert _found(house, "The mayor of Kyiv spoke.", "The mayor of Kiev spoke; Kievan Rus was not mentioned.") == [
+        ("term_forbidden", "critical", "Kyiv", "Kiev")]
+    variants = Glossary.of([Entry("Kyiv", "Kyjiw", allowed=("Kiew",), source_lang="en", target_lang="de")])
+    found = _found(variants, "Kyiv and Kyiv again.", "Kyjiw und wieder Kiew.", "de")
+    assert found == [("term_inconsistent", "minor", None, "Kiew")]
+
+
+@pytest.fixture(scope="module")
+def checker():
+    from fidelity.checking.checker import Checker, RunConfig
+    from fidelity.checking.config import CheckConfig
+
+    return {kind: Checker.open(RunConfig(encoder="use", device="cpu", context_model="none",
+                                         check=CheckConfig(glossary=(DATA / f"house_style.{kind}",))))
+            for kind in ("csv", "tbx")}
+
+
+def test_defnet_says_peking_and_the_dprk_and_cnn_says_neither(checker):
+    text = DEFNET.read_text(encoding="utf-8")
+    findings = {}
+    for kind, run in checker.items():
+        report = run.check(CNN, DEFNET)
+        terms = [f for f in report.findings if f.detector == "terminology"]
+        findings[kind] = [(str(f.category), f.rewrite.start, f.rewrite.end, f.message) for f in terms]
+        assert sorted((f.rewrite.start, f.rewrite.text) for f in terms) == [
+            (text.index("DPRK"), "DPRK"), (text.index("Peking"), "Peking")]
+        assert {str(f.category) for f in terms} == {"term_forbidden"}
+        assert not [f for f in run.check(CNN, CNN).findings if f.detector == "terminology"]
+    assert findings["csv"] == findings["tbx"]  # the same entries from a TBX and a CSV file
+
+
+def test_no_glossary_no_terminology_detector():
+    assert not REGISTRY["terminology"].available(Resources())
+    assert TerminologyDetector().detect(sentence_pair("Kiev.", "Kiev.")) == []
+
+
+def test_csv_and_tbx_read_the_same_entries():
+    assert read_glossary(DATA / "house_style.csv").entries == read_glossary(DATA / "house_style.tbx").entries
+
+
+@pytest.mark.parametrize("text, message", [
+    ("source,target\nKiev,Kyiv\nkiev,Kyjiw\n", "'kiev' has two required targets, 'Kyiv' and 'Kyjiw'"),
+    ("source,target\nKiev,\n", "'Kiev' has an empty target term"),
+    ("source,target,source_lang\nKiev,Kyiv,xx\n", "unknown language code 'xx'"),
+    ("source,target,forbiden\nKiev,Kyiv,Kiev\n", "unknown column 'forbiden'"),
+    ("term,translation\nKiev,Kyiv\n", "the header must name the columns 'source' and 'target'"),
+])
+def test_bad_glossaries_are_one_line_errors(tmp_path, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GlossaryError, match=message) as caught:
+        read_glossary(path)
+    assert "\n" not in str(caught.value) and isinstance(caught.value, FidelityError)
+    with pytest.raises(GlossaryError, match="glossary not found"):
+        read_glossaries([tmp_path / "missing.tsv"])
+
+
+def test_toml_glossary(tmp_path):
+    path = tmp_path / "terms.toml"
+    path.write_text('source_lang = "en"\ntarget_lang = "de"\n[terms]\n"Kyiv" = "Kyjiw"\n'
+                    '[[term]]\nsource = "North Korea"\ntarget = "Nordkorea"\nforbidden = ["DPRK"]\n', encoding="utf-8")
+    entries = read_glossary(path).entries
+    assert [(e.source, e.target, e.forbidden, e.target_lang) for e in entries] == [
+        ("North Korea", "Nordkorea", ("DPRK",), "de"), ("Kyiv", "Kyjiw", (), "de")]
+
+
+def test_cli_glossary_option_and_bad_glossary_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from fidelity.frontends.cli import app
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,target\nKiev,Kyiv\nKiev,Kyjiw\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(CNN), str(DEFNET), "--glossary", str(bad)])
+    assert result.exit_code == 2 and "two required targets" in result.output
