@@ -10,13 +10,15 @@ import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from fidelity import __version__
 from fidelity.errors import FidelityError
 from fidelity.frontends.batch.engines import ENGINES
+from fidelity.frontends.cli_common import fail as _fail
+from fidelity.frontends.cli_common import write as _write
 from fidelity.frontends.cli_glossary import glossary_app
 from fidelity.frontends.cli_models import models_app
 from fidelity.frontends.render.registry import ReportKind, format_choices
@@ -67,11 +69,6 @@ class DeviceChoice(str, Enum):
 # An input above this many characters is refused (--max-chars): a 20 MB text is far beyond any
 # article, and the check's time and memory grow with the input.
 DEFAULT_MAX_CHARS = 20_000_000
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"fidelity: error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 @app.callback()
@@ -562,16 +559,6 @@ def quotes(
         _fail(str(exc))
         return
     _write(render(ReportKind.QUOTES, format.value, traces), output)
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,21 +5,16 @@ Exit codes: 0 done, 2 bad input or a bad glossary (one line on stderr).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 
 from fidelity.errors import FidelityError
+from fidelity.frontends.cli_common import fail as _fail
+from fidelity.frontends.cli_common import write
 
 glossary_app = typer.Typer(add_completion=False, no_args_is_help=True,
                            help="Glossaries the terminology detector follows (--glossary): extract one, check one.")
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"fidelity: error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 @glossary_app.command()
@@ -49,13 +44,7 @@ def extract(
         text = to_tsv(propose([aligned_pair(checker, report)]))
     except FidelityError as exc:
         _fail(str(exc))
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
+    write(text, output)
 
 
 @glossary_app.command("show")

@@ -6,11 +6,12 @@ Exit codes: 0 done, 2 unknown model or a download that cannot happen (one line o
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import typer
 
 from fidelity.errors import FidelityError
+from fidelity.frontends.cli_common import fail as _fail
 
 if TYPE_CHECKING:
     from fidelity.models.manifest import ModelEntry
@@ -19,11 +20,6 @@ models_app = typer.Typer(add_completion=False, no_args_is_help=True,
                          help="The models fidelity knows (fidelity/data/manifest.toml): list, info, fetch.")
 
 HUB_ONLY = "hub only — needs `fidelity models fetch`"
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"fidelity: error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def _languages(entry: ModelEntry) -> str:
