@@ -43,7 +43,12 @@ wheel-check:
 		--format json --output "$$tmp/report.json"; \
 	"$$tmp/venv/bin/python" -c 'import json, sys; r = json.load(open(sys.argv[1], encoding="utf-8")); \
 	assert r["findings"] and r["alignment"], "the seed check reported no findings"; \
-	print("wheel-check: OK,", len(r["findings"]), "findings, score", r["summary"]["score"])' "$$tmp/report.json"
+	print("wheel-check: OK,", len(r["findings"]), "findings, score", r["summary"]["score"])' "$$tmp/report.json"; \
+	"$$tmp/venv/bin/fidelity" check $(SEED_ORIGINAL) $(SEED_REWRITE) --original-date 2023-05-10 --judge builtin \
+		--format json --output "$$tmp/judged.json"; \
+	"$$tmp/venv/bin/python" -c 'import json, sys; r = json.load(open(sys.argv[1], encoding="utf-8")); \
+	j = r["settings"]["judge"]; assert j and j["name"] == "fidelity-judge", "the judged check named no judge"; \
+	print("wheel-check: judged OK,", j["name"], j["version"], len(r["findings"]), "findings, score", r["summary"]["score"])' "$$tmp/judged.json"
 
 # Lint (ruff: its defaults, sorted imports, bugbear, pyupgrade; [tool.ruff] in pyproject.toml): CI fails on a violation.
 lint:
@@ -53,14 +58,16 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
+# The deviation figures are one table (scripts/eval_table.py): each evaluation in two modes, the rules
+# alone and the learned judge, beside the plain cosine at the same false-alarm rate (long: ten script runs).
 eval:
 	$(BIN)/python scripts/eval_alignment.py
 	$(BIN)/python scripts/eval_langid.py
-	$(BIN)/python scripts/eval_perturbations.py
-	$(BIN)/python scripts/eval_refresd.py
-	$(BIN)/python scripts/eval_ced.py
-	$(BIN)/python scripts/eval_faithful.py
+	$(BIN)/python scripts/eval_table.py
 
+# Whole processes first (scripts/bench_process.py: the seed checks beside `fidelity version`, batch cold /
+# warm / shell loop, the judge's cost; --only seeds|batch|judge), then inside one process.
 bench:
+	$(BIN)/python scripts/bench_process.py
 	$(BIN)/python scripts/bench_check.py
 	$(BIN)/python scripts/bench_scale.py

@@ -11,12 +11,16 @@ through ``pythonpath`` in pyproject.toml).
   exception (an import error included) recorded on the item's outcome instead of ending the run;
 - :func:`timed_loop`: the timed loop with progress alone;
 - :func:`add_baseline`: the plain sentence-cosine baseline beside fidelity's findings;
-- :func:`severity`, :func:`check_options`: small helpers the evaluations all need.
+- :func:`severity`, :func:`check_options`: small helpers the evaluations all need;
+- :func:`scores`, :func:`mcc`, :func:`best_threshold`, :func:`at_false_alarm_rate`: binary figures,
+  and the two ways the cosine baseline picks its threshold (best MCC on the data; the tool's
+  false-alarm rate).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -75,14 +79,17 @@ class EvalParser(argparse.ArgumentParser):
 
 
 def timed_loop(items: Sequence[T], step: Callable[[T], R], *, every: int = 100,
-               label: str = "items") -> tuple[list[R], float]:
+               label: str = "items", pool: Any = None) -> tuple[list[R], float]:
     """``step(item)`` for each item in order; progress on stderr every ``every`` items and at the end.
+    ``pool``: a multiprocessing pool to run the steps in (``step`` must then pickle: a module-level
+    function or a ``functools.partial`` of one); the results come back in the items' order.
 
     Returns the results and the seconds the loop took."""
     results: list[R] = []
     started = time.perf_counter()
-    for n, item in enumerate(items, 1):
-        results.append(step(item))
+    mapped = pool.imap(step, items) if pool is not None else map(step, items)
+    for n, result in enumerate(mapped, 1):
+        results.append(result)
         if n % every == 0 or n == len(items):
             elapsed = time.perf_counter() - started
             rate = n / elapsed if elapsed else 0.0
@@ -135,6 +142,66 @@ def severity(finding) -> str:
     """A finding's severity as a lower-case string."""
     sev = getattr(finding, "severity", "")
     return str(getattr(sev, "value", sev)).lower()
+
+
+def confusion(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[int, int, int, int]:
+    """(tp, fp, fn, tn) of predictions against gold labels."""
+    tp = sum(p and g for p, g in zip(pred, gold))
+    fp = sum(p and not g for p, g in zip(pred, gold))
+    fn = sum(g and not p for p, g in zip(pred, gold))
+    return tp, fp, fn, len(gold) - tp - fp - fn
+
+
+def mcc(tp: int, fp: int, fn: int, tn: int) -> float:
+    denom = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return (tp * tn - fp * fn) / denom if denom else 0.0
+
+
+def scores(pred: Sequence[bool], gold: Sequence[bool]) -> dict:
+    """MCC, precision, recall, F1 and the false-alarm rate (share of negatives predicted positive)."""
+    tp, fp, fn, tn = confusion(pred, gold)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "mcc": mcc(tp, fp, fn, tn),
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "false_alarms": fp / (fp + tn) if fp + tn else 0.0,
+        "predicted": tp + fp, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+    }
+
+
+def best_threshold(cosines: Sequence[float], gold: Sequence[bool]) -> tuple[float, dict]:
+    """The threshold t (predict positive when cosine < t) that maximises MCC on these items."""
+    order = sorted(zip(cosines, gold))
+    pos, n = sum(gold), len(gold)
+    best_t, best = order[0][0], -2.0
+    tp = fp = 0
+    # t = each distinct cosine value, plus one above the largest (everything predicted positive)
+    for i in range(n + 1):
+        if i == n or i == 0 or order[i][0] != order[i - 1][0]:
+            t = order[i][0] if i < n else order[-1][0] + 1e-6
+            m = mcc(tp, fp, pos - tp, n - pos - fp)
+            if m > best:
+                best, best_t = m, t
+        if i < n:
+            tp += order[i][1]
+            fp += not order[i][1]
+    return best_t, scores([c < best_t for c in cosines], gold)
+
+
+def at_false_alarm_rate(cosines: Sequence[float], gold: Sequence[bool], rate: float) -> tuple[float, dict]:
+    """The highest threshold t (predict positive when cosine < t) that flags at most ``rate`` of the
+    negatives: the cosine baseline at the tool's false-alarm rate, so that the two are compared at
+    one operating point. Ties among the negatives' cosines can leave its rate below ``rate``."""
+    negatives = sorted(c for c, g in zip(cosines, gold) if not g)
+    allowed = math.floor(rate * len(negatives) + 1e-9)  # negatives it may flag
+    if allowed >= len(negatives):
+        t = max(cosines) + 1e-6
+    else:
+        t = negatives[allowed]  # flags the negatives strictly below the (allowed+1)-th lowest
+    return t, scores([c < t for c in cosines], gold)
 
 
 def add_baseline(outcomes: Sequence[Any], encoder_name: str, texts: Callable[[Any], tuple[str, str]]) -> float | None:

@@ -89,3 +89,32 @@ def cached_evidence(pairs: Sequence[tuple[str, str, str, str]], cache: Path,
         for message, count in failed.items():
             print(f"  evidence raised {count} x {message}", file=sys.stderr)
     return [held[k] for k in keys]
+
+
+def cached_alignment(pairs: Sequence[tuple[str, str]], cache: Path, chunk: int = 1000) -> np.ndarray:
+    """``fidelity.judge.alignment`` features of each (src, tgt), from ``cache/alignment-use.npz``
+    where held; the rest from USE's token vectors, saved every ``chunk`` pairs."""
+    from fidelity.judge.alignment import alignment_features
+
+    path = cache / "alignment-use.npz"
+    index: dict[str, np.ndarray] = {}
+    if path.exists():
+        held = np.load(path)
+        index = dict(zip(held["keys"].tolist(), held["vectors"]))
+    keys = [text_key(*p) for p in pairs]
+    missing = list(dict.fromkeys((k, p) for k, p in zip(keys, pairs) if k not in index))
+    if missing:
+        from fidelity.models.use_tokens import load_token_vectors
+
+        model = load_token_vectors()
+        started = time.perf_counter()
+        for i in range(0, len(missing), chunk):
+            part = missing[i:i + chunk]
+            src = model.token_vectors([p[0] for _, p in part])
+            tgt = model.token_vectors([p[1] for _, p in part])
+            for (key, _), s, t in zip(part, src, tgt):
+                index[key] = alignment_features(s, t)
+            _save(path, index)
+            print(f"  alignment: {min(i + chunk, len(missing))}/{len(missing)} pairs, "
+                  f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return np.stack([index[k] for k in keys]).astype(np.float32)

@@ -32,7 +32,15 @@ from fidelity.judge.model import SHARED_CUTOFFS, Head, JudgeModel, Thresholds
 CED_GROUPS = ("de", "ja", "zh", "cs")
 C_CED = 0.3  # the probe's C (raw vectors); 0.3 measured best of 0.3 / 1 / 3 on CED dev, every pair but en-de
 C_SHARED = 1.0
+# The token alignment features (fidelity.judge.alignment), standardised, times this: in the CED heads
+# 0.2 measured best of 0.05 / 0.2 / 0.5 / 1 on CED dev (en-de 0.35 / 0.39 / 0.39 / 0.39, cs 0.39 / 0.38 / 0.37 / 0.37);
+# in the shared head 0.2 flags fewer faithful pairs at "high" than 0.05 (en-zh 0.88 → 0.66) at the same synthetic recall.
+ALIGN_WEIGHT = 0.2
+SHARED_ALIGN_WEIGHT = 0.2
 SMALL_WEIGHT = 0.05  # the cue and surface features, standardised, times this: the vectors' order of size
+# The language group's faithful training pairs join its CED head's negatives at this weight: without
+# them the head (with alignment features) flagged 0.40 of the en-zh faithful dev pairs at "balanced".
+FAITHFUL_WEIGHT = 1.0
 FAITHFUL_CAP = 0.08  # issue 18's ceiling on faithful pairs flagged at "balanced"
 _EVIDENCE = len(DETECTORS) * len(SEVERITIES) + 1
 
@@ -56,16 +64,16 @@ def _cutoffs(score: np.ndarray, gold: np.ndarray, negatives: np.ndarray, positiv
     return knots + np.array([0.0, 1e-4, 2e-4])  # strictly ascending, for the piecewise map
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
+def _fit(x: np.ndarray, y: np.ndarray, c: float, seed: int, weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
 
-    lr = LogisticRegression(C=c, max_iter=2000, random_state=seed).fit(x, y)
+    lr = LogisticRegression(C=c, max_iter=2000, random_state=seed).fit(x, y, sample_weight=weight)
     return lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
 
 
 def train_heads(x: np.ndarray, y: np.ndarray, sources: Sequence[str], train: np.ndarray, dev: np.ndarray,
                 seed: int, *, dim: int, encoder: str, version: str, faithful_cap: float | None = FAITHFUL_CAP,
-                ) -> tuple[JudgeModel, np.ndarray]:
+                n_align: int = 0) -> tuple[JudgeModel, np.ndarray]:
     """The heads model and its dev probabilities (rows of ``dev``). ``x``: every pair's feature row
     (with vectors, ``dim`` per vector); ``y``: (deviation, critical); ``sources``: ced | faithful |
     synthetic; ``train`` and ``dev``: row indices."""
@@ -97,9 +105,22 @@ def train_heads(x: np.ndarray, y: np.ndarray, sources: Sequence[str], train: np.
     # critical-error heads: one per CED pair, and one pooled over the four for "other" pairs
     for group in (*CED_GROUPS, "other"):
         rows = train[(source[train] == "ced") & ((groups[train] == group) | (group == "other"))]
-        w, b = _fit(x[rows, :n_vec], y[rows, 0], C_CED, seed)
+        # the group's faithful training pairs as further negatives: professional news translations
+        # are not the CED's machine-translated comments, and a head that never saw them flags them
+        faithful_rows = train[(source[train] == "faithful") & (groups[train] == group)] if group != "other" else train[:0]
+        sample_weight = np.concatenate([np.ones(len(rows)), np.full(len(faithful_rows), FAITHFUL_WEIGHT)])
+        rows = np.concatenate([rows, faithful_rows])
+        # the raw vectors, and the token alignment features standardised to the vectors' size
+        a_mean = x[rows, n_vec:n_vec + n_align].mean(axis=0)
+        a_scale = x[rows, n_vec:n_vec + n_align].std(axis=0)
+        a_scale[a_scale < 1e-6] = 1.0
+        a_factor = ALIGN_WEIGHT / a_scale
+        xa = np.concatenate([x[rows, :n_vec], (x[rows, n_vec:n_vec + n_align] - a_mean) * a_factor], axis=1)
+        w, b = _fit(xa, y[rows, 0], C_CED, seed, sample_weight)
         weights = np.zeros((n_features, 2))
-        weights[:n_vec] = w[:, None]
+        weights[:n_vec] = w[:n_vec, None]
+        weights[n_vec:n_vec + n_align] = (w[n_vec:] * a_factor)[:, None]
+        b -= float(a_mean @ (w[n_vec:] * a_factor))
         ced_dev = dev_rows(None if group == "other" else group, ("ced",))
         add(group, weights, np.array([b, b]), ced_dev, dev_rows(group, ("faithful",)), None)
     print(f"  heads: CED heads {time.perf_counter() - started:.0f} s", flush=True)
@@ -112,6 +133,7 @@ def train_heads(x: np.ndarray, y: np.ndarray, sources: Sequence[str], train: np.
     factor = np.zeros(n_features)
     factor[:n_vec] = 1.0
     factor[small] = SMALL_WEIGHT / scale
+    factor[n_vec:n_vec + n_align] *= SHARED_ALIGN_WEIGHT / SMALL_WEIGHT  # the alignment features count more
     offset = np.zeros(n_features)
     offset[small] = mean
     xs = (x[rows] - offset) * factor
@@ -127,7 +149,7 @@ def train_heads(x: np.ndarray, y: np.ndarray, sources: Sequence[str], train: np.
             faithful_cap)
     print(f"  heads: shared head {time.perf_counter() - started:.0f} s", flush=True)
     thresholds = {s: Thresholds(deviation=p, critical=p) for s, p in SHARED_CUTOFFS.items()}
-    model = JudgeModel(name="heads", version=version, encoder=encoder, vectors=True, evidence=False,
+    model = JudgeModel(name="heads", version=version, encoder=encoder, vectors=True, evidence=False, alignment=n_align > 0,
                        mean=np.zeros(n_features, dtype=np.float32), scale=np.ones(n_features, dtype=np.float32),
                        layers=(), thresholds=thresholds, heads={g: tuple(h) for g, h in heads.items() if h})
     return model, model.predict(x[dev])

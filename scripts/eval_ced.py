@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 import time
@@ -51,7 +50,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import check_options, spread
+from _common import at_false_alarm_rate, best_threshold, check_options, scores, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,49 +135,6 @@ def detokenise(text: str, lang: str) -> str:
     if lang in ("ja", "zh"):
         text = _CJK_SPACE.sub("", text)
     return text.strip()
-
-
-# -- metrics ------------------------------------------------------------------------------------
-
-def confusion(pred: list[bool], gold: list[bool]) -> tuple[int, int, int, int]:
-    tp = sum(p and g for p, g in zip(pred, gold))
-    fp = sum(p and not g for p, g in zip(pred, gold))
-    fn = sum(g and not p for p, g in zip(pred, gold))
-    return tp, fp, fn, len(gold) - tp - fp - fn
-
-
-def mcc(tp: int, fp: int, fn: int, tn: int) -> float:
-    denom = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
-    return (tp * tn - fp * fn) / denom if denom else 0.0
-
-
-def scores(pred: list[bool], gold: list[bool]) -> dict:
-    tp, fp, fn, tn = confusion(pred, gold)
-    return {
-        "mcc": mcc(tp, fp, fn, tn),
-        "precision": tp / (tp + fp) if tp + fp else 0.0,
-        "recall": tp / (tp + fn) if tp + fn else 0.0,
-        "predicted": tp + fp, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-    }
-
-
-def best_threshold(cosines: list[float], gold: list[bool]) -> tuple[float, dict]:
-    """The threshold t (predict ERR when cosine < t) that maximises MCC on these items."""
-    order = sorted(zip(cosines, gold))
-    pos, n = sum(gold), len(gold)
-    best_t, best = order[0][0], -2.0
-    tp = fp = 0
-    # t = each distinct cosine value, plus one above the largest (everything predicted ERR)
-    for i in range(n + 1):
-        if i == n or i == 0 or order[i][0] != order[i - 1][0]:
-            t = order[i][0] if i < n else order[-1][0] + 1e-6
-            m = mcc(tp, fp, pos - tp, n - pos - fp)
-            if m > best:
-                best, best_t = m, t
-        if i < n:
-            tp += order[i][1]
-            fp += not order[i][1]
-    return best_t, scores([c < best_t for c in cosines], gold)
 
 
 # -- running ------------------------------------------------------------------------------------
@@ -267,6 +223,10 @@ def pair_summary(pair: str, outcomes: list[Outcome], baseline_encoder: str | Non
     if scored:
         t, s = best_threshold([o.cosine for o in scored], [o.item.err for o in scored])
         summary["cosine"] = {"encoder": baseline_encoder, "threshold": t, **s}
+        if ok:  # the cosine at the check's own false-alarm rate ("critical or major"): one operating point
+            rate = summary["critical_or_major"]["false_alarms"]
+            t, s = at_false_alarm_rate([o.cosine for o in scored], [o.item.err for o in scored], rate)
+            summary["cosine_at_false_alarms"] = {"encoder": baseline_encoder, "threshold": t, **s}
     kinds: dict[str, dict[str, int]] = {}
     for o in ok:
         seen = set()
@@ -301,6 +261,11 @@ def print_summaries(summaries: list[dict]) -> None:
         print(row)
     print("cosine<t: plain cosine of src and mt under the check's encoder, threshold chosen on these items "
           "to maximise MCC (oracle-tuned)")
+    at_rate = [s for s in summaries if "cosine_at_false_alarms" in s]
+    if at_rate:
+        print("cosine at the check's false-alarm rate (crit|major): " + "; ".join(
+            f"{s['pair']} MCC {c['mcc']:.3f} P {c['precision']:.3f} R {c['recall']:.3f} (t {c['threshold']:.3f}, "
+            f"FA {c['false_alarms']:.3f})" for s in at_rate for c in [s["cosine_at_false_alarms"]]))
     print("encoders: " + "; ".join(f"{s['pair']} {', '.join(s['encoder']) or '-'}"
                                     f" (cosine: {s.get('cosine', {}).get('encoder', '-')})" for s in summaries))
     print(f"reference: {REFERENCE}")

@@ -57,8 +57,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WMT = (ROOT / ".." / "shared" / "eval" / "wmt21-ruen").resolve()
 DEFAULT_REFRESD = (ROOT / ".." / "shared" / "eval" / "refresd").resolve()
 WMT_FILE = "newstest2021-ru-en.jsonl"
-SETS = ["ab", "aru", "docs", "refresd", "minimal"]
+# The faithful sets issue 18 measures the judge on: 200 pairs each of the judge's dev split
+# (scripts/_judge_data.py: every 5th block of 50 segments, never trained on).
+MULTIREF_SETS = {"deen": "de-en A/B", "enru": "en-ru src/A", "enzh": "en-zh src/A", "ende": "en-de src/A"}
+SETS = ["ab", "aru", "docs", "refresd", *MULTIREF_SETS, "minimal"]
 SET_TITLES = {
+    **{key: f"WMT21 multiref {group} (judge dev split, sentence pairs)" for key, group in MULTIREF_SETS.items()},
     "ab": "WMT21 ru-en, A vs B (sentence pairs, en-en)",
     "aru": "WMT21 ru-en, A vs Russian source (sentence pairs, en-ru)",
     "docs": "WMT21 ru-en, A vs B (whole documents, en-en)",
@@ -170,6 +174,15 @@ def build_sets(args) -> dict[str, list[Item]]:
                                  args.limit)
     if "refresd" in chosen:
         out["refresd"] = spread(read_refresd_no_difference(args.refresd, args.refresd_raw), args.limit)
+    if chosen & set(MULTIREF_SETS):
+        from _judge_data import faithful_pairs
+
+        pairs = [p for p in faithful_pairs(args.wmt.parent) if p.split == "dev"]
+        for key, group in MULTIREF_SETS.items():
+            if key in chosen:
+                chosen_pairs = [p for p in pairs if p.group == group][:200]
+                out[key] = spread([Item(f"{group} {n}", p.src, p.tgt, p.src_lang, p.tgt_lang)
+                                   for n, p in enumerate(chosen_pairs)], args.limit)
     return out
 
 

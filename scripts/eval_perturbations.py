@@ -30,15 +30,18 @@ The target for the tool: detected >= 0.90 at false alarms <= 0.10.
 Usage::
 
     python scripts/eval_perturbations.py [--data FILE] [--lang en|ru|en-ru|all] [--kind KIND]
-        [--encoder auto|use|e5-small] [--baseline-encoder use] [--show-misses]
+        [--encoder auto|use|e5-small] [--baseline-encoder use] [--show-misses] [--limit N] [--json FILE]
 
-Deterministic: pairs run in file order, and nothing is sampled.
+Deterministic: pairs run in file order, and nothing is sampled (``--limit N``: N perturbed pairs
+of each language group spread evenly over it, each with its control). ``--json FILE`` writes each
+group's figures, the cosine baseline at the check's false-alarm rate among them.
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
+import json
 import re
 import sys
 import time
@@ -46,7 +49,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import ROOT, EvalParser, add_baseline, check_each, check_options, severity
+from _common import ROOT, EvalParser, add_baseline, at_false_alarm_rate, check_each, check_options, severity, spread
 from fidelity.data import resource
 
 DEFAULT_DATA = resource("perturbations.tsv")  # package data: also the calibration reference pairs
@@ -131,6 +134,17 @@ def cross_lingual_rows(rows: list[Row], path: Path = ENGLISH_OF_RUSSIAN) -> list
                 raise SystemExit(f"{path}: no English for the original of {row.id}")
             out.append(Row(f"enru-{row.id[3:]}", "en-ru", row.kind, row.is_control, english[row.original], row.rewrite))
     return out
+
+
+def with_controls(rows: list[Row], limit: int | None) -> list[Row]:
+    """``limit`` perturbed pairs of each language group, spread evenly over it, each with its control
+    (the control's id is the pair's id + ``-c``); all rows when limit is None."""
+    if limit is None:
+        return rows
+    keep: set[str] = set()
+    for lang in sorted({r.lang for r in rows}):
+        keep |= set(spread([r.id for r in rows if r.lang == lang and not r.is_control], limit))
+    return [r for r in rows if r.id in keep or (r.is_control and r.id[:-2] in keep)]
 
 
 def _languages(row: Row) -> tuple[str, str]:
@@ -271,9 +285,46 @@ def print_baseline(results: list[Result], threshold: float | None, encoder_name:
         rows = [("encoder equivalent", threshold), ("best on data (max det-FA)", best)]
         if capped:
             rows.append((f"highest with FA <= {TARGET_FALSE_ALARMS:.2f}", max(capped)))
+        checked = [r for r in group if r.error is None]
+        if checked:  # one operating point: the cosine flags as many controls as the check does
+            rate = _rates(checked, lambda r: r.flagged)[1]
+            rows.append((f"the check's FA ({rate:.2f})", _cosine_at(checked, rate)))
         for name, t in rows:
             det, fa = at(t, group)
             print(f"  {lang:<4} {name:<28} threshold {t:.3f}: detected {det:.2f}, false alarms {fa:.2f}")
+
+
+def _cosine_at(results: list[Result], rate: float) -> float:
+    """The cosine threshold that flags at most ``rate`` of these results' controls."""
+    scored = [r for r in results if r.cosine is not None]
+    return at_false_alarm_rate([float(r.cosine or 0.0) for r in scored], [not r.row.is_control for r in scored],
+                               rate)[0]
+
+
+def figures(results: list[Result]) -> dict:
+    """Per language group: pairs, detected and false alarms (overall and per kind), and the cosine
+    baseline at the group's own false-alarm rate."""
+    out: dict = {}
+    for lang in GROUPS:
+        group = [r for r in results if r.row.lang == lang]
+        ok = [r for r in group if r.error is None]
+        if not ok:
+            continue
+        detected, false_alarms = _rates(ok, lambda r: r.flagged)
+        by_kind = {}
+        for kind in KIND_ORDER:
+            mine = [r for r in ok if r.row.kind == kind]
+            if mine:
+                det, fa = _rates(mine, lambda r: r.flagged)
+                by_kind[kind] = {"detected": det, "false_alarms": fa}
+        g = {"pairs": len(group), "errors": len(group) - len(ok), "detected": detected,
+             "false_alarms": false_alarms, "by_kind": by_kind}
+        if all(r.cosine is not None for r in ok):
+            t = _cosine_at(ok, false_alarms)
+            det, fa = _rates(ok, lambda r, t=t: r.cosine < t)
+            g["cosine_at_false_alarms"] = {"threshold": t, "detected": det, "false_alarms": fa}
+        out[lang] = g
+    return out
 
 
 def show_misses(results: list[Result]) -> None:
@@ -297,12 +348,16 @@ def show_misses(results: list[Result]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = EvalParser(__doc__.split("\n\n")[0], data=DEFAULT_DATA, what="the perturbations TSV",
-                        encoder="auto", encoder_help="encoder passed to fidelity.check")
+                        encoder="auto", encoder_help="encoder passed to fidelity.check",
+                        limit="N perturbed pairs of each language group, each with its control")
     parser.add_argument("--lang", choices=["all", *GROUPS], default="all")
     parser.add_argument("--kind", action="append", help="only this kind (repeatable)")
     parser.add_argument("--baseline-encoder", default="use", help="encoder for the cosine baseline (default: use)")
     parser.add_argument("--show-misses", action="store_true", help="print missed pairs and false alarms")
+    parser.add_argument("--json", type=Path, default=None, help="write each language group's figures to FILE")
     args = parser.parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
 
     rows = read_rows(args.data)
     rows += cross_lingual_rows(rows)
@@ -310,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = [r for r in rows if r.lang == args.lang]
     if args.kind:
         rows = [r for r in rows if r.kind in set(args.kind)]
+    rows = with_controls(rows, args.limit)
     if not rows:
         print("no pairs selected", file=sys.stderr)
         return 1
@@ -344,6 +400,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.show_misses:
         show_misses(results)
+    if args.json is not None:
+        options = check_options(args.encoder)
+        args.json.write_text(json.dumps({
+            "data": str(args.data), "encoder": args.encoder, "limit": args.limit, "judge": options.get("judge"),
+            "baseline_encoder": args.baseline_encoder, "groups": figures(results),
+        }, indent=1) + "\n", encoding="utf-8")
+        print(f"figures written to {args.json}")
     return 0
 
 

@@ -25,20 +25,32 @@ that cover both whole sentences ("maj/crit spans": how well the words are locali
 
 Usage::
 
-    python scripts/eval_refresd.py [--data DIR] [--limit N] [--encoder auto|use|e5-small]
+    python scripts/eval_refresd.py [--data DIR] [--limit N] [--encoder auto|use|e5-small] [--json FILE]
 
 ``--data`` defaults to ``../shared/eval/refresd`` next to the repository root. ``--limit N``
 takes N pairs spread evenly over the file (the file is sorted by class, so the first N
-would all be ``unrelated``). Deterministic: no sampling at random.
+would all be ``unrelated``). Deterministic: no sampling at random. ``--json FILE`` writes the
+sentence-level figures (the cosine baseline also at the check's false-alarm rate) and the token F1s.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import SHARED_EVAL, EvalParser, add_baseline, check_each, check_options, severity, tsv_rows
+from _common import (
+    SHARED_EVAL,
+    EvalParser,
+    add_baseline,
+    at_false_alarm_rate,
+    check_each,
+    check_options,
+    scores,
+    severity,
+    tsv_rows,
+)
 
 DEFAULT_DATA = SHARED_EVAL / "refresd"
 FLAG_SEVERITIES = {"major", "critical"}
@@ -191,11 +203,31 @@ def token_counts(outcomes: list[Outcome], side: str, variant: str) -> tuple[int,
     return tp, fp, fn
 
 
+def figures(ok: list[Outcome], threshold: float | None) -> dict:
+    """Sentence level (positive = divergent): the check's major/critical and any-finding predictions, the
+    cosine baseline at the encoder's threshold and at the check's false-alarm rate; token-level F1s."""
+    gold = [o.pair.divergent for o in ok]
+    sentence = {"check": scores([o.major for o in ok], gold), "any_finding": scores([o.any_finding for o in ok], gold)}
+    scored = [o for o in ok if o.cosine is not None]
+    if threshold is not None and scored:
+        cosines, cosine_gold = [float(o.cosine or 0.0) for o in scored], [o.pair.divergent for o in scored]
+        sentence["cosine"] = {"threshold": threshold, **scores([c < threshold for c in cosines], cosine_gold)}
+        t, s = at_false_alarm_rate(cosines, cosine_gold, sentence["check"]["false_alarms"])
+        sentence["cosine_at_false_alarms"] = {"threshold": t, **s}
+    token: dict = {}
+    for scope, group in (("all", ok), ("divergent", [o for o in ok if o.pair.divergent])):
+        for variant in ("any", "major", "spans"):
+            counts = [token_counts(group, side, variant) for side in ("en", "fr")]
+            token[f"{scope}/{variant}"] = prf(*(sum(c[i] for c in counts) for i in range(3)))[2]
+    return {"pairs": len(ok), "sentence": sentence, "token_f1_en_fr": token}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = EvalParser(__doc__.split("\n\n")[0], data=DEFAULT_DATA, what="the REFreSD folder",
                         limit="check N pairs spread evenly over the file",
                         encoder="auto", encoder_help="encoder passed to fidelity.check")
     parser.add_argument("--baseline-encoder", default="use", help="encoder for the cosine baseline (default: use)")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures to FILE")
     args = parser.parse_args(argv)
 
     pairs = spread(read_pairs(args.data), args.limit)
@@ -225,6 +257,11 @@ def main(argv: list[str] | None = None) -> int:
         if scored:
             print(sentence_row(f"baseline: cosine < {threshold:.2f} ({args.baseline_encoder})", scored,
                                lambda o: o.cosine < threshold))
+            if ok:  # one operating point: as many equivalent pairs flagged as the check flags
+                rate = scores([o.major for o in ok], [o.pair.divergent for o in ok])["false_alarms"]
+                t = at_false_alarm_rate([float(o.cosine or 0.0) for o in scored], [o.pair.divergent for o in scored],
+                                        rate)[0]
+                print(sentence_row(f"baseline: cosine < {t:.2f}, check's FA", scored, lambda o: o.cosine < t))
     print(f"{'reference: Divergent mBERT':<34} {REFERENCE_SENTENCE}")
     print("R(some)/R(unrel): recall on some_meaning_difference / unrelated; FPR(none): share of "
           "no_meaning_difference pairs predicted divergent")
@@ -255,6 +292,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {count} x {message}")
     rate = len(outcomes) / seconds if seconds else 0.0
     print(f"\nwall time: {seconds:.1f} s for {len(outcomes)} pairs ({rate:.2f} sentence pairs/s)")
+    if args.json is not None:
+        options = check_options(args.encoder)
+        args.json.write_text(json.dumps({
+            "data": str(args.data), "encoder": args.encoder, "limit": args.limit, "judge": options.get("judge"),
+            "baseline_encoder": args.baseline_encoder, "errors": len(errors), **figures(ok, threshold),
+        }, indent=1) + "\n", encoding="utf-8")
+        print(f"figures written to {args.json}")
     return 0
 
 

@@ -16,7 +16,7 @@ from fidelity.frontends.cli import app  # noqa: E402
 from fidelity.frontends.render import RenderOptions, ReportKind, render  # noqa: E402
 from fidelity.types import Severity  # noqa: E402
 
-from .conftest import CNN, DEFNET, read_exact  # noqa: E402
+from .conftest import CNN, DEFNET, FIRSTPOST, ROOT, read_exact  # noqa: E402
 
 runner = CliRunner()
 SERIOUS = {Severity.CRITICAL, Severity.MAJOR}
@@ -39,12 +39,13 @@ def units():
             ("later", "Untranslated sentence.", "")]
 
 
-def _write_xliff(path, units):
+def _write_xliff(path, units, target_language="en"):
     body = "".join(f'<trans-unit id="{uid}"><source>{escape(s)}</source>'
                    + (f"<target>{escape(t)}</target>" if t else "") + "</trans-unit>\n" for uid, s, t in units)
     path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
                     '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
-                    '<file original="cnn.txt" source-language="en" target-language="en" datatype="plaintext"><body>\n'
+                    f'<file original="cnn.txt" source-language="en" target-language="{target_language}" '
+                    'datatype="plaintext"><body>\n'
                     f"{body}</body></file></xliff>\n", encoding="utf-8")
     return path
 
@@ -279,3 +280,62 @@ def test_output_suffix_chooses_the_format_and_brief_works(xliff, tmp_path):
     result = runner.invoke(app, ["check", str(xliff), "--brief", "--min-severity", "major"])
     assert result.exit_code == 0, result.output
     assert result.stdout and all(line.startswith(f"{xliff}:changed: ") for line in result.stdout.splitlines())
+
+
+# ----------------------------------------------------------------------------- a glossary, unit by unit and file-wide
+
+def _sentence_with(text: str, words: str) -> str:
+    return next(s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if words in s)
+
+
+def test_glossary_findings_are_notes_on_their_units(tmp_path):
+    """DEFNET's "the DPRK" and "Peking" against CNN's sentences, with the house style: each unit gets its own
+    term_forbidden note at the word's offsets in its target; CNN's own sentence as the target gets none."""
+    cnn, defnet = read_exact(CNN), read_exact(DEFNET)
+    threats = _line_with(cnn, "such as North Korea and China")
+    dprk = _sentence_with(defnet, "the DPRK that is building up")
+    peking = _sentence_with(defnet, "Peking has accused the US")
+    path = _write_xliff(tmp_path / "defnet.xlf", [("dprk", threats, dprk),
+                                                  ("peking", _line_with(cnn, "China, which has previously warned"), peking),
+                                                  ("kept", threats, threats)])
+    out = tmp_path / "annotated.xlf"
+    result = runner.invoke(app, ["check", str(path), "--glossary", str(ROOT / "tests/data/house_style.csv"),
+                                 "--format", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    units = {u["id"]: u["report"]["findings"] for u in json.loads(result.stdout)["units"]}
+    terms = {uid: [(f["category"], f["rewrite"]["start"], f["rewrite"]["text"]) for f in found
+                   if f["detector"] == "terminology"] for uid, found in units.items()}
+    assert terms == {"dprk": [("term_forbidden", dprk.index("DPRK"), "DPRK")],
+                     "peking": [("term_forbidden", peking.index("Peking"), "Peking")], "kept": []}
+    notes = {uid: [n for n in found if "term_" in n] for uid, found in _notes(out).items()}
+    assert [n.split(" ", 1)[1] for n in notes["dprk"]] == [
+        "major term_forbidden: forbidden term 'DPRK' (glossary: use 'North Korea' (never 'DPRK'))"]
+    assert len(notes["peking"]) == 1 and "forbidden term 'Peking'" in notes["peking"][0] and not notes["kept"]
+
+
+def test_a_term_rendered_two_ways_in_two_units_is_inconsistent(tmp_path):
+    """A file is one translation: 'Tokyo' is 'Tokio' in two units and 'Tokyo' in a third (each unit alone is
+    consistent); the third unit gets the term_inconsistent note."""
+    cnn = read_exact(CNN)
+    nikkei = _sentence_with(read_exact(FIRSTPOST), "The Nikkei Asia report said")
+    units = [("headline", cnn.splitlines()[0].strip(),
+              "Exklusiv: Japan verhandelt über ein NATO-Büro in Tokio, sagt der Außenminister"),
+             ("office", _line_with(cnn, "An office in Tokyo would be"),
+              "Ein Büro in Tokio hätte große Folgen, da der Krieg in der Ukraine und die wachsenden Gräben in Asien "
+              "Länder wie Japan und Südkorea näher an ihre westlichen Partner gebracht haben – und sie gemeinsam gegen "
+              "Bedrohungen nahe der Heimat wie Nordkorea und China auftreten lassen."),
+             ("nikkei", nikkei, "Laut Nikkei Asia soll das geplante Büro nächstes Jahr in Tokyo eröffnen, doch "
+                                "Einzelheiten, etwa ob Japan die Räume stellt oder die NATO es finanziert, wurden noch "
+                                "verhandelt.")]
+    path = _write_xliff(tmp_path / "de.xlf", units, target_language="de")
+    glossary = tmp_path / "tokio.csv"
+    glossary.write_text("source,target,allowed,source_lang,target_lang\nTokyo,Tokio,Tokyo,en,de\n", encoding="utf-8")
+    out = tmp_path / "annotated.xlf"
+    result = runner.invoke(app, ["check", str(path), "--glossary", str(glossary), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    notes = {uid: [n for n in found if "term_" in n] for uid, found in _notes(out).items()}
+    assert notes["headline"] == notes["office"] == []
+    [note] = notes["nikkei"]
+    assert "minor term_inconsistent: term rendered inconsistently: 'Tokyo' is 'Tokio' in unit headline" in note
+    report = check_file(path)  # without a glossary: no terminology finding anywhere
+    assert not [f for u in report.units for f in u.report.findings if f.category.value.startswith("term_")]

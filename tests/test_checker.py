@@ -35,6 +35,17 @@ def test_one_checker_checks_two_pairs_with_one_model_load():
     assert again.findings == []
 
 
+def test_a_judged_offline_check_loads_the_encoder_once():
+    # The check's encoder ("auto") and the judge's (loaded with the run's offline flag) are one
+    # model: a second USE load cost a judged seed check half again its time (issue 18).
+    STORE.clear()
+    before = STORE.loads["encoder"]
+    checker = Checker.open(RunConfig(offline=True, judge="builtin", device="cpu"))
+    report = checker.check(SEEDS / "001_77e8c4707eb41a8b.txt", SEEDS / "000_a2e2bae9bb3cb44c.txt")
+    assert report.findings
+    assert STORE.loads["encoder"] - before == 1
+
+
 def test_the_convenience_check_is_the_checker_s():
     original = "The talks were held in Beijing on Monday."
     rewrite = "The talks were not held in Beijing on Monday."

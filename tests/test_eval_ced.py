@@ -38,6 +38,13 @@ def test_detokenise_and_mcc():
     assert ced.detokenise("Vielen Dank , Alison . ( ja ) ! !", "de") == "Vielen Dank, Alison. (ja)!!"
     assert ced.detokenise("私 は POV が 好き で す 。", "ja") == "私はPOVが好きです。"
     assert ced.detokenise("Alonzo Harris ! 你 好", "zh") == "Alonzo Harris!你好"
-    assert ced.mcc(5, 0, 0, 5) == 1.0 and ced.mcc(0, 5, 5, 0) == -1.0 and ced.mcc(0, 0, 5, 5) == 0.0
-    t, s = ced.best_threshold([0.1, 0.2, 0.3, 0.9, 0.8], [True, True, False, False, False])
+    from _common import at_false_alarm_rate, best_threshold, mcc
+
+    assert mcc(5, 0, 0, 5) == 1.0 and mcc(0, 5, 5, 0) == -1.0 and mcc(0, 0, 5, 5) == 0.0
+    t, s = best_threshold([0.1, 0.2, 0.3, 0.9, 0.8], [True, True, False, False, False])
     assert t == 0.3 and s["mcc"] == 1.0
+    # at the tool's false-alarm rate: one of the four negatives may be flagged, the lowest (0.25)
+    cosines, gold = [0.1, 0.5, 0.25, 0.3, 0.9, 0.8], [True, True, False, False, False, False]
+    t, s = at_false_alarm_rate(cosines, gold, 0.25)
+    assert t == 0.3 and (s["tp"], s["fp"]) == (1, 1) and s["false_alarms"] == 0.25
+    assert at_false_alarm_rate(cosines, gold, 0.0)[1]["fp"] == 0

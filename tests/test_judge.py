@@ -61,9 +61,11 @@ def test_features_are_deterministic_and_read_the_evidence():
 
 def test_language_groups_pick_their_heads_and_unknown_pairs_the_pooled_ones(model, tmp_path):
     from fidelity.judge import features
+    from fidelity.judge.alignment import ALIGNMENT_COLUMNS
 
     u = np.full(512, 512 ** -0.5, dtype=np.float32)
-    rows = np.stack([pair_features("He paid.", "Er zahlte.", src, tgt, u, u) for src, tgt in
+    aligned = np.full(ALIGNMENT_COLUMNS, 0.5, dtype=np.float32) if model.alignment else None
+    rows = np.stack([pair_features("He paid.", "Er zahlte.", src, tgt, u, u, alignment=aligned) for src, tgt in
                      [("en", "de"), ("ru", "en"), ("fr", "fr"), ("en", "fr")]])
     assert list(features.row_groups(rows)) == ["de", "ru", "same", "other"]
     assert "other" in model.heads  # an en-fr pair is judged, by the heads pooled over every group

@@ -134,7 +134,7 @@ def test_the_cli_format_choices_come_from_the_renderer_registry():
     assert [f.value for f in OutputFormat] == ["text", "json", "diff", "md", "html", "sarif"]
     assert [f.value for f in OutputFormat] == formats(ReportKind.PAIR, flagged=False)  # --brief is a flag
     assert [f.value for f in QuoteFormat] == formats(ReportKind.QUOTES) == ["text", "json"]
-    assert [f.value for f in SummaryFormat] == formats(ReportKind.SUMMARY) == ["html", "md", "csv"]
+    assert [f.value for f in SummaryFormat] == formats(ReportKind.SUMMARY) == ["html", "md", "csv", "json"]
     assert formats(ReportKind.BILINGUAL) == formats(ReportKind.PAIR)  # a bilingual file gets every pair format
     for kind, fmt in REGISTRY:  # every entry names a function that exists
         assert callable(REGISTRY[(kind, fmt)].load()), (kind, fmt)

@@ -163,6 +163,39 @@ def test_later_lines_supersede_and_partial_lines_are_skipped(run):
     assert not summary.failed and len(summary.ranked) == len(records)
 
 
+def test_a_story_gets_a_table_of_its_names(run):
+    """CNN against DEFNET, The Insider and itself: one table of CNN's names, one column per rewrite (its
+    outlet; two pairs of one outlet by their ids), in Markdown, HTML and JSON alike. CNN against itself
+    renders every name as itself; a row differs only where two rewrites render the name differently."""
+    folder, records = run
+    ok = [r for r in records if r["status"] == "ok"]
+    assert all(isinstance(r["names"], list) for r in ok)  # each result line: how its rewrite renders the names
+    cnn = [r for r in ok if r["original_path"] == str(CNN)]
+    done = CliRunner().invoke(app, ["summarize", str(folder / "results.jsonl"), "--output", str(folder / "out" / "summary.json")])
+    assert done.exit_code == 0, done.output
+    data = json.loads((folder / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert data["total"] == len(records) and [t["original"] for t in data["names"]] == [str(CNN)]  # WMT: one rewrite each
+    [table] = data["names"]
+    assert sorted(table["ids"]) == sorted(r["id"] for r in cnn)
+    assert table["columns"][table["ids"].index("same")] == "defnet (same)"
+    same = table["ids"].index("same")
+    renderings = {(row["name"], table["ids"][k]): r for row in table["rows"] for k, r in enumerate(row["renderings"])}
+    expected = {(n["name"], r["id"]): n["rendering"] for r in cnn for n in r["names"]}
+    assert {key: value for key, value in renderings.items() if value is not None} == expected
+    assert all(row["renderings"][same] in (None, row["name"]) for row in table["rows"])
+    assert sum(1 for row in table["rows"] if row["renderings"][same] == row["name"]) >= 5
+    for row in table["rows"]:
+        shown = {r for r in row["renderings"] if r is not None}
+        assert not row["differs"] or len(shown) >= 2
+    assert any(row["differs"] for row in table["rows"])  # DEFNET renders some name of CNN's otherwise
+    md = (folder / "out" / "summary.md").read_text(encoding="utf-8")
+    rows = _md_rows(md, f"Names: {str(CNN).replace('_', chr(92) + '_')}")
+    assert [row[0] for row in rows] == [row["name"] for row in table["rows"]][:len(rows)]
+    assert [row[-1] == "yes" for row in rows] == [row["differs"] for row in table["rows"]][:len(rows)]
+    page = (folder / "out" / "summary.html").read_text(encoding="utf-8")
+    assert page.count('<table class="names">') == 1 and "&lt;b&gt;insider&lt;/b&gt;</th>" in page
+
+
 def test_summarize_errors_are_one_line(tmp_path):
     runner = CliRunner()
     for args in ([str(tmp_path / "none.jsonl")], [str(tmp_path), "-o", str(tmp_path / "s.md")],

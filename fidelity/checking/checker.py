@@ -197,15 +197,17 @@ class Checker:
             if _named(spec) is None:
                 continue
             loaders[entry.name] = (lambda e=entry, s=spec: e.load(s, device, run.offline))
-        resources = Resources(loaders)
-        for entry in MODELS.values():
-            if entry.eager and entry.name in loaders:
-                resources.get(entry.name)
         cache = None
         if run.cache_dir is not None:
             from fidelity.models.embedding_cache import EmbeddingCache
 
             cache = EmbeddingCache(run.cache_dir)
+            if "context" in loaders:  # words judged in context: their similarities kept on disk too
+                loaders["context"] = (lambda load=loaders["context"], c=cache: c.wrap_context(load()))
+        resources = Resources(loaders)
+        for entry in MODELS.values():
+            if entry.eager and entry.name in loaders:
+                resources.get(entry.name)
         return cls(run, device, resources, cache)
 
     # --- what the run was made with ---
@@ -289,7 +291,7 @@ class Checker:
         """The findings with their severities decided by the learned judge (``fidelity/judge/grade.py``)."""
         from fidelity.checking.detectors.base import side_language
         from fidelity.judge import JudgePair, evidence_of, judge_pairs
-        from fidelity.judge.grade import BeadJudgement, grade
+        from fidelity.judge.grade import BeadJudgement, grade, pointed_span
         from fidelity.models.encoders import load_encoder
 
         model = self.resources.get("judge")
@@ -304,9 +306,17 @@ class Checker:
                  for i in matched]
         encoder: Encoder = load_encoder(model.encoder, device=self.device, offline=self.run.offline,
                                         threads=self.run.threads)
+        aligner = None
+        if model.alignment:  # USE's token vectors, from the weights the USE encoder holds
+            from fidelity.judge import token_aligner
+
+            aligner = token_aligner(encoder, self.run.threads)
         if self.cache is not None:
             encoder = self.cache.wrap(encoder)
-        judged = [BeadJudgement(i, j) for i, j in zip(matched, judge_pairs(pairs, model=model, encoder=encoder))]
+            aligner = self.cache.wrap_aligner(aligner) if aligner is not None else None
+        judged = [BeadJudgement(i, j, pointed_span(original, beads[i].original, j.src_span),
+                                pointed_span(compared, beads[i].rewrite, j.tgt_span))
+                  for i, j in zip(matched, judge_pairs(pairs, model=model, encoder=encoder, aligner=aligner))]
         return grade(findings, beads, judged, model.threshold(self.run.sensitivity), original, compared)
 
     def _report_settings(self, chosen: Encoder, shift: float, used: Translator | None, detectors: Sequence[Detector],

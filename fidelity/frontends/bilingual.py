@@ -178,8 +178,9 @@ def check_file(path: str | Path, checker: Checker | None = None, *, original_lan
 
     Languages come from the file (``original_lang``/``rewrite_lang`` override them; a file that
     names none has them detected once from all its units). Untranslated and empty units, and units
-    with no words to compare, are skipped and counted. ``baseline`` entries are applied to each
-    unit's report.
+    with no words to compare, are skipped and counted. With a glossary, a term rendered two ways
+    in two units is ``term_inconsistent`` (``consistent_terms``). ``baseline`` entries are applied
+    to each unit's report.
     """
     from fidelity.checking.checker import Checker, TextInput
     from fidelity.checking.pipeline import document_language
@@ -198,7 +199,8 @@ def check_file(path: str | Path, checker: Checker | None = None, *, original_lan
     source = original_lang or file_source or (document_language([u.source for u in todo]) if todo else None)
     target = rewrite_lang or file_target or (document_language([u.target for u in todo]) if todo else None)
     entries = list(baseline) if baseline is not None else None
-    checked, skipped = [], []
+    checked: list[UnitReport] = []
+    skipped = []
     for unit in units:
         if not unit.source.strip():
             skipped.append(Skipped(unit, "empty source"))
@@ -212,10 +214,42 @@ def check_file(path: str | Path, checker: Checker | None = None, *, original_lan
         except InputError as exc:  # a unit of only symbols or numbers-as-markup: nothing to compare
             skipped.append(Skipped(unit, str(exc)))
             continue
-        if entries is not None:
-            report = apply_baseline(report, entries)
         checked.append(UnitReport(unit, report))
+    checked = consistent_terms(checker, checked)
+    if entries is not None:
+        checked = [UnitReport(u.unit, apply_baseline(u.report, entries)) for u in checked]
     return BilingualReport(str(path), fmt, source, target, checked, skipped, store)
+
+
+def consistent_terms(checker: Checker, units: list[UnitReport]) -> list[UnitReport]:
+    """A file is one translation: with a glossary, a term rendered one way in one unit and another
+    way in another is ``term_inconsistent`` on the unit that differs from the file's usual
+    rendering, as it is within one text (the units' own inconsistency findings are replaced by
+    the file's). Without a glossary, or with the terminology detector off, the units as they are."""
+    from dataclasses import replace
+
+    from fidelity.checking.detectors import AlignedPair, resolve
+    from fidelity.checking.pipeline import number_findings
+    from fidelity.types import Category
+
+    config = checker.run.check
+    detector = next((r.create(config.detector_config(r.name), checker.resources)
+                     for r in resolve(config.detectors) if r.name == "terminology" and r.available(checker.resources)),
+                    None)
+    if detector is None or len(units) < 2:
+        return units
+    # The unit's own texts (a back-translated unit's rewrite as written, not its pivot); no encoder is needed.
+    pairs = [AlignedPair(u.report.original, u.report.rewrite, u.report.alignment) for u in units]
+    found = detector.across(pairs, [f"unit {u.unit.id}" for u in units])
+    out = []
+    for u, inconsistent in zip(units, found, strict=True):
+        kept = [f for f in u.report.findings if f.category is not Category.TERM_INCONSISTENT]
+        if len(kept) == len(u.report.findings) and not inconsistent:
+            out.append(u)
+            continue
+        added = [replace(f, detector="terminology") for f in inconsistent]
+        out.append(UnitReport(u.unit, replace(u.report, findings=number_findings(kept + added))))
+    return out
 
 
 # --- writing notes --------------------------------------------------------------------------------

@@ -407,7 +407,7 @@ def batch(
     report_format: str | None = typer.Option(
         None, "--report-format", metavar="FORMAT", help="Format of the --reports files (default html if available, else md)."),
     summary_file: Path | None = typer.Option(
-        None, "--summary", metavar="FILE", help="Then summarize the results into FILE (.html, .md or .csv)."),
+        None, "--summary", metavar="FILE", help="Then summarize the results into FILE (.html, .md, .csv or .json)."),
 ) -> None:
     """Check many pairs: one JSON report per line in OUTPUT; a rerun skips the pairs already done.
 
@@ -458,11 +458,12 @@ def batch(
 def summarize(
     results: Path = typer.Argument(..., help="A results file written by `fidelity batch`."),
     format: SummaryFormat | None = typer.Option(
-        None, "--format", "-f", help="html (one self-contained page), md or csv (one row per pair). "
+        None, "--format", "-f", help="html (one self-contained page), md, csv (one row per pair) or json (all of it). "
                                      "Default: from --output's suffix, else md."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the summary to FILE instead of stdout."),
 ) -> None:
-    """Summarize a batch: pairs worst first, score distribution, counts by category, outlet and language pair."""
+    """Summarize a batch: pairs worst first, score distribution, counts by category, outlet and language pair,
+    and each story's names as its rewrites render them."""
     from fidelity.frontends.summary import format_for, write_summary
 
     if output is not None:

@@ -26,13 +26,18 @@ def extract(
     encoder: str = typer.Option("auto", envvar="FIDELITY_ENCODER", help="Sentence encoder (as for `check`)."),
     offline: bool = typer.Option(False, "--offline", envvar="FIDELITY_OFFLINE", help="Never contact the model hub."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the TSV to FILE instead of stdout."),
+    min_count: int = typer.Option(1, "--min-count", min=1, metavar="N", help="Only names aligned at least N times."),
+    min_followed: float = typer.Option(
+        0.0, "--min-followed", min=0.0, max=1.0, metavar="SHARE",
+        help="Only names whose sentences in REWRITE follow the proposed entry at least this share of the time "
+             "(0.8: a glossary REWRITE keeps)."),
 ) -> None:
-    """Propose a glossary: the names and capitalised terms of ORIGINAL's sentences with their
-    counterparts in the aligned REWRITE sentences, with counts, as a TSV (source, target, allowed,
-    count) to edit and keep as a --glossary."""
+    """Propose a glossary: the names of ORIGINAL's sentences with their counterparts in the aligned
+    REWRITE sentences, with counts, as a TSV (source, target, allowed, count) to edit and keep as a
+    --glossary (capitalised common words, weekdays and a title before another name are left out)."""
     from fidelity.checking.checker import Checker, RunConfig, TextInput
     from fidelity.checking.config import CheckConfig
-    from fidelity.checking.glossary_extract import aligned_pair, propose, to_tsv
+    from fidelity.checking.glossary_extract import aligned_pair, propose_glossary, to_tsv
 
     if str(original) == "-" and str(rewrite) == "-":
         _fail("only one of ORIGINAL and REWRITE can be read from stdin")
@@ -41,7 +46,7 @@ def extract(
         checker = Checker.open(RunConfig(encoder=encoder, offline=True if offline else None, context_model="none",
                                          check=CheckConfig(detectors=("sentence",))))
         report = checker.check(TextInput(original, original_lang), TextInput(rewrite, rewrite_lang))
-        text = to_tsv(propose([aligned_pair(checker, report)]))
+        text = to_tsv(propose_glossary([aligned_pair(checker, report)], min_count, min_followed))
     except FidelityError as exc:
         _fail(str(exc))
     write(text, output)

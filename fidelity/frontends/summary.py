@@ -4,9 +4,15 @@ The results are read line by line and each pair is cut down at once to the few f
 needs (``PairRow``), so a file of thousands of whole reports is never held in memory. Pairs are
 ranked worst first: by their worst finding's severity, then the number of findings, then the
 score. The later line for an id supersedes an earlier one (a pair checked again after an edit or
-with ``--retry-errors``). Renderers: Markdown, CSV (one row per pair, ranked) and one
-self-contained HTML page (a Jinja2 template with autoescaping: every id, outlet and error is
-escaped). Links to the pairs' own reports (``batch --reports``) are relative to the summary.
+with ``--retry-errors``). Renderers: Markdown, CSV (one row per pair, ranked), JSON (the whole
+summary) and one self-contained HTML page (a Jinja2 template with autoescaping: every id, outlet
+and error is escaped). Links to the pairs' own reports (``batch --reports``) are relative to the
+summary.
+
+A story (one original checked against two rewrites or more) gets a table of its names: one row
+per original name, one column per rewrite (its outlet, else its id), the rendering each rewrite
+uses ('Beijing' / 'Peking'), read from the result lines' ``names`` (``batch`` finds them with the
+check's own alignment and encoder).
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from fidelity.frontends.render.registry import RenderOptions, ReportKind, render
 
 SEVERITIES = ("critical", "major", "minor")
 _RANK: dict[str | None, int] = {s: n for n, s in enumerate(SEVERITIES)}  # a pair without findings: None
-FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv"}
+FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv", ".json": "json"}
 HISTOGRAM_BINS = 10  # 0-10, 10-20, ... 90-100
+NAMES_SHOWN = 25  # a story's names in the Markdown and HTML tables (the JSON has them all)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,9 @@ class PairRow:
     outlet: str | None = None
     languages: str | None = None  # "ru→en"
     report: str | None = None  # the pair's own report, relative to the results file's folder
+    original: str | None = None  # the original's path: the pairs of one story share it
+    # (original name, its rendering, other renderings, count); None for a line written without them
+    names: tuple[tuple[str, str, tuple[str, ...], int], ...] | None = None
 
     @property
     def findings(self) -> int:
@@ -84,6 +94,30 @@ class Group:
         return sum(self.severity)
 
 
+@dataclass(frozen=True)
+class NameRow:
+    """One original name across a story's rewrites."""
+
+    name: str
+    renderings: tuple[str | None, ...]  # per rewrite (``NameTable.columns``): the one it uses most; None: no counterpart
+    others: tuple[tuple[str, ...], ...]  # per rewrite: its other renderings
+    differs: bool  # two rewrites render it differently (inflected forms aside)
+
+
+@dataclass(frozen=True)
+class NameTable:
+    """How each rewrite of one original renders the original's names, the names most rendered first."""
+
+    original: str
+    columns: tuple[str, ...]  # one per rewrite: its outlet, else its pair id
+    ids: tuple[str, ...]  # the pairs, in column order
+    rows: tuple[NameRow, ...]
+
+    @property
+    def differing(self) -> int:
+        return sum(1 for row in self.rows if row.differs)
+
+
 @dataclass
 class Summary:
     source: str
@@ -96,6 +130,7 @@ class Summary:
     language_pairs: list[Group] = field(default_factory=list)
     superseded: int = 0  # lines replaced by a later line for the same id
     unreadable: int = 0  # lines that are not a result (cut short, or not JSON)
+    names: list[NameTable] = field(default_factory=list)  # one per story (an original with two rewrites or more)
 
     @property
     def total(self) -> int:
@@ -118,11 +153,15 @@ def pair_row(record: dict[str, Any]) -> PairRow:
     if isinstance(record.get("original"), dict) and isinstance(record.get("rewrite"), dict):
         languages = f"{record['original'].get('language', 'und')}→{record['rewrite'].get('language', 'und')}"
     score = (record.get("summary") or {}).get("score")
+    names = record.get("names")
     return PairRow(pair_id, status, outlet=outlet_name, report=report,
                    score=float(score) if score is not None else None,
                    severity=_by_severity(int(severity.get(s, 0)) for s in SEVERITIES),
                    categories=tuple(sorted((str(k), int(v)) for k, v in (counts.get("category") or {}).items())),
-                   languages=languages)
+                   languages=languages, original=str(record.get("original_path") or "") or None,
+                   names=None if names is None else tuple(
+                       (str(n["name"]), str(n["rendering"]), tuple(str(o) for o in n.get("others") or ()),
+                        int(n.get("count", 1))) for n in names))
 
 
 def _by_severity(counts: Iterable[int]) -> tuple[int, int, int]:
@@ -159,6 +198,50 @@ def _groups(rows: Iterable[PairRow], name: Callable[[PairRow], str | None]) -> l
     return sorted(out, key=lambda g: (-g.pairs, g.name))
 
 
+def _name_tables(rows: Iterable[PairRow]) -> list[NameTable]:
+    """A table of names for each original checked against two rewrites or more (whose lines
+    carry ``names``), in the order the originals first come."""
+    stories: dict[str, list[PairRow]] = {}
+    for row in rows:
+        if row.status == "ok" and row.original and row.names is not None:
+            stories.setdefault(row.original, []).append(row)
+    return [_name_table(original, pairs) for original, pairs in stories.items() if len(pairs) >= 2]
+
+
+def _name_table(original: str, pairs: list[PairRow]) -> NameTable:
+    outlets = Counter(p.outlet for p in pairs)
+    columns = tuple(p.outlet if p.outlet and outlets[p.outlet] == 1 else
+                    f"{p.outlet} ({p.id})" if p.outlet else p.id for p in pairs)
+    found: dict[str, dict[int, tuple[str, tuple[str, ...], int]]] = {}
+    for column, pair in enumerate(pairs):
+        for name, rendering, others, count in pair.names or ():
+            found.setdefault(name, {})[column] = (rendering, others, count)
+    language = (pairs[0].languages or "").partition("→")[2] or "und"
+    ordered = sorted(found, key=lambda n: (-len(found[n]), -sum(c for _, _, c in found[n].values()), n.casefold()))
+    rows = []
+    for name in ordered:
+        by_column = found[name]
+        renderings = tuple(by_column[k][0] if k in by_column else None for k in range(len(pairs)))
+        rows.append(NameRow(name, renderings, tuple(by_column[k][1] if k in by_column else () for k in range(len(pairs))),
+                            _differ([r for r in renderings if r is not None], language)))
+    return NameTable(original, columns, tuple(p.id for p in pairs), tuple(rows))
+
+
+def _differ(renderings: list[str], language: str) -> bool:
+    """Whether two renderings are different words, not the same words inflected ('Nordkoreas' /
+    'Nordkorea'; 'Asia' is not 'East Asia'), compared as the terminology detector matches terms."""
+    distinct = sorted(set(renderings), key=len)
+    if len(distinct) < 2:
+        return False
+    from fidelity.languages import registered
+    from fidelity.text.terms import TermIndex
+
+    code = language if language in {lang.code for lang in registered()} else "en"
+    base = distinct[0]
+    return not all(any((span.start, span.end) == (0, len(other)) for span in TermIndex(other, [(0, len(other))], code).find(base))
+                   for other in distinct[1:])
+
+
 def summarize(lines: Iterable[str | bytes], source: str = "results") -> Summary:
     """The summary of a results stream (one JSON result a line), read line by line."""
     latest: dict[str, PairRow] = {}
@@ -188,7 +271,8 @@ def summarize(lines: Iterable[str | bytes], source: str = "results") -> Summary:
             affected[category] += 1
     categories = sorted(((c, n, affected[c]) for c, n in findings.items()), key=lambda t: (-t[1], t[0]))
     return Summary(source, ranked, failed, _quartiles(scores) if scores else None, _histogram(scores), categories,
-                   _groups(rows, lambda r: r.outlet), _groups(rows, lambda r: r.languages), superseded, unreadable)
+                   _groups(rows, lambda r: r.outlet), _groups(rows, lambda r: r.languages), superseded, unreadable,
+                   _name_tables(rows))
 
 
 def load_summary(results: str | Path) -> Summary:
@@ -289,7 +373,26 @@ def render_md(summary: Summary, options: RenderOptions = RenderOptions()) -> str
             out += [f"| {escape(g.name)} | {g.pairs} | {g.failed} | {g.findings} | "
                     + " | ".join(str(k) for k in g.severity) + f" | {_score(g.median_score)} |" for g in groups]
             out.append("")
+    for table in summary.names:
+        out += [f"## Names: {escape(table.original)}", "", _names_overview(table), "",
+                "| name | " + " | ".join(escape(c) for c in table.columns) + " | differs |",
+                "| --- | " + " | ".join("---" for _ in table.columns) + " | --- |"]
+        out += [f"| {escape(row.name)} | " + " | ".join(escape(_cell(r, o)) for r, o in zip(row.renderings, row.others))
+                + f" | {'yes' if row.differs else ''} |" for row in table.rows[:NAMES_SHOWN]]
+        out.append("")
     return "\n".join(out)
+
+
+def _names_overview(table: NameTable) -> str:
+    shown = min(len(table.rows), NAMES_SHOWN)
+    more = f" (the {shown} most rendered; all {len(table.rows)} in the JSON summary)" if len(table.rows) > shown else ""
+    return (f"{len(table.columns)} rewrites of this original: how each renders its {len(table.rows)} names{more}; "
+            f"{table.differing} rendered differently by two rewrites. —: no counterpart in that rewrite.")
+
+
+def _cell(rendering: str | None, others: tuple[str, ...]) -> str:
+    """A rewrite's rendering of a name, its other renderings after it; '—' where it has none."""
+    return "—" if rendering is None else " / ".join((rendering, *others))
 
 
 CSV_COLUMNS = ("rank", "id", "status", "worst", "findings", *SEVERITIES, "score", "outlet", "languages", "report", "error")
@@ -310,6 +413,17 @@ def render_csv(summary: Summary, options: RenderOptions = RenderOptions()) -> st
     return buffer.getvalue()
 
 
+def render_json(summary: Summary, options: RenderOptions = RenderOptions()) -> str:
+    """The whole summary as one JSON object (``dataclasses.asdict``), with each pair's report link."""
+    from dataclasses import asdict
+
+    data = asdict(summary)
+    data["total"] = summary.total
+    for row in data["ranked"]:
+        row["link"] = (options.links or {}).get(row["id"])
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def render_html(summary: Summary, options: RenderOptions = RenderOptions()) -> str:
     """One self-contained page (inline style, no script, nothing fetched); all input escaped."""
     from importlib.resources import files
@@ -322,6 +436,7 @@ def render_html(summary: Summary, options: RenderOptions = RenderOptions()) -> s
     most = max((n for _, n in summary.histogram), default=0)
     return environment.from_string(template).render(
         s=summary, links=options.links or {}, overview=_overview(summary), score=_score, severities=SEVERITIES,
+        names_overview=_names_overview, cell=_cell, names_shown=NAMES_SHOWN,
         histogram=[(label, n, round(100 * n / most) if most else 0) for label, n in summary.histogram])
 
 

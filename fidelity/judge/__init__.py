@@ -2,6 +2,15 @@
 and that the deviation is critical. ``judge_pairs`` is the entry point; the features are in
 ``features``, the model and its shipped weights in ``model``."""
 
-from fidelity.judge.model import Judgement, JudgeModel, JudgePair, Thresholds, evidence_of, judge_pairs, load_model
+from fidelity.judge.model import (
+    Judgement,
+    JudgeModel,
+    JudgePair,
+    Thresholds,
+    evidence_of,
+    judge_pairs,
+    load_model,
+    token_aligner,
+)
 
-__all__ = ["Judgement", "JudgeModel", "JudgePair", "Thresholds", "evidence_of", "judge_pairs", "load_model"]
+__all__ = ["Judgement", "JudgeModel", "JudgePair", "Thresholds", "evidence_of", "judge_pairs", "load_model", "token_aligner"]

@@ -96,12 +96,16 @@ def evidence_features(evidence: Iterable[tuple[str, str]] | None) -> np.ndarray:
 
 
 def pair_features(src: str, tgt: str, src_lang: str, tgt_lang: str, u: np.ndarray, v: np.ndarray,
-                  evidence: Iterable[tuple[str, str]] | None = None, *, vectors: bool = True) -> np.ndarray:
-    """One pair's feature row: ``u, v, |u−v|, u⊙v`` (when ``vectors``), the cosine, the surface
-    features and the detectors' evidence. ``u`` and ``v`` are L2-normalised sentence vectors."""
+                  evidence: Iterable[tuple[str, str]] | None = None, *, vectors: bool = True,
+                  alignment: np.ndarray | None = None) -> np.ndarray:
+    """One pair's feature row: ``u, v, |u−v|, u⊙v`` (when ``vectors``), the token alignment
+    features (``fidelity.judge.alignment``, when given), the cosine, the surface features and the
+    detectors' evidence. ``u`` and ``v`` are L2-normalised sentence vectors."""
     u = np.asarray(u, dtype=np.float32)
     v = np.asarray(v, dtype=np.float32)
     parts: list[np.ndarray] = [np.concatenate([u, v, np.abs(u - v), u * v])] if vectors else []
+    if alignment is not None:
+        parts.append(np.asarray(alignment, dtype=np.float32))
     parts += [np.array([float(u @ v)], dtype=np.float32), surface_features(src, tgt, src_lang, tgt_lang),
               evidence_features(evidence)]
     return np.concatenate(parts)

@@ -37,6 +37,25 @@ NOT_JUDGED = frozenset({Category.TERM_NOT_FOLLOWED, Category.TERM_FORBIDDEN, Cat
 class BeadJudgement:
     bead: int
     judgement: Judgement
+    # the words the model points at, as spans of the original and of the rewrite (None: nowhere)
+    pointed_original: Span | None = None
+    pointed_rewrite: Span | None = None
+
+
+def pointed_span(doc: Document, indices: Sequence[int], span: tuple[int, int] | None) -> Span | None:
+    """A (start, end) span of the bead side's text as the judge read it (its sentences joined by one
+    space) as a span of ``doc``; None where it crosses a sentence boundary or is None."""
+    if span is None:
+        return None
+    offset = 0
+    for k in sorted(indices):
+        sentence = doc.sentences[k]
+        length = sentence.end - sentence.start
+        if offset <= span[0] and span[1] <= offset + length:
+            start, end = sentence.start + span[0] - offset, sentence.start + span[1] - offset
+            return Span(start, end, doc.text[start:end])
+        offset += length + 1
+    return None
 
 
 def _sentence_span(doc: Document, indices: Sequence[int]) -> Span:
@@ -49,6 +68,7 @@ def grade(findings: Sequence[Finding], beads: Sequence[Bead], judged: Sequence[B
           kept_when_cleared: frozenset[Category] = KEPT_WHEN_CLEARED) -> list[Finding]:
     """``findings`` with their severities decided by the judge (see the module's docstring)."""
     by_bead: dict[int, Judgement] = {j.bead: j.judgement for j in judged}
+    pointed = {j.bead: j for j in judged}
     on_bead: dict[int, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.bead is not None and f.category not in NOT_JUDGED:
@@ -77,6 +97,14 @@ def grade(findings: Sequence[Finding], beads: Sequence[Bead], judged: Sequence[B
             category=Category.MISTRANSLATION, severity=level, confidence=round(judgement.p_deviation, 2),
             original=_sentence_span(original, bead.original), rewrite=_sentence_span(rewrite, bead.rewrite),
             message=f"meaning changed by the judge's reading, with no span a detector could name "
-                    f"(p={judgement.p_deviation:.2f})",
+                    f"(p={judgement.p_deviation:.2f}){_pointing(pointed[bead_index])}",
             bead=bead_index, detector="judge"))
     return graded
+
+
+def _pointing(judged: BeadJudgement) -> str:
+    """The words the model points at, for the message: with their offsets, as a reviewer looks them up."""
+    parts = [f"{side} {span.text!r} at {span.start}-{span.end}"
+             for side, span in (("original", judged.pointed_original), ("rewrite", judged.pointed_rewrite))
+             if span is not None and span.text.strip()]
+    return "; unmatched words: " + ", ".join(parts) if parts else ""

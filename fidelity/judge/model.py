@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from fidelity.judge.alignment import Aligner, PairAlignment, align_pairs
 from fidelity.judge.features import pair_features, row_groups
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ _SHARED_LOGITS = np.log(np.array(list(SHARED_CUTOFFS.values())) / (1 - np.array(
 class Judgement:
     p_deviation: float  # the probability that the pair's meaning deviates
     p_critical: float  # the probability that it deviates critically
+    # Where the model points (a model with alignment features): the (start, end) characters of the
+    # pair's source and target text whose tokens found no counterpart on the other side.
+    src_span: tuple[int, int] | None = None
+    tgt_span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class JudgeModel:
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (W, b) per layer; W is (inputs, outputs)
     thresholds: dict[str, Thresholds]  # per sensitivity
     heads: dict[str, tuple[Head, ...]] = field(default_factory=dict)  # per language group (features.GROUPS)
+    alignment: bool = False  # whether the features hold the token alignment features (fidelity.judge.alignment)
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """(n, 2) probabilities: deviation, critical."""
@@ -119,7 +125,7 @@ class JudgeModel:
                 arrays[f"{group}.{j}.b"] = head.bias.astype(np.float32)
                 arrays[f"{group}.{j}.knots"] = head.knots.astype(np.float32)
         header = {"name": self.name, "version": self.version, "encoder": self.encoder, "vectors": self.vectors,
-                  "evidence": self.evidence, "layers": len(self.layers),
+                  "evidence": self.evidence, "alignment": self.alignment, "layers": len(self.layers),
                   "heads": {group: len(heads) for group, heads in self.heads.items()},
                   "thresholds": {k: vars(t) for k, t in self.thresholds.items()}, **(meta or {})}
         arrays["header"] = np.array(json.dumps(header))
@@ -142,7 +148,8 @@ def load_model(path: Path | str | None = None) -> JudgeModel:
         return JudgeModel(name=header["name"], version=header["version"], encoder=header["encoder"],
                           vectors=header["vectors"], evidence=header["evidence"],
                           mean=held["mean"], scale=held["scale"], layers=layers,
-                          thresholds={k: Thresholds(**t) for k, t in header["thresholds"].items()}, heads=heads)
+                          thresholds={k: Thresholds(**t) for k, t in header["thresholds"].items()}, heads=heads,
+                          alignment=header.get("alignment", False))
 
 
 @lru_cache(maxsize=1)
@@ -183,26 +190,42 @@ class Encoder(Protocol):
 
 
 def judge_pairs(pairs: Sequence[JudgePair], *, model: JudgeModel | None = None, encoder: Encoder | None = None,
-                batch: int = 256) -> list[Judgement]:
+                aligner: Aligner | None = None, batch: int = 256) -> list[Judgement]:
     """P(deviation) and P(critical) for each pair, embedding both sides in batches with the model's
-    encoder (``encoder`` overrides; it must be the one the model was trained on). A model trained
-    with evidence reads a pair without ``evidence`` as "no detector ran"."""
+    encoder (``encoder`` overrides; it must be the one the model was trained on) and, for a model
+    with alignment features, aligning their tokens (``aligner`` overrides: e.g. one that reads a
+    disk cache). A model trained with evidence reads a pair without ``evidence`` as "no detector ran"."""
     model = model or load_model()
     if encoder is None:
         from fidelity.models.encoders import load_encoder
 
         encoder = load_encoder(model.encoder)
+    if model.alignment and aligner is None:
+        aligner = token_aligner()
     out: list[Judgement] = []
     for start in range(0, len(pairs), batch):
         part = pairs[start:start + batch]
         u = encoder.encode([p.src for p in part])
         v = encoder.encode([p.tgt for p in part])
+        aligned: list[PairAlignment | None] = [None] * len(part)
+        if model.alignment and aligner is not None:
+            aligned = list(aligner([(p.src, p.tgt) for p in part]))
         rows = [pair_features(p.src, p.tgt, p.src_lang, p.tgt_lang, u[i], v[i],
-                              p.evidence if model.evidence else None, vectors=model.vectors)
-                for i, p in enumerate(part)]
-        for p_dev, p_crit in model.predict(np.stack(rows)):
-            out.append(Judgement(float(p_dev), float(p_crit)))
+                              p.evidence if model.evidence else None, vectors=model.vectors,
+                              alignment=a.features if a is not None else None)
+                for i, (p, a) in enumerate(zip(part, aligned))]
+        for (p_dev, p_crit), a in zip(model.predict(np.stack(rows)), aligned):
+            out.append(Judgement(float(p_dev), float(p_crit), a.src_span if a else None, a.tgt_span if a else None))
     return out
+
+
+def token_aligner(encoder: Any = None, threads: int | None = None) -> Aligner:
+    """``align_pairs`` over USE's token vectors (the weights of ``encoder``, a USE encoder; default:
+    the model store's)."""
+    from fidelity.models.use_tokens import load_token_vectors
+
+    tokens = load_token_vectors(encoder, threads)
+    return lambda pairs: align_pairs(pairs, tokens)
 
 
 def evidence_of(findings: Iterable[Finding]) -> tuple[tuple[str, str], ...]:

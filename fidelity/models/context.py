@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from fidelity.errors import ModelUnavailableError
+from fidelity.models.bert_numpy import NumpyBert, supports
 from fidelity.models.device import resolve_device
 from fidelity.models.manifest import quiet_loading, resolve
 from fidelity.models.store import STORE
@@ -39,6 +40,15 @@ class ContextModel:
     """Contextual similarity of two spans, each inside its own sentence."""
 
     def __init__(self, directory: Path, name: str, languages: frozenset[str], device: str = "cpu") -> None:
+        self.device = device
+        self.name = name
+        self.languages = languages
+        self._states = lru_cache(maxsize=2048)(self._compute)
+        # On the CPU a BERT model (the default) runs in numpy: torch and transformers would cost
+        # about 6.5 s of the process's start for the few sentences a check judges in context.
+        self._numpy: NumpyBert | None = NumpyBert(directory) if device == "cpu" and supports(directory) else None
+        if self._numpy is not None:
+            return
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -46,15 +56,18 @@ class ContextModel:
             self._tokenizer = AutoTokenizer.from_pretrained(str(directory))
             self._model = AutoModel.from_pretrained(str(directory)).to(device).eval()
         self._torch = torch
-        self.device = device
-        self.name = name
-        self.languages = languages
-        self._states = lru_cache(maxsize=2048)(self._compute)
 
     def settings(self) -> dict[str, Any]:
         return {"name": self.name, "languages": sorted(self.languages)}
 
+    @property
+    def backend(self) -> str:
+        return "numpy" if self._numpy is not None else "transformers"
+
     def _compute(self, sentence: str) -> _States:
+        if self._numpy is not None:
+            hidden, offsets = self._numpy.states(sentence)
+            return _States(hidden / np.maximum(np.linalg.norm(hidden, axis=1, keepdims=True), 1e-12), offsets)
         encoded = self._tokenizer(sentence, return_offsets_mapping=True, return_tensors="pt",
                                   truncation=True, max_length=256)
         offsets = [tuple(o) for o in encoded.pop("offset_mapping")[0].tolist()]

@@ -64,7 +64,7 @@ class EmbeddingCache:
         self.hits = 0
         self.misses = 0
 
-    def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    def get_many(self, model: str, texts: Sequence[str], dtype: type = np.float32) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         if not texts:
             return out
@@ -76,15 +76,15 @@ class EmbeddingCache:
                 f"SELECT text_sha256, vector FROM embedding WHERE model = ? AND text_sha256 IN "
                 f"({','.join('?' * len(chunk))})", [model, *chunk]).fetchall()
             for key, blob in rows:
-                out[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+                out[keys[key]] = np.frombuffer(blob, dtype=dtype)
         self.hits += len(out)
         self.misses += len(keys) - len(out)
         return out
 
-    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+    def put_many(self, model: str, items: dict[str, np.ndarray], dtype: type = np.float32) -> None:
         if not items:
             return
-        rows = [(model, _text_key(t), np.ascontiguousarray(v, dtype=np.float32).tobytes()) for t, v in items.items()]
+        rows = [(model, _text_key(t), np.ascontiguousarray(v, dtype=dtype).tobytes()) for t, v in items.items()]
         try:
             with self._db:
                 self._db.execute("BEGIN")
@@ -98,6 +98,50 @@ class EmbeddingCache:
     def wrap(self, encoder: Encoder) -> DiskCachedEncoder:
         """``encoder`` reading and writing its embeddings through this cache."""
         return DiskCachedEncoder(encoder, self)
+
+    def wrap_aligner(self, aligner: Any) -> DiskCachedAligner:
+        """The judge's token aligner reading and writing its pair alignments through this cache."""
+        return DiskCachedAligner(aligner, self)
+
+    def wrap_context(self, model: Any) -> DiskCachedContext | None:
+        """The context model (``fidelity.models.context``) reading and writing its similarities
+        through this cache; None for no model."""
+        return None if model is None else DiskCachedContext(model, self)
+
+
+class DiskCachedAligner:
+    """The judge's token alignment (``fidelity.judge.alignment``) of text pairs from the disk cache
+    when there: a warm batch never runs USE's token forward pass (five times the judge's other cost
+    in a warm batch, issue 18). Keyed by the two texts; the value holds the features and the two
+    pointed spans (-1 for none) as the aligner returned them."""
+
+    def __init__(self, aligner: Any, cache: EmbeddingCache) -> None:
+        from fidelity.judge.alignment import ALIGNMENT_COLUMNS
+
+        self.inner = aligner
+        self.cache = cache
+        self.namespace = f"alignment:use-tokens:{ALIGNMENT_COLUMNS}"
+
+    def __call__(self, pairs: Sequence[tuple[str, str]]) -> list[Any]:
+        from fidelity.judge.alignment import PairAlignment
+
+        keys = [json.dumps([src, tgt], ensure_ascii=False) for src, tgt in pairs]
+        found = self.cache.get_many(self.namespace, keys, dtype=np.float64)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:
+            computed = self.inner([pairs[i] for i in missing])
+            new = {}
+            for i, aligned in zip(missing, computed):
+                spans = [*(aligned.src_span or (-1, -1)), *(aligned.tgt_span or (-1, -1))]
+                found[keys[i]] = new[keys[i]] = np.concatenate([aligned.features.astype(np.float64), spans])
+            self.cache.put_many(self.namespace, new, dtype=np.float64)
+        out = []
+        for key in keys:
+            row = found[key]
+            s0, s1, t0, t1 = (int(x) for x in row[-4:])
+            out.append(PairAlignment(row[:-4].astype(np.float32), (s0, s1) if s0 >= 0 else None,
+                                     (t0, t1) if t0 >= 0 else None))
+        return out
 
 
 class DiskCachedEncoder:
@@ -130,3 +174,30 @@ class DiskCachedEncoder:
             self.cache.put_many(self.namespace, new)
             found.update(zip(missing, vectors))
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+class DiskCachedContext:
+    """The context model whose span similarities come from the disk cache when there: a warm batch
+    never runs it (its forward pass was most of a warm same-language pair's time, issue 19). Keyed
+    by the two sentences and spans; the value is the float the model returned (float64; NaN for
+    None), so the findings are those of a run that computed it."""
+
+    def __init__(self, model: Any, cache: EmbeddingCache) -> None:
+        self.inner = model
+        self.cache = cache
+        self.namespace = "context:" + json.dumps({"model": model.settings(), "device": model.device,
+                                                  "backend": model.backend}, sort_keys=True)
+
+    def __getattr__(self, name: str) -> Any:  # name, languages, settings...
+        return getattr(self.inner, name)
+
+    def similarity(self, a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int]) -> float | None:
+        key = json.dumps([a, list(a_span), b, list(b_span)], ensure_ascii=False)
+        found = self.cache.get_many(self.namespace, [key], dtype=np.float64).get(key)
+        if found is not None:
+            value = float(found[0])
+            return None if np.isnan(value) else value
+        similarity: float | None = self.inner.similarity(a, a_span, b, b_span)
+        stored = np.array([np.nan if similarity is None else similarity], dtype=np.float64)
+        self.cache.put_many(self.namespace, {key: stored}, dtype=np.float64)
+        return similarity

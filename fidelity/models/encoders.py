@@ -448,6 +448,10 @@ def load_encoder(name_or_path: str | Path = "use", *, device: str = "auto", offl
     (``fidelity.models.calibrate``, cached on disk), else USE's with a warning.
     """
     device = resolve_device(device)
+    # A built-in encoder never asks the hub, so ``offline`` does not make it another one: the
+    # check (encoder "auto") and the judge (offline as the run says) share one load (issue 18).
+    if str(name_or_path) in BUILTIN_ENCODERS:
+        offline = None
     return STORE.get("encoder", (str(name_or_path), device, offline, threads),
                      lambda: _load_encoder(str(name_or_path), device, offline, threads))
 

@@ -131,22 +131,73 @@ class TermIndex:
     def inside_longer_name(self, span: Span) -> bool:
         """Whether a capitalised occurrence is part of a longer name: a capitalised word right
         before or after it ('Sunday' in 'Fox News Sunday', 'White House' in 'White House
-        Correspondents Association'), function words aside ('The White House')."""
+        Correspondents Association'), function words aside ('The White House'), or any
+        capitalised word joined to it by a hyphen ('America' in 'All-America')."""
+        return self.longer_name(span) != span
+
+    def longer_name(self, span: Span) -> Span:
+        """The name a capitalised occurrence is part of (see ``inside_longer_name``): the span
+        grown over the capitalised words around it; the span itself when it stands alone."""
+        run = self._name_run(span)
+        if run is None:
+            return span
+        start, end = self.words[run[0]].start, self.words[run[3]].end
+        return span if (start, end) == (span.start, span.end) else Span(start, end, self.text[start:end])
+
+    def names_around(self, span: Span) -> list[Span]:
+        """Each part of the longer name a capitalised occurrence is in that holds the occurrence
+        and more ('Ice Scotland' and 'Ice Scotland Hannah Smith' around 'Scotland')."""
+        run = self._name_run(span)
+        if run is None:
+            return []
+        first, inner_first, inner_last, last = run
+        return [Span(self.words[a].start, self.words[b].end, self.text[self.words[a].start : self.words[b].end])
+                for a in range(first, inner_first + 1) for b in range(inner_last, last + 1)
+                if (a, b) != (inner_first, inner_last)]
+
+    def _name_run(self, span: Span) -> tuple[int, int, int, int] | None:
+        """Word indices (name's first, span's first, span's last, name's last) of the capitalised
+        run around a capitalised occurrence; None when it is not one."""
         from fidelity.text.names import NOT_NAMES
 
         if not span.text[:1].isupper():
-            return False
+            return None
         index = {w.start: i for i, w in enumerate(self.words)}
         first = index.get(span.start)
         last = next((i for i, w in enumerate(self.words) if w.end == span.end), None)
         if first is None or last is None:
-            return False
-        neighbours = []
-        if first > 0 and _GAP.fullmatch(self.text, self.words[first - 1].end, span.start):
-            neighbours.append(self.words[first - 1])
-        if last + 1 < len(self.words) and _GAP.fullmatch(self.text, span.end, self.words[last + 1].start):
-            neighbours.append(self.words[last + 1])
-        return any(w.text[:1].isupper() and w.norm not in NOT_NAMES for w in neighbours)
+            return None
+
+        def joined(word: Word, a: Word, b: Word) -> bool:
+            """``word`` (a or b) is part of the name beside it: capitalised right beside it and no
+            function word ('Fox News'), or capitalised and hyphened to it ('All-America')."""
+            gap = self.text[a.end : b.start]
+            if not _GAP.fullmatch(gap) or not word.text[:1].isupper():
+                return False
+            return (bool(gap) and not any(c.isspace() for c in gap)) or word.norm not in NOT_NAMES
+
+        inner_first, inner_last = first, last
+        while first > 0 and joined(self.words[first - 1], self.words[first - 1], self.words[first]):
+            first -= 1
+        while last + 1 < len(self.words) and joined(self.words[last + 1], self.words[last], self.words[last + 1]):
+            last += 1
+        return first, inner_first, inner_last, last
+
+    def derived(self, term: str) -> list[Span]:
+        """Words derived from a one-word name: the name as an adjective or a people ('chinesischen'
+        from 'China', 'deutsche' from 'Deutschland', 'pakistanische' from 'Pakistan', 'Engländer'
+        from 'England'), as a translation writes it where the original says "China's Huawei",
+        "the Pakistan batsman" or "England's Darren Till". Such a word begins with the name's first
+        half (four letters at least) and goes on."""
+        if self.language.unspaced:
+            return []
+        wanted = term_words(term, self.code)
+        if len(wanted) != 1 or _acronym(wanted[0].text) or len(wanted[0].norm) < 4:
+            return []
+        name = wanted[0].norm
+        shared = max(4, (len(name) + 1) // 2)
+        return [Span(w.start, w.end, w.text) for w in self.words
+                if len(w.norm) > shared + 2 and w.norm[:shared] == name[:shared] and w.norm != name]
 
     def _substrings(self, term: str, case_sensitive: bool) -> list[Span]:
         needle = term if case_sensitive else term.casefold()

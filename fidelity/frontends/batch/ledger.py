@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # Keys of a result line besides the report's; an extra column with one of these names (or a
 # report key's) is written as ``manifest_<name>``.
 RESULT_KEYS = ("key", "status", "id", "error", "seconds", "original_path", "rewrite_path", "report",
-               "original", "rewrite", "alignment", "findings", "set_aside", "summary", "settings")
+               "original", "rewrite", "alignment", "findings", "set_aside", "summary", "settings", "names")
 
 Job = tuple[Pair, dict[str, str], str]  # a pair to check, its options and its key
 

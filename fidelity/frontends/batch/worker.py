@@ -75,7 +75,10 @@ class PairChecker:
             rewrite = TextInput(pair.rewrite, options.get("rewrite_lang"),
                                 _iso_date(options.get("rewrite_date"), "rewrite_date"))
             report = self.checker().check(original, rewrite)
-            status, data = "ok", report.to_dict()
+            # How the rewrite renders the original's names: the summary's table of a story's names
+            from fidelity.checking.glossary_extract import rendered_names
+
+            status, data = "ok", {**report.to_dict(), "names": rendered_names(self.checker(), report)}
             if self.task.render is not None:
                 rendered = render_pair_report(report, self.task.render)
         except (KeyboardInterrupt, SystemExit):

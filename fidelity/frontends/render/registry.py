@@ -74,6 +74,7 @@ REGISTRY: dict[tuple[ReportKind, str], Entry] = {
     (ReportKind.SUMMARY, "html"): Entry("fidelity.frontends.summary:render_html"),
     (ReportKind.SUMMARY, "md"): Entry("fidelity.frontends.summary:render_md"),
     (ReportKind.SUMMARY, "csv"): Entry("fidelity.frontends.summary:render_csv"),
+    (ReportKind.SUMMARY, "json"): Entry("fidelity.frontends.summary:render_json"),
     (ReportKind.QUOTES, "text"): Entry("fidelity.frontends.render.quotes:render_quote_traces"),
     (ReportKind.QUOTES, "json"): Entry("fidelity.frontends.render.quotes:render_quote_traces_json"),
 }
