@@ -38,9 +38,6 @@ C_SHARED = 1.0
 ALIGN_WEIGHT = 0.2
 SHARED_ALIGN_WEIGHT = 0.2
 SMALL_WEIGHT = 0.05  # the cue and surface features, standardised, times this: the vectors' order of size
-# The language group's faithful training pairs join its CED head's negatives at this weight: without
-# them the head (with alignment features) flagged 0.40 of the en-zh faithful dev pairs at "balanced".
-FAITHFUL_WEIGHT = 1.0
 FAITHFUL_CAP = 0.08  # issue 18's ceiling on faithful pairs flagged at "balanced"
 _EVIDENCE = len(DETECTORS) * len(SEVERITIES) + 1
 
@@ -73,10 +70,13 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float, seed: int, weight: np.ndarray |
 
 def train_heads(x: np.ndarray, y: np.ndarray, sources: Sequence[str], train: np.ndarray, dev: np.ndarray,
                 seed: int, *, dim: int, encoder: str, version: str, faithful_cap: float | None = FAITHFUL_CAP,
-                n_align: int = 0) -> tuple[JudgeModel, np.ndarray]:
+                n_align: int = 0, faithful_weight: float = 0.0) -> tuple[JudgeModel, np.ndarray]:
     """The heads model and its dev probabilities (rows of ``dev``). ``x``: every pair's feature row
     (with vectors, ``dim`` per vector); ``y``: (deviation, critical); ``sources``: ced | faithful |
-    synthetic; ``train`` and ``dev``: row indices."""
+    synthetic; ``train`` and ``dev``: row indices. ``n_align``: the token alignment columns that follow
+    the vectors (0: none); ``faithful_weight``: the weight of the language group's faithful training
+    pairs as further negatives of its CED head (0: none; with alignment features and without them, the
+    head flagged 0.40 of the en-zh faithful dev pairs at "balanced")."""
     started = time.perf_counter()
     groups = row_groups(x)
     source = np.asarray(sources)
@@ -107,8 +107,10 @@ def train_heads(x: np.ndarray, y: np.ndarray, sources: Sequence[str], train: np.
         rows = train[(source[train] == "ced") & ((groups[train] == group) | (group == "other"))]
         # the group's faithful training pairs as further negatives: professional news translations
         # are not the CED's machine-translated comments, and a head that never saw them flags them
-        faithful_rows = train[(source[train] == "faithful") & (groups[train] == group)] if group != "other" else train[:0]
-        sample_weight = np.concatenate([np.ones(len(rows)), np.full(len(faithful_rows), FAITHFUL_WEIGHT)])
+        # (every group's for the pooled "other" head, which judges pairs no training data covers)
+        faithful_rows = train[(source[train] == "faithful") & ((groups[train] == group) | (group == "other"))
+                              ] if faithful_weight > 0 else train[:0]
+        sample_weight = np.concatenate([np.ones(len(rows)), np.full(len(faithful_rows), faithful_weight)])
         rows = np.concatenate([rows, faithful_rows])
         # the raw vectors, and the token alignment features standardised to the vectors' size
         a_mean = x[rows, n_vec:n_vec + n_align].mean(axis=0)

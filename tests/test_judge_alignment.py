@@ -56,11 +56,12 @@ def test_longest_run_and_empty_sides():
 
 
 def test_the_judge_points_at_the_dropped_phrase():
-    from fidelity.judge import JudgePair, judge_pairs
+    from fidelity.judge.alignment import align_pairs
+    from fidelity.models.use_tokens import load_token_vectors
 
-    (judged,) = judge_pairs([JudgePair(SRC, DROPPED, "en", "de")])
-    assert judged.src_span is not None
-    assert "three-month-old pug" in SRC[judged.src_span[0]:judged.src_span[1]]
+    (aligned,) = align_pairs([(SRC, DROPPED)], load_token_vectors())
+    assert aligned.src_span is not None
+    assert "three-month-old pug" in SRC[aligned.src_span[0]:aligned.src_span[1]]
 
 
 def test_a_pointed_span_maps_onto_the_document_exactly():
@@ -98,3 +99,22 @@ def test_the_disk_cache_gives_back_the_alignment_it_was_given(tmp_path):
         assert np.array_equal(d.features, a.features) and np.array_equal(a.features, b.features)
         assert d.src_span == a.src_span == b.src_span and d.tgt_span == a.tgt_span == b.tgt_span
     assert direct[1].src_span is not None and direct[2].src_span is None
+
+
+def test_a_bead_only_the_judge_flags_names_the_unmatched_words_at_exact_offsets():
+    # WMT21 critical-error dev, en-de item 5088 (labelled ERR): "smelly" became a non-word.
+    import re
+
+    import fidelity
+
+    src = "Do you think I care? Get out of here you smelly Kroll!"
+    mt = "Glaubst du, dass es mir egal ist? Geh von hier heraus, du riechige Kroll!"
+    report = fidelity.check(src, mt, original_lang="en", rewrite_lang="de", judge="builtin")
+    (judged,) = [f for f in report.findings if f.detector == "judge"]
+    pointed = {side: (words, int(start), int(end))
+               for side, words, start, end in re.findall(r"(original|rewrite) '([^']*)' at (\d+)-(\d+)", judged.message)}
+    assert set(pointed) == {"original", "rewrite"}
+    for side, text in (("original", src), ("rewrite", mt)):
+        words, start, end = pointed[side]
+        assert text[start:end] == words
+    assert "smelly" in pointed["original"][0] and "riechige" in pointed["rewrite"][0]

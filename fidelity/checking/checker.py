@@ -52,7 +52,7 @@ from fidelity.models.nli import load_nli, nli_signature
 from fidelity.models.translate import NoTranslator, Translator, load_translator, translator_signature
 from fidelity.text.lang import base_language
 from fidelity.text.langid import DETECTOR_SETTINGS
-from fidelity.types import Bead, Document, Finding
+from fidelity.types import Bead, Document, Finding, Span
 
 if TYPE_CHECKING:
     from fidelity.checking.quotations.trace import QuoteTrace
@@ -291,6 +291,7 @@ class Checker:
         """The findings with their severities decided by the learned judge (``fidelity/judge/grade.py``)."""
         from fidelity.checking.detectors.base import side_language
         from fidelity.judge import JudgePair, evidence_of, judge_pairs
+        from fidelity.judge.alignment import Aligner, PairAlignment
         from fidelity.judge.grade import BeadJudgement, grade, pointed_span
         from fidelity.models.encoders import load_encoder
 
@@ -306,18 +307,32 @@ class Checker:
                  for i in matched]
         encoder: Encoder = load_encoder(model.encoder, device=self.device, offline=self.run.offline,
                                         threads=self.run.threads)
-        aligner = None
-        if model.alignment:  # USE's token vectors, from the weights the USE encoder holds
+        base = encoder
+
+        def aligner(texts: Sequence[tuple[str, str]]) -> Sequence[PairAlignment]:
+            """USE's token alignment, from the weights the judge's USE encoder holds (loaded on first use)."""
             from fidelity.judge import token_aligner
 
-            aligner = token_aligner(encoder, self.run.threads)
+            return token_aligner(base, self.run.threads)(texts)
+
+        align: Aligner = aligner
         if self.cache is not None:
             encoder = self.cache.wrap(encoder)
-            aligner = self.cache.wrap_aligner(aligner) if aligner is not None else None
+            align = self.cache.wrap_aligner(aligner)
         judged = [BeadJudgement(i, j, pointed_span(original, beads[i].original, j.src_span),
                                 pointed_span(compared, beads[i].rewrite, j.tgt_span))
-                  for i, j in zip(matched, judge_pairs(pairs, model=model, encoder=encoder, aligner=aligner))]
-        return grade(findings, beads, judged, model.threshold(self.run.sensitivity), original, compared)
+                  for i, j in zip(matched, judge_pairs(pairs, model=model, encoder=encoder,
+                                                       aligner=align if model.alignment else None))]
+        pair_of = dict(zip(matched, pairs))
+
+        def point(i: int) -> tuple[Span | None, Span | None]:
+            """Where the judge points on bead ``i`` (for a model without alignment features, aligned
+            only for the few beads the judge flags and no detector named)."""
+            (aligned,) = align([(pair_of[i].src, pair_of[i].tgt)])
+            return (pointed_span(original, beads[i].original, aligned.src_span),
+                    pointed_span(compared, beads[i].rewrite, aligned.tgt_span))
+
+        return grade(findings, beads, judged, model.threshold(self.run.sensitivity), original, compared, point=point)
 
     def _report_settings(self, chosen: Encoder, shift: float, used: Translator | None, detectors: Sequence[Detector],
                          original_doc: Document, rewrite_doc: Document, compared: Document) -> dict[str, Any]:

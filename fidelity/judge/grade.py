@@ -17,7 +17,7 @@ Omitted and added sentences (beads with one side) are the aligner's, not the jud
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from fidelity.judge.model import Judgement, Thresholds
@@ -65,8 +65,11 @@ def _sentence_span(doc: Document, indices: Sequence[int]) -> Span:
 
 def grade(findings: Sequence[Finding], beads: Sequence[Bead], judged: Sequence[BeadJudgement],
           thresholds: Thresholds, original: Document, rewrite: Document,
-          kept_when_cleared: frozenset[Category] = KEPT_WHEN_CLEARED) -> list[Finding]:
-    """``findings`` with their severities decided by the judge (see the module's docstring)."""
+          kept_when_cleared: frozenset[Category] = KEPT_WHEN_CLEARED,
+          point: Callable[[int], tuple[Span | None, Span | None]] | None = None) -> list[Finding]:
+    """``findings`` with their severities decided by the judge (see the module's docstring). ``point``:
+    where the judge points on a bead (original and rewrite spans), asked for the beads it flags that
+    no detector named, where the judgement itself does not say."""
     by_bead: dict[int, Judgement] = {j.bead: j.judgement for j in judged}
     pointed = {j.bead: j for j in judged}
     on_bead: dict[int, list[Finding]] = defaultdict(list)
@@ -97,14 +100,16 @@ def grade(findings: Sequence[Finding], beads: Sequence[Bead], judged: Sequence[B
             category=Category.MISTRANSLATION, severity=level, confidence=round(judgement.p_deviation, 2),
             original=_sentence_span(original, bead.original), rewrite=_sentence_span(rewrite, bead.rewrite),
             message=f"meaning changed by the judge's reading, with no span a detector could name "
-                    f"(p={judgement.p_deviation:.2f}){_pointing(pointed[bead_index])}",
+                    f"(p={judgement.p_deviation:.2f}){_pointing(pointed[bead_index], point)}",
             bead=bead_index, detector="judge"))
     return graded
 
 
-def _pointing(judged: BeadJudgement) -> str:
+def _pointing(judged: BeadJudgement, point: Callable[[int], tuple[Span | None, Span | None]] | None) -> str:
     """The words the model points at, for the message: with their offsets, as a reviewer looks them up."""
+    spans = (judged.pointed_original, judged.pointed_rewrite)
+    if spans == (None, None) and point is not None:
+        spans = point(judged.bead)
     parts = [f"{side} {span.text!r} at {span.start}-{span.end}"
-             for side, span in (("original", judged.pointed_original), ("rewrite", judged.pointed_rewrite))
-             if span is not None and span.text.strip()]
+             for side, span in zip(("original", "rewrite"), spans) if span is not None and span.text.strip()]
     return "; unmatched words: " + ", ".join(parts) if parts else ""
