@@ -1,4 +1,7 @@
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -9,6 +12,17 @@ DEFNET = SEEDS / "000_a2e2bae9bb3cb44c.txt"  # rewrite via Russian
 INSIDER = SEEDS / "003_e7a9e3d448b427a1.txt"  # rewrite via Russian, with additions
 FIRSTPOST = SEEDS / "002_377d7d9fd1f87b0b.txt"
 SPUTNIK = SEEDS / "004_7dc13ad905372cfa.txt"
+
+
+def load_script(name: str) -> ModuleType:
+    """``scripts/<name>.py`` as a module, registered in ``sys.modules`` (dataclasses look their
+    module up there)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def read_exact(path: Path) -> str:

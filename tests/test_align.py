@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import zlib
 from pathlib import Path
@@ -14,17 +13,15 @@ from fidelity.checking.align import align, bead_types
 from fidelity.models.encoders import UniversalSentenceEncoder, load_encoder
 from fidelity.types import Bead, Verdict
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT, load_script
+
 HEAD = Path(__file__).resolve().parent / "data" / "textberg_001_head"
 CNN = ROOT / "seeds" / "001_77e8c4707eb41a8b.txt"
 DEFNET = ROOT / "seeds" / "000_a2e2bae9bb3cb44c.txt"  # CNN retold in Russian, translated back
 
 
 def _load_eval():
-    spec = importlib.util.spec_from_file_location("eval_alignment", ROOT / "scripts" / "eval_alignment.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval_alignment")
 
 
 evaluation = _load_eval()

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT, load_script
+
 DATA = (ROOT / ".." / "shared" / "eval" / "wmt21-ced").resolve()
 EXPECTED_ERR = {"de": 281, "ja": 96, "zh": 141, "cs": 160}
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("eval_ced", ROOT / "scripts" / "eval_ced.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("eval_ced", module)  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval_ced")
 
 
 @pytest.mark.parametrize("pair", sorted(EXPECTED_ERR))

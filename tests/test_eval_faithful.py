@@ -6,23 +6,16 @@ are skipped.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT, load_script
+
 WMT = (ROOT / ".." / "shared" / "eval" / "wmt21-ruen").resolve()
 REFRESD = (ROOT / ".." / "shared" / "eval" / "refresd").resolve()
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("eval_faithful", ROOT / "scripts" / "eval_faithful.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval_faithful")
 
 
 @pytest.fixture(scope="module")

@@ -3,22 +3,15 @@ segment, the raters' <v>…</v> markers removed, every span pointing at the text
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT, load_script
+
 DATA = (ROOT / ".." / "shared" / "eval" / "mqm-ted" / "mqm_ted_ende.dev.tsv").resolve()
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("eval_mqm", ROOT / "scripts" / "eval_mqm.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("eval_mqm", module)  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval_mqm")
 
 
 def _rows() -> list[list[str]]:
