@@ -319,15 +319,14 @@ class Checker:
         if self.cache is not None:
             encoder = self.cache.wrap(encoder)
             align = self.cache.wrap_aligner(aligner)
-        judged = [BeadJudgement(i, j, pointed_span(original, beads[i].original, j.src_span),
-                                pointed_span(compared, beads[i].rewrite, j.tgt_span))
-                  for i, j in zip(matched, judge_pairs(pairs, model=model, encoder=encoder,
-                                                       aligner=align if model.alignment else None))]
+        judged = [BeadJudgement(i, j) for i, j in zip(matched, judge_pairs(
+            pairs, model=model, encoder=encoder, aligner=align if model.alignment else None))]
         pair_of = dict(zip(matched, pairs))
 
         def point(i: int) -> tuple[Span | None, Span | None]:
-            """Where the judge points on bead ``i`` (for a model without alignment features, aligned
-            only for the few beads the judge flags and no detector named)."""
+            """Where the judge points on bead ``i``: aligned only for the few beads the judge flags and
+            no detector named (for a model with alignment features, aligned again here: a batch reads
+            them back from its disk cache)."""
             (aligned,) = align([(pair_of[i].src, pair_of[i].tgt)])
             return (pointed_span(original, beads[i].original, aligned.src_span),
                     pointed_span(compared, beads[i].rewrite, aligned.tgt_span))

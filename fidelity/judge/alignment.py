@@ -1,6 +1,6 @@
 """Token alignment features of one sentence pair, for the learned judge.
 
-Each side's tokens are vectors in USE's multilingual space (``TorchUSE.token_vectors``): a token
+Each side's tokens are vectors in USE's multilingual space (``fidelity.models.use_tokens``): a token
 with its n-gram context, read as a one-token sentence, lands near its translation ("cat" and
 "Katze" 0.81, "house" and "Haus" 0.73). A token whose best match on the other side is weak was
 dropped, added or changed; a run of them is a span. The sentence vectors average such a change
@@ -31,18 +31,26 @@ def best_matches(src: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return sim.max(axis=1), sim.max(axis=0)
 
 
-def longest_run(mask: np.ndarray) -> tuple[int, int]:
-    """(start, length) of the longest run of True in ``mask``; (0, 0) for none."""
-    best = (0, 0)
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The (start, end) index ranges of the runs of True in ``mask``, in order."""
+    out = []
     start = None
     for i, flag in enumerate([*mask.tolist(), False]):
         if flag and start is None:
             start = i
         elif not flag and start is not None:
-            if i - start > best[1]:
-                best = (start, i - start)
+            out.append((start, i))
             start = None
-    return best
+    return out
+
+
+def longest_run(mask: np.ndarray) -> tuple[int, int]:
+    """(start, length) of the longest run of True in ``mask`` (the first of equals); (0, 0) for none."""
+    found = runs(mask)
+    if not found:
+        return (0, 0)
+    start, end = max(found, key=lambda run: run[1] - run[0])
+    return (start, end - start)
 
 
 def _side(best: np.ndarray) -> list[float]:
@@ -70,17 +78,10 @@ def weak_span(best: np.ndarray, offsets: list[tuple[int, int]], text: str) -> tu
     if len(offsets) != len(best):
         return None
     shortfall = np.maximum(POINT_BELOW - best, 0.0)
-    chosen, weight, start = None, 0.0, None
-    for i, value in enumerate([*shortfall.tolist(), 0.0]):
-        if value > 0 and start is None:
-            start = i
-        elif value <= 0 and start is not None:
-            total = float(shortfall[start:i].sum())
-            if total > weight:
-                chosen, weight = (start, i), total
-            start = None
-    if chosen is None:
+    found = runs(shortfall > 0)
+    if not found:
         return None
+    chosen = max(found, key=lambda run: float(shortfall[run[0]:run[1]].sum()))
     begin, end = offsets[chosen[0]][0], offsets[chosen[1] - 1][1]
     while begin > 0 and text[begin - 1].isalnum():
         begin -= 1

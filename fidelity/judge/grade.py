@@ -37,9 +37,6 @@ NOT_JUDGED = frozenset({Category.TERM_NOT_FOLLOWED, Category.TERM_FORBIDDEN, Cat
 class BeadJudgement:
     bead: int
     judgement: Judgement
-    # the words the model points at, as spans of the original and of the rewrite (None: nowhere)
-    pointed_original: Span | None = None
-    pointed_rewrite: Span | None = None
 
 
 def pointed_span(doc: Document, indices: Sequence[int], span: tuple[int, int] | None) -> Span | None:
@@ -68,10 +65,9 @@ def grade(findings: Sequence[Finding], beads: Sequence[Bead], judged: Sequence[B
           kept_when_cleared: frozenset[Category] = KEPT_WHEN_CLEARED,
           point: Callable[[int], tuple[Span | None, Span | None]] | None = None) -> list[Finding]:
     """``findings`` with their severities decided by the judge (see the module's docstring). ``point``:
-    where the judge points on a bead (original and rewrite spans), asked for the beads it flags that
-    no detector named, where the judgement itself does not say."""
+    where the judge points on a bead (original and rewrite spans), asked only for the beads it flags
+    that no detector named."""
     by_bead: dict[int, Judgement] = {j.bead: j.judgement for j in judged}
-    pointed = {j.bead: j for j in judged}
     on_bead: dict[int, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.bead is not None and f.category not in NOT_JUDGED:
@@ -100,16 +96,14 @@ def grade(findings: Sequence[Finding], beads: Sequence[Bead], judged: Sequence[B
             category=Category.MISTRANSLATION, severity=level, confidence=round(judgement.p_deviation, 2),
             original=_sentence_span(original, bead.original), rewrite=_sentence_span(rewrite, bead.rewrite),
             message=f"meaning changed by the judge's reading, with no span a detector could name "
-                    f"(p={judgement.p_deviation:.2f}){_pointing(pointed[bead_index], point)}",
+                    f"(p={judgement.p_deviation:.2f}){_pointing(point(bead_index) if point else (None, None))}",
             bead=bead_index, detector="judge"))
     return graded
 
 
-def _pointing(judged: BeadJudgement, point: Callable[[int], tuple[Span | None, Span | None]] | None) -> str:
-    """The words the model points at, for the message: with their offsets, as a reviewer looks them up."""
-    spans = (judged.pointed_original, judged.pointed_rewrite)
-    if spans == (None, None) and point is not None:
-        spans = point(judged.bead)
+def _pointing(spans: tuple[Span | None, Span | None]) -> str:
+    """The words the model points at (original, rewrite), for the message: with their offsets, as a
+    reviewer looks them up."""
     parts = [f"{side} {span.text!r} at {span.start}-{span.end}"
              for side, span in zip(("original", "rewrite"), spans) if span is not None and span.text.strip()]
     return "; unmatched words: " + ", ".join(parts) if parts else ""

@@ -33,10 +33,6 @@ _SHARED_LOGITS = np.log(np.array(list(SHARED_CUTOFFS.values())) / (1 - np.array(
 class Judgement:
     p_deviation: float  # the probability that the pair's meaning deviates
     p_critical: float  # the probability that it deviates critically
-    # Where the model points (a model with alignment features): the (start, end) characters of the
-    # pair's source and target text whose tokens found no counterpart on the other side.
-    src_span: tuple[int, int] | None = None
-    tgt_span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -214,8 +210,8 @@ def judge_pairs(pairs: Sequence[JudgePair], *, model: JudgeModel | None = None, 
                               p.evidence if model.evidence else None, vectors=model.vectors,
                               alignment=a.features if a is not None else None)
                 for i, (p, a) in enumerate(zip(part, aligned))]
-        for (p_dev, p_crit), a in zip(model.predict(np.stack(rows)), aligned):
-            out.append(Judgement(float(p_dev), float(p_crit), a.src_span if a else None, a.tgt_span if a else None))
+        for p_dev, p_crit in model.predict(np.stack(rows)):
+            out.append(Judgement(float(p_dev), float(p_crit)))
     return out
 
 

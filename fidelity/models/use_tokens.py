@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from fidelity.models.use_torch import MAX_LEFT, ORDERS, load_tokenizer
+
 _TOKEN_BUDGET = 2048  # tokens per forward pass: products large enough, a working set of a few MB
 
 
@@ -28,23 +30,21 @@ class UseTokenVectors:
 
     @cached_property
     def processor(self) -> Any:
-        """sentencepiece's C++ processor on USE's model: the same pieces as the backend's own
-        tokenizer, with their byte offsets."""
-        import sentencepiece
-
-        from fidelity.models.use_torch import resource_path
-
-        return sentencepiece.SentencePieceProcessor(model_file=resource_path("sp.model"))
+        """sentencepiece's C++ processor on USE's model (as the torch port uses): the pieces with
+        their byte offsets."""
+        return load_tokenizer()
 
     def token_vectors(self, texts: list[str]) -> list[np.ndarray]:
         out: list[np.ndarray] = []
         group: list[list[int]] = []
+        n_tokens = 0
         for text in texts:
             ids = self.processor.encode(text, out_type=int, add_bos=True, add_eos=True)
-            if group and sum(map(len, group)) + len(ids) > _TOKEN_BUDGET:
+            if group and n_tokens + len(ids) > _TOKEN_BUDGET:
                 out.extend(self._forward(group))
-                group = []
+                group, n_tokens = [], 0
             group.append(ids)
+            n_tokens += len(ids)
         if group:
             out.extend(self._forward(group))
         return out
@@ -69,22 +69,20 @@ class UseTokenVectors:
         flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
         starts = np.zeros(len(group), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
-        emb_dim, cnn_dim = b.proj_W.shape[0], b.w1[0].shape[1]
+        cnn_dim = b.w1[0].shape[1]
         chunks = len(b.scale)
         emb = b.table[flat].astype(np.float32) * b.scale[flat % chunks, None] + b.lo[flat % chunks, None]
         x = _layernorm(emb @ b.proj_W + b.proj_b, b.ln_g_all, b.ln_b_all, b.eps)
         idx = b._window_index(starts, lens, n_tokens)
-        max_left = idx.shape[1] - 1 - max(n - 1 - left for n, left in _ORDERS)
         feats = [emb]
         zero = np.zeros((1, cnn_dim), dtype=np.float32)
-        for i, (order, left) in enumerate(_ORDERS):
+        for i, (order, left) in enumerate(ORDERS):
             xs = x[:, i * cnn_dim:(i + 1) * cnn_dim]
-            cols = idx[:, max_left - left:max_left - left + order]
+            cols = idx[:, MAX_LEFT - left:MAX_LEFT - left + order]
             h = np.maximum(np.concatenate([xs, zero])[cols].reshape(n_tokens, order * cnn_dim) @ b.w1[i] + b.b1[i], 0) + xs
             c2 = np.maximum(np.concatenate([h, zero])[cols].reshape(n_tokens, order * cnn_dim) @ b.w2[i] + b.b2[i], 0) + h
             feats.append(c2)
         normed = _layernorm(np.concatenate(feats, axis=1), b.ln_g, b.ln_b, b.eps)
-        assert emb_dim == normed.shape[1] - len(_ORDERS) * cnn_dim
         tokens = normed @ b.cnn_W + b.cnn_b  # one token as a sentence of length 1
         y0 = np.maximum(tokens @ b.d0, 0)
         y1 = np.maximum(tokens @ b.p1 + y0 @ b.d1, 0)
@@ -95,9 +93,6 @@ class UseTokenVectors:
         for start, length in zip(starts.tolist(), lens.tolist()):
             out.append(z[start + 1:start + length - 1].astype(np.float32))
         return out
-
-
-_ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context): USE's convolutions, as the backend
 
 
 def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
