@@ -186,6 +186,42 @@ def test_an_extracted_glossary_holds_names_its_translation_keeps(wmt_de):
     for seg in (155, 737):  # 'chinesischen', 'pakistanische'
         assert "China" not in [f[1] for f in _segment_found(glossary, wmt_de[seg], "ref_c_de")]
         assert "Pakistan" not in [f[1] for f in _segment_found(glossary, wmt_de[seg], "ref_d_de")]
+    # A word the source only writes inside longer names is no entry of its own: 'Republic' ('President of
+    # the Republic', 'Czech Republic'; A's 'Republik') would flag C's faithful 'Staatspräsident'; 'Isle' and
+    # 'Wight' are the one name A keeps, 'Isle of Wight'. Names seen alone stay, beside longer names or not.
+    assert "Republic" not in by_source and not _segment_found(glossary, wmt_de[524], "ref_c_de")
+    assert by_source["Isle of Wight"].target == "Isle of Wight" and not {"Isle", "Wight"} & set(by_source)
+    assert {"Taliban", "Taser", "Vardy", "Tahoe"} <= set(by_source)  # 'Jamie Vardy', 'Lake Tahoe' mostly
+
+
+@needs_wmt
+def test_a_whole_name_runs_across_of_the_but_not_across_a_list(wmt_de):
+    """The name an occurrence is part of, in the source: 'Republic' in 'President of the Republic', 'Wight' in
+    'Isle of Wight', 'Greece' in 'National Theater of Greece'; not 'Greece' in 'Bulgaria and Greece',
+    'from Bulgaria to Greece' nor '"Travelers to Greece' (only 'of' and 'for' join a name's words in English)."""
+
+    def whole(seg: int, term: str) -> list[str]:
+        text = wmt_de[seg]["src_en"]
+        index = TermIndex(text, [(0, len(text))], "en")
+        return [index.whole_name(span).text for span in index.find(term, case_sensitive=True)]
+
+    assert whole(524, "Republic") == ["Algiers - President of the Republic"]
+    assert whole(652, "Wight") == ["Isle of Wight"]
+    assert whole(948, "Greece") == ["National Theater of Greece"]
+    assert whole(751, "Greece") == ["Greece", "Greece"]  # 'between Bulgaria and Greece', 'Travelers to Greece'
+    assert whole(745, "Greece") == ["Greece"]  # 'from Bulgaria to Greece'
+
+
+@needs_wmt
+def test_a_term_inside_a_name_joined_by_of_asks_nothing_of_the_rewrite(wmt_de):
+    """The detector reads names as the glossary extraction does: 'Greece' in 'National Theater of Greece',
+    which C keeps in English, is no term C must render 'Griechenland'. 'Bulgaria' in 'from Bulgaria to
+    Greece' stands alone, and C's 'aus Rumänien' there is still a finding."""
+    glossary = Glossary.of([Entry(source, target, source_lang="en", target_lang="de", case_sensitive=True)
+                            for source, target in (("Greece", "Griechenland"), ("Bulgaria", "Bulgarien"))])
+    assert _segment_found(glossary, wmt_de[948], "ref_c_de") == []
+    row = wmt_de[745]
+    assert _segment_found(glossary, row, "ref_c_de") == [("term_not_followed", "Bulgaria", row["ref_c_de"])]
 
 
 def test_cli_extract_proposes_a_glossary_its_pair_follows(tmp_path):

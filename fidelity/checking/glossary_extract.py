@@ -6,7 +6,9 @@ languages), with counts. A reviewer edits the TSV and keeps it as a ``--glossary
 Only names are proposed: a capitalised word the originals also write in lower case ('Face' at
 the start of a headline, 'Government'), a weekday or month name, and a counterpart that is a
 compound of the name ('Spanienreisende' for 'Spain') are left out, and ``propose_glossary`` can
-keep only the entries seen often enough and followed consistently by the pairs themselves.
+keep only the entries seen often enough and followed consistently by the pairs themselves; it
+leaves out a common word the originals only write inside longer names ('Republic' in 'President
+of the Republic'), and proposes 'Isle of Wight' for 'Isle' and 'Wight'.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from fidelity.checking.detectors.base import AlignedPair, BeadView
 from fidelity.models.encoders import word_thresholds
-from fidelity.text.names import NOT_NAMES, Entity, country_code, is_acronym_of, lower_case_vocabulary, skeleton
+from fidelity.text.names import NOT_NAMES, Entity, country_code, is_acronym_of, lower_case_vocabulary, words_alike
 from fidelity.text.numbers import find_quantities
 from fidelity.text.terms import TermIndex
 
@@ -76,8 +78,8 @@ def _same(view: BeadView, o: Entity, r: Entity, can_measure: bool) -> bool:
         return False
     # Names sharing a word are told apart by the words they do not share: 'East Europe' is not
     # 'Western Europe' ('East' / 'Western'), nor 'Asia Pacific' 'East Asia', however close the whole names are.
-    o_rest = [a for a in o.text.split() if not any(_words_alike(a, b) for b in r.text.split())]
-    r_rest = [b for b in r.text.split() if not any(_words_alike(a, b) for a in o.text.split())]
+    o_rest = [a for a in o.text.split() if not any(words_alike(a, b) for b in r.text.split())]
+    r_rest = [b for b in r.text.split() if not any(words_alike(a, b) for a in o.text.split())]
     a, b = (" ".join(o_rest), " ".join(r_rest)) if o_rest and r_rest and len(o_rest) < len(o.text.split()) \
         else (o.text, r.text)
     return view.name_matcher.similarity(a, b) >= word_thresholds(view.pair.require_encoder()).equivalent
@@ -91,23 +93,7 @@ def _by_spelling(o: Entity, r: Entity) -> bool:
     if any(len(a) >= 3 and is_acronym_of(a, b) for a, b in ((o.text, r.text), (r.text, o.text))):
         return True
     shorter, longer = sorted((o.text.split(), r.text.split()), key=len)
-    return all(any(_words_alike(a, b) for b in longer) for a in shorter)
-
-
-def _words_alike(a: str, b: str) -> bool:
-    """The same letters but for diacritics ('Rakitić' / 'Rakitic'), the same transliteration
-    skeleton ('Kaschmir' / 'Kashmir'), or one's skeleton of four consonants or more beginning the
-    other's when the two begin alike and differ by a few letters at most ('Algerien' / 'Algeria');
-    never a compound ('Spanienreisende') nor a mere shared start ('Konsulats' / 'Chinese',
-    'Sonntag' / 'Senate')."""
-    from unidecode import unidecode
-
-    plain_a, plain_b = unidecode(a).lower(), unidecode(b).lower()
-    x, y = skeleton(a), skeleton(b)
-    if plain_a == plain_b or (x and x == y):
-        return True
-    return (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)) and plain_a[:1] == plain_b[:1]
-            and abs(len(plain_a) - len(plain_b)) <= 3)
+    return all(any(words_alike(a, b) for b in longer) for a in shorter)
 
 
 def _name_like(name: str, lower_case: set[str]) -> bool:
@@ -149,12 +135,14 @@ def propose(pairs: Iterable[AlignedPair]) -> list[ProposedTerm]:
 
 def propose_glossary(pairs: Iterable[AlignedPair], min_count: int = 1, min_followed: float = 0.0) -> list[ProposedTerm]:
     """What ``fidelity glossary extract`` proposes: ``propose``'s rows less a title or first name
-    before another row's name (``_without_composites``), those aligned fewer than ``min_count``
+    before another row's name (``_without_composites``), a word the originals only write inside
+    longer names (``_as_whole_names``), those aligned fewer than ``min_count``
     times, and those whose source term's sentences follow the entry (as the terminology detector
     reads them: a rendering, inflected, or the name as an adjective) less than ``min_followed`` of
     the time: a glossary the pairs themselves keep. Each row's ``followed`` share is filled in."""
     pairs = list(pairs)
     rows = _without_composites([row for row in propose(pairs) if row.count >= min_count])
+    rows = [row for row in _as_whole_names(rows, pairs) if row.count >= min_count]
     rows = _with_followed(rows, pairs) if rows else rows
     return [row for row in rows if (row.followed if row.followed is not None else 0.0) >= min_followed]
 
@@ -175,6 +163,43 @@ def _without_composites(rows: list[ProposedTerm]) -> list[ProposedTerm]:
     return [row for row in rows if not composite(row)]
 
 
+def _as_whole_names(rows: list[ProposedTerm], pairs: list[AlignedPair]) -> list[ProposedTerm]:
+    """The rows with each term the originals never write on its own, only inside longer names
+    (``TermIndex.whole_name``, the terminology detector's notion too), read as a part of those
+    names: always inside one name the rewrites keep as it is, that name instead ('Isle' and 'Wight' → 'Isle of Wight'); else kept where the rewrites keep the term as
+    it is, whatever the name (a surname: 'Raab' in 'Dominic Raab' and 'Mr Raab'), and dropped
+    where they translate it ('Republic' → 'Republik' in 'President of the Republic' and 'Czech
+    Republic'): a common word inside names, whose rendering is the whole name's
+    ('Staatspräsident', 'Tschechien'), so that an entry for it flags faithful translations. A
+    term seen alone even once stays ('Vardy' beside 'Jamie Vardy', 'Tahoe' beside 'Lake Tahoe')."""
+    sides = [(TermIndex(v.original.text, v.original.ranges, v.original.language),
+              TermIndex(v.rewrite.text, v.rewrite.ranges, v.rewrite.language))
+             for pair in pairs for v in pair.views()]
+    sources = {row.source.casefold() for row in rows}
+    out: list[ProposedTerm] = []
+    for row in rows:
+        alone = False
+        names: Counter[str] = Counter()  # beads holding the term inside each longer name
+        kept: Counter[str] = Counter()  # those of them whose rewrite keeps that name as it is
+        for original, rewrite in sides:
+            found = original.find(row.source, case_sensitive=True)
+            wholes = [original.whole_name(span) for span in found]
+            alone = alone or any(whole == span for whole, span in zip(wholes, found))
+            for text in {whole.text for whole in wholes}:
+                names[text] += 1
+                kept[text] += bool(rewrite.find(text, case_sensitive=True))
+        whole = next(iter(names)) if len(names) == 1 else None
+        if alone or not names:
+            out.append(row)
+        elif whole is not None and kept[whole]:
+            if whole.casefold() not in sources:  # 'Wight' after 'Isle' is that row already
+                sources.add(whole.casefold())
+                out.append(ProposedTerm(whole, whole, (), kept[whole]))
+        elif row.target.casefold() == row.source.casefold():
+            out.append(row)
+    return sorted(out, key=lambda row: (-row.count, row.source.casefold()))
+
+
 def _other_part(source: str, target: str, rendering: str) -> bool:
     """Whether ``rendering`` renders another part of a many-word name than ``target`` does
     ('Senat' and 'Republikaner' for 'Senate Republicans', in "die Republikaner des Senats"):
@@ -184,7 +209,7 @@ def _other_part(source: str, target: str, rendering: str) -> bool:
         return False
 
     def parts(text: str) -> set[int]:
-        return {i for i, w in enumerate(words) if any(_words_alike(w, t) for t in text.split())}
+        return {i for i, w in enumerate(words) if any(words_alike(w, t) for t in text.split())}
 
     mine, theirs = parts(rendering), parts(target)
     return bool(mine) and bool(theirs) and not mine & theirs

@@ -70,6 +70,9 @@ class Language:
     clause_conjunctions: tuple[str, ...] = ()  # words a clause may start with ("but", "which")
     list_joiners: tuple[str, ...] = ()  # "and", "or": words joining the members of a list
     articles: tuple[str, ...] = ()  # words between a list joiner and the member ("and the")
+    # Lower-case words inside one name, between its capitalised words ("of" in "Isle of Wight",
+    # "for" in "Council for Childhood"); not "to" nor "and" ("from Bulgaria to Greece" is two names).
+    name_joiners: tuple[str, ...] = ()
     not_names: frozenset[str] = frozenset()  # capitalised at a sentence start but never a name
     # Contractions spelled out ("won't" -> will not), whole words and by their endings ("n't").
     contractions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -172,6 +172,7 @@ LANGUAGE = Language(
     clause_conjunctions=("but", "while", "although", "whereas", "adding that", "saying that", "which", "however"),
     list_joiners=("and", "or"),
     articles=("the", "a", "an"),
+    name_joiners=("of", "for"),
     not_names=frozenset("""a an the this that these those there their they them he she it its his her we our you your i my
         me in on at of for to from by with as and or but if when while after before since despite although though
         however nevertheless moreover thus so also not no yes according separately meanwhile speaking

@@ -164,17 +164,37 @@ def _skeletons_match_keys(x: str, y: str) -> bool:
     return x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
 
 
+def _plain(word: str) -> str:
+    """Lower case, diacritics dropped: 'Rakitić' is 'rakitic'."""
+    from unidecode import unidecode
+
+    return unidecode(word).lower()
+
+
 def _spelled_alike(a: str, b: str) -> bool:
     """The same letters but for diacritics ('Nääs' / 'Naas'), or near-identical Latin spellings
     (a typo, another transliteration): 0.8 of the letters in order."""
     import difflib
 
-    from unidecode import unidecode
-
-    x, y = unidecode(a).lower(), unidecode(b).lower()
+    x, y = _plain(a), _plain(b)
     if x == y:
         return True
     return min(len(x), len(y)) >= 5 and difflib.SequenceMatcher(a=x, b=y, autojunk=False).ratio() >= 0.8
+
+
+def words_alike(a: str, b: str) -> bool:
+    """One word of a name in two languages, a stricter twin of ``_spelled_alike`` for a glossary's
+    proposals: the same letters but for diacritics ('Rakitić' / 'Rakitic'), the same
+    transliteration skeleton ('Kaschmir' / 'Kashmir'), or one's skeleton of four consonants or more
+    beginning the other's when the two begin alike and differ by a few letters at most ('Algerien' /
+    'Algeria'); never a compound ('Spanienreisende') nor a mere shared start ('Konsulats' /
+    'Chinese', 'Sonntag' / 'Senate')."""
+    plain_a, plain_b = _plain(a), _plain(b)
+    x, y = skeleton(a), skeleton(b)
+    if plain_a == plain_b or (x and x == y):
+        return True
+    return (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)) and plain_a[:1] == plain_b[:1]
+            and abs(len(plain_a) - len(plain_b)) <= 3)
 
 
 @lru_cache(maxsize=16)

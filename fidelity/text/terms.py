@@ -129,15 +129,63 @@ class TermIndex:
         return found
 
     def inside_longer_name(self, span: Span) -> bool:
-        """Whether a capitalised occurrence is part of a longer name: a capitalised word right
-        before or after it ('Sunday' in 'Fox News Sunday', 'White House' in 'White House
-        Correspondents Association'), function words aside ('The White House'), or any
-        capitalised word joined to it by a hyphen ('America' in 'All-America')."""
-        return self.longer_name(span) != span
+        """Whether a capitalised occurrence is part of a longer name (``whole_name``): 'Sunday' in
+        'Fox News Sunday', 'America' in 'All-America', 'Greece' in 'National Theater of Greece'."""
+        return self.whole_name(span) != span
+
+    def whole_name(self, span: Span) -> Span:
+        """The name a capitalised occurrence is part of: the capitalised words around it
+        (``longer_name``), also across a word joining a name's words (``Language.name_joiners``)
+        and an article after it ('President of the Republic', 'National Council for Childhood');
+        the span itself when it stands alone. Never across a comma, a list word or another
+        preposition ('Bulgaria and Greece', 'from Bulgaria to Greece'). The glossary extraction
+        and the terminology detector share it: a term only seen inside longer names is no entry,
+        and such an occurrence asks nothing of the rewrite."""
+        from fidelity.text.names import NOT_NAMES
+
+        if not span.text[:1].isupper():  # 'policy' in 'policy for Greece' is no name's word
+            return span
+        words = self.words
+        starts = {w.start: i for i, w in enumerate(words)}
+        ends = {w.end: i for i, w in enumerate(words)}
+        joiners, articles = frozenset(self.language.name_joiners), frozenset(self.language.articles)
+
+        def spaced(a: int, b: int) -> bool:
+            return self.text[words[min(a, b)].end : words[max(a, b)].start].isspace()
+
+        def across(i: int, step: int) -> int | None:
+            """The capitalised word that a joiner (and an article) lead to from word ``i``, going ``step``."""
+            path = [i]
+            while len(path) < 4:  # the word, a joiner, an article, the next name's word
+                j = path[-1] + step
+                if not 0 <= j < len(words) or not spaced(path[-1], j):
+                    return None
+                path.append(j)
+                if words[j].text.islower() and words[j].norm in joiners | articles:
+                    continue
+                between = [words[k].norm for k in sorted(path[1:-1])]  # in text order
+                capitalised = words[j].text[:1].isupper() and words[j].norm not in NOT_NAMES
+                if capitalised and between[:1] and between[0] in joiners and all(a in articles for a in between[1:]):
+                    return j
+                return None
+            return None
+
+        name = self.longer_name(span)
+        while name.start in starts and name.end in ends:  # words, not a substring of an unspaced language
+            left, right = across(starts[name.start], -1), across(ends[name.end], 1)
+            if left is None and right is None:
+                return name
+            start = self.longer_name(Span.of(words[left])).start if left is not None else name.start
+            end = self.longer_name(Span.of(words[right])).end if right is not None else name.end
+            name = Span(start, end, self.text[start:end])
+        return name
 
     def longer_name(self, span: Span) -> Span:
-        """The name a capitalised occurrence is part of (see ``inside_longer_name``): the span
-        grown over the capitalised words around it; the span itself when it stands alone."""
+        """The run of capitalised words a capitalised occurrence is in: a capitalised word right
+        before or after it ('Sunday' in 'Fox News Sunday', 'White House' in 'White House
+        Correspondents Association'), function words aside ('The White House'), or any
+        capitalised word joined to it by a hyphen ('America' in 'All-America'); the span itself
+        when it stands alone."""
         run = self._name_run(span)
         if run is None:
             return span
