@@ -149,3 +149,13 @@ def test_bead_views_are_shared_and_computed_once(encoder):
     assert view.clauses is pair.view(0).clauses and view.word_diff is pair.view(0).word_diff
     assert [t.text for t in view.original.tokens][:3] == ["The", "company", "will"]
     assert view.original.span.text == pair.original.text and view.rewrite.language == "en"
+
+
+def test_the_month_may_is_no_hedge(encoder):
+    # WMT21 de-en segment 285, translators A and B: "Middle of May" / "In Mid-May" name the month.
+    original = ("In the end everything went very fast. Middle of May Dr. Stefanie Kramer had learned that she "
+                "would be the successor of Lutz Feller in the notary’s office in Eggenfelden.")
+    rewrite = ("In the end, everything happened very quickly: In Mid-May, Dr. Stefanie Kramer learned that she "
+               "was taking Lutz Feller’s old position in the Eggenfelden notary’s office.")
+    assert not [f for f in _found("certainty", original, rewrite, encoder) if "May" in f[2:]]
+    assert _found("certainty", "Prices may rise in May.", "Prices will rise in May.", encoder)[0][2] == "may"
