@@ -6,8 +6,9 @@ Runs each evaluation script with ``--json`` twice, with ``FIDELITY_JUDGE`` unset
 set to ``builtin`` (the judge, at ``$FIDELITY_SENSITIVITY`` or balanced), and prints one row per
 measure and set:
 
-* faithful pairs flagged (``eval_faithful.py --sets ab,aru,refresd``): WMT21 ru-en A/B, A against the
-  Russian source, REFreSD's no-difference pairs;
+* faithful pairs flagged (``eval_faithful.py --sets ab,aru,deen,enru,enzh,ende,refresd``): WMT21 ru-en
+  A/B, A against the Russian source, the judge's dev split of de-en A/B, en-ru, en-zh and en-de source/A
+  (200 each), REFreSD's no-difference pairs;
 * minimal pairs found (false alarms) (``eval_perturbations.py``): English, Russian, English→Russian;
 * WMT21 critical-error dev MCC per pair (``eval_ced.py``), "critical or major" and "critical";
 * MQM TED en-de MCC and span overlap (``eval_mqm.py``);
@@ -54,7 +55,8 @@ def _f(value: float | None, digits: int = 3) -> str:
 
 def faithful_rows(data: dict) -> list[Row]:
     names = {"ab": "WMT21 ru-en A/B (en-en)", "aru": "WMT21 ru-en A / source (en-ru)",
-             "refresd": "REFreSD no difference (en-fr)"}
+             "deen": "WMT21 de-en A/B (en-en)", "enru": "WMT21 en-ru source / A", "enzh": "WMT21 en-zh source / A",
+             "ende": "WMT21 en-de source / A", "refresd": "REFreSD no difference (en-fr)"}
     return [("faithful pairs flagged", name, _f(data["sets"][key]["flagged_share"]), "-")
             for key, name in names.items() if key in data["sets"]]
 
@@ -109,7 +111,8 @@ class Script:
 
 
 SCRIPTS = (
-    Script("faithful", "eval_faithful.py", ("--sets", "ab,aru,refresd"), faithful_rows),
+    Script("faithful", "eval_faithful.py", ("--sets", "ab,aru,deen,enru,enzh,ende,refresd", "--jobs", "2"),
+           faithful_rows),
     Script("minimal", "eval_perturbations.py", (), minimal_rows),
     Script("ced", "eval_ced.py", (), ced_rows),
     Script("mqm", "eval_mqm.py", (), mqm_rows),
