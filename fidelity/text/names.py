@@ -13,6 +13,8 @@ from fidelity.languages import registered
 from fidelity.text.tokens import Token, stem, tokenize
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from fidelity.models.encoder_types import Encoder
 
 # Function words that start sentences, and weekday and month names: they are never names, even
@@ -164,6 +166,7 @@ def _skeletons_match_keys(x: str, y: str) -> bool:
     return x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
 
 
+@lru_cache(maxsize=65536)
 def _plain(word: str) -> str:
     """Lower case, diacritics dropped: 'Rakitić' is 'rakitic'."""
     from unidecode import unidecode
@@ -179,7 +182,12 @@ def _spelled_alike(a: str, b: str) -> bool:
     x, y = _plain(a), _plain(b)
     if x == y:
         return True
-    return min(len(x), len(y)) >= 5 and difflib.SequenceMatcher(a=x, b=y, autojunk=False).ratio() >= 0.8
+    if min(len(x), len(y)) < 5:
+        return False
+    # The cheap upper bounds first (lengths, then letter counts): a long document's names are
+    # compared pair by pair, and most pairs fail here without the full diff.
+    matcher = difflib.SequenceMatcher(a=x, b=y, autojunk=False)
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def words_alike(a: str, b: str) -> bool:
@@ -251,6 +259,7 @@ def _english_other_names() -> dict[str, tuple[str, ...]]:
     return {code: tuple(spellings) for code, spellings in out.items()}
 
 
+@lru_cache(maxsize=65536)  # asked for every pair of names compared, in a long document often
 def country_code(name: str, language: str, other_names: bool = True) -> str | None:
     """The ISO code of a country name. ``other_names=False`` reads the ISO names only, as
     across languages, where only those have translations ('UAE' would be a country opposite
@@ -265,6 +274,10 @@ class NameMatcher:
         self.encoder = encoder  # None: names can still match by spelling, never by meaning
         self.languages = (original_language, rewrite_language)
         self._similar: dict[tuple[str, str], float] = {}
+        # ``same`` by the two names' texts: a long document compares the same two names often.
+        self._same: dict[tuple[str, str, bool], bool] = {}
+        # Each name's vector as the encoder gave it: a name met again is not looked up again.
+        self._vectors: dict[str, np.ndarray] = {}
 
     def _require_encoder(self) -> Encoder:
         if self.encoder is None:
@@ -284,6 +297,12 @@ class NameMatcher:
         closeness mostly says that two names are of one kind ('Putin' / 'Medvedev' 0.36,
         'London' / 'Paris' 0.54), so there it must reach halfway from ``counterpart`` to
         ``equivalent`` ('Navy' / 'Naval' 0.76, 'Sport-Express' / 'Sport Express' 0.80)."""
+        key = (original.text, rewrite.text, by_meaning)
+        if key not in self._same:
+            self._same[key] = self._same_uncached(original, rewrite, by_meaning)
+        return self._same[key]
+
+    def _same_uncached(self, original: Entity, rewrite: Entity, by_meaning: bool) -> bool:
         same_language = self.languages[0] == self.languages[1]
         codes = (country_code(original.text, self.languages[0], same_language),
                  country_code(rewrite.text, self.languages[1], same_language))
@@ -307,6 +326,10 @@ class NameMatcher:
 
     def similarity(self, a: str, b: str) -> float:
         if (a, b) not in self._similar:
-            va, vb = self._require_encoder().encode([a, b])
+            if a in self._vectors and b in self._vectors:
+                va, vb = self._vectors[a], self._vectors[b]
+            else:
+                va, vb = self._require_encoder().encode([a, b])
+                self._vectors[a], self._vectors[b] = va, vb
             self._similar[(a, b)] = float(va @ vb)
         return self._similar[(a, b)]

@@ -44,6 +44,13 @@ class EntityDetector(Configured):
         # A swap pairs two names of the same kind, as across languages: 'Krasnodar' / 'General Plan'
         # (0.08 on USE) or 'Russians' / 'ICU' (0.24) are a name dropped and another mentioned.
         floor = word_thresholds(pair.encoder).align_min
+        # One entity per distinct name: a name the original repeats is compared once, not once a
+        # mention (a long document mentions its names over and over).
+        first_mentions: dict[str, Entity] = {}
+        for entity in original_entities:
+            first_mentions.setdefault(entity.text, entity)
+        distinct_originals = list(first_mentions.values())
+        respelled_texts: dict[tuple[tuple[str, str], str], bool] = {}  # (languages, rewrite name) -> respelled
         findings = []
         cross_script = script_of(pair.original.text) != script_of(pair.rewrite.text)
         for view in self.views(pair):
@@ -54,20 +61,23 @@ class EntityDetector(Configured):
                     # 'Meurtre' in a title, 'Chambre'): on REFreSD this rule raised only false
                     # alarms. Across scripts only proper names keep their capitals.
                     continue
-                findings += _across_languages(view, original_entities, self.config)
+                findings += _across_languages(view, distinct_originals, self.config)
                 continue
             r_side = view.rewrite.entities
             # The same name spelled otherwise ('Degtyaryov' / 'Degtyarev', 'Tuoi Tre' / 'Tuổi Trẻ',
             # 'Great Britain' / 'United Kingdom') is no change.
             matcher = view.name_matcher
-            respelled = {(r.start, r.end) for r in r_side
-                         if any(matcher.same(o, r, by_meaning=False) for o in original_entities)}
+            for r in r_side:
+                key = (matcher.languages, r.text)
+                if key not in respelled_texts:
+                    respelled_texts[key] = any(matcher.same(o, r, by_meaning=False) for o in distinct_originals)
+            respelled = {(r.start, r.end) for r in r_side if respelled_texts[(matcher.languages, r.text)]}
             clauses = view.clauses
             used: set[tuple[int, int]] = set()
             for ri, clause in enumerate(clauses.rewrite):
                 in_clause = find_entities(pair.rewrite.text, [(clause.start, clause.end)], vocabulary, names)
                 new = [e for e in in_clause if not keys_match(_keys(e), original_keys)
-                       and not any(is_acronym_of(e.text, o.text) for o in original_entities)
+                       and not any(is_acronym_of(e.text, o.text) for o in distinct_originals)
                        and (e.start, e.end) not in respelled]
                 if not new:
                     continue
