@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from fidelity.checking.detectors import AlignedPair, Detector, Level
@@ -89,6 +89,7 @@ def article_date(doc: Document, given: date | None) -> ArticleDate | None:
 SENTENCE_CONFIDENCE = 0.8
 
 
+@cache  # asked once per sentence: the built-in encoders' languages are constants
 def _covered_languages() -> frozenset[str]:
     """Every language some built-in encoder reads (USE's 16, e5's ~100)."""
     return frozenset(base_language(lang) for factory in set(BUILTIN_ENCODERS.values()) for lang in factory.languages)

@@ -182,23 +182,32 @@ def _is_cjk(ch: str) -> bool:
     )
 
 
+# The characters ``_is_cjk`` accepts, as one class: the regex engine counts them, not a call a character.
+_CJK_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u1100-\u11ff\uf900-\ufaff"
+                     "\U00020000-\U0002fa1f\u31f0-\u31ff\uff66-\uff9f]")
+
+
 def clean_text(text: str) -> str:
     """Text as given to the backends: URLs, e-mails, handles removed, whitespace collapsed."""
     return " ".join(_URL_RE.sub(" ", text or "").split())
 
 
 def _has_enough_language(cleaned: str) -> bool:
-    cjk = sum(1 for ch in cleaned if _is_cjk(ch))
+    cjk = len(_CJK_RE.findall(cleaned))
     if cjk >= MIN_CJK_CHARS:
         return True
     letters = 0
     for word in _WORD_RE.findall(cleaned):
-        word_letters = [ch for ch in word if unicodedata.category(ch).startswith("L") and not _is_cjk(ch)]
         # A lone all-caps token of up to 5 letters ("NATO", "CNN", "IST") is an acronym, not language.
         if word.isupper() and len(word) <= 5:
             continue
-        letters += len(word_letters)
-    return letters >= MIN_LETTERS
+        if not cjk and word.isalpha():
+            letters += len(word)  # all letters, none CJK
+        else:
+            letters += sum(1 for ch in word if unicodedata.category(ch).startswith("L") and not _is_cjk(ch))
+        if letters >= MIN_LETTERS:
+            return True  # the count only grows: a sentence's first words settle it
+    return False
 
 
 # --------------------------------------------------------------------------- backends
@@ -388,6 +397,8 @@ def detect_language(text: str, *, primary: str = PRIMARY, fallback: str | None =
 
 
 def _letter_weight(text: str) -> int:
+    if not _CJK_RE.search(text):
+        return sum(map(str.isalpha, text))  # no CJK letter: every letter weighs 1
     return sum(CJK_CHAR_WEIGHT if _is_cjk(ch) else 1 for ch in text if ch.isalpha())
 
 

@@ -19,6 +19,7 @@ compared at all, rather than every quotation counting as unknown).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -161,6 +162,10 @@ def attribute(text: str, quotes: Sequence[Quotation], sentences: Sequence[tuple[
     out: list[Speaker | None] = []
     previous: tuple[Quotation, Speaker | None] | None = None
     index = SpanIndex(sentences)
+    # The last speaker named before a quotation, by bisection when the sentences are in text order
+    # (a document's are): a scan of every sentence per quotation was quadratic in a long text.
+    named_starts = [s for s, _ in last_named]
+    named_in_order = all(a <= b for a, b in zip(named_starts, named_starts[1:]))
     for q in quotes:
         if q.depth:
             out.append(None)
@@ -170,8 +175,13 @@ def attribute(text: str, quotes: Sequence[Quotation], sentences: Sequence[tuple[
         if speaker is None and previous is not None and previous[0].region_start == q.region_start:
             speaker = previous[1]  # the same paragraph goes on quoting the same speaker
         if speaker is None and not text[q.region_start:q.start - 1].strip():
-            before = [sp for s, sp in last_named if s < q.start]  # a quote paragraph: the last one named
-            speaker = before[-1] if before else None
+            # a quote paragraph: the last one named
+            if named_in_order:
+                k = bisect.bisect_left(named_starts, q.start)
+                speaker = last_named[k - 1][1] if k else None
+            else:
+                before = [sp for s, sp in last_named if s < q.start]
+                speaker = before[-1] if before else None
         out.append(speaker)
         previous = (q, speaker)
     return out
