@@ -194,12 +194,25 @@ def _candidates(es: np.ndarray, et: np.ndarray, k: int) -> dict[tuple[int, int],
         kk = min(k, len(b))
         for start in range(0, len(a), _BLOCK):
             block = a[start : start + _BLOCK] @ b.T
-            # stable sort on -score: ties go to the smaller index
-            order = np.argsort(-block, axis=1, kind="stable")[:, :kk]
-            for r, row in enumerate(order):
+            for r, row in enumerate(_top_k(block, kk)):
                 for c in row:
                     key = (int(c), start + r) if flip else (start + r, int(c))
                     out[key] = float(block[r, c])
+    return out
+
+
+def _top_k(block: np.ndarray, k: int) -> list[np.ndarray]:
+    """Per row of ``block``, the columns of its ``k`` highest values, highest first, ties to the
+    smaller column: what a stable sort of each whole row gives, in linear time per row (a full
+    sort of every row made the anchor pass O(n m log m))."""
+    m = block.shape[1]
+    if k >= m:
+        return list(np.argsort(-block, axis=1, kind="stable")[:, :k])
+    kth = np.partition(block, m - k, axis=1)[:, m - k]  # each row's k-th highest value
+    out: list[np.ndarray] = []
+    for row, floor in zip(block, kth):
+        cols = np.flatnonzero(row >= floor)  # ascending: every value tied at the floor is kept
+        out.append(cols[np.argsort(-row[cols], kind="stable")][:k])
     return out
 
 
