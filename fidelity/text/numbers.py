@@ -205,6 +205,26 @@ def _number_value(raw: str, scale: float = 1.0) -> str:
     return str(int(number)) if number == int(number) else str(number)
 
 
+def _names_the_month(readers: _Readers, text: str, m: re.Match[str]) -> bool:
+    """Whether a month name found alone (``month_alone``) names the month there: capitalised, or
+    Cyrillic, or a name that counts in lower case; and a name that is also a common word ("May")
+    only beside the words that make it the month (``Language.ambiguous_months``)."""
+    name = m.group(1)
+    if len(name) < 3 or not (name[:1].isupper() or name[:1] > "\u0400" or name.lower() in readers.lowercase_months):
+        return False
+    ambiguous = readers.ambiguous_months.get(name.lower())
+    return not ambiguous or bool(re.match(ambiguous[0], text[m.end() : m.end() + 6])
+                                 or re.search(ambiguous[1], text[max(0, m.start() - 8) : m.start()], re.I))
+
+
+def is_month(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` names a month, as ``find_quantities`` reads it ("in mid-May", but
+    not the modal "May I")."""
+    readers = _readers()
+    m = readers.month_alone.match(text, start, end)
+    return m is not None and m.end() == end and _names_the_month(readers, text, m)
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Dates (day+month), numbers (digits, with %), and number words, with exact offsets."""
     end = len(text) if end is None else end
@@ -242,12 +262,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             taken.append((m.start(), m.end()))
     for m in readers.month_alone.finditer(text, start, end):
         name = m.group(1)
-        if not free(m.start(), m.end()) or len(name) < 3 or not (
-                name[:1].isupper() or name[:1] > "\u0400" or name.lower() in readers.lowercase_months):
-            continue
-        ambiguous = readers.ambiguous_months.get(name.lower())
-        if ambiguous and not re.match(ambiguous[0], text[m.end() : m.end() + 6]) \
-                and not re.search(ambiguous[1], text[max(0, m.start() - 8) : m.start()], re.I):
+        if not free(m.start(), m.end()) or not _names_the_month(readers, text, m):
             continue
         found.append(Quantity(m.start(), m.end(), m.group(0), f"month:{_month(name):02d}"))
         taken.append((m.start(), m.end()))

@@ -19,6 +19,7 @@ from fidelity.checking.detectors.base import (
 from fidelity.checking.detectors.registry import Configured, Traits, register
 from fidelity.languages import language as language_of
 from fidelity.text.cues import compile_cues, find_cues
+from fidelity.text.numbers import is_month
 from fidelity.types import Category, Finding, Severity, Span
 
 
@@ -41,16 +42,6 @@ def _backshifted(text: str, cue: re.Match[str], language: str) -> bool:
                 or (narrative is not None and narrative.search(text[cue.end():cue.end() + 100])))
 
 
-def _month(text: str, cue: re.Match[str], language: str) -> bool:
-    """Is this cue a month's name ('in mid-May', 'May's figures'): written capitalised where a
-    sentence does not start? (The modal is lower case inside a sentence.)"""
-    word = cue.group(0)
-    if not word[:1].isupper() or word.lower() not in language_of(language).month_names:
-        return False
-    before = text[:cue.start()].rstrip(" \"'“‘(")
-    return bool(before) and before[-1] not in ".!?:\n"
-
-
 def hedge_cues(language: str) -> CueFinder:
     """A cue finder for one language: hedges, each labelled with its kind (negotiating, planning...)."""
     lexicon = language_of(language).hedges
@@ -59,7 +50,7 @@ def hedge_cues(language: str) -> CueFinder:
         return [Cue(m.start(), m.end(), m.group(0), kind)
                 for kind, patterns in lexicon.items()
                 for m in compile_cues(tuple(patterns)).finditer(text, start, end)
-                if not (kind == "possibility" and (_backshifted(text, m, language) or _month(text, m, language)))]
+                if not (kind == "possibility" and (_backshifted(text, m, language) or is_month(text, m.start(), m.end())))]
 
     return find
 
