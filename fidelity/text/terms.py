@@ -97,6 +97,9 @@ class TermIndex:
         self.code = code
         self.language = language(code)
         self.words = [w for s, e in self.ranges for w in words_of(text, s, e, self.language)]
+        # Each word's index by its first and by its end character: a name is grown word by word.
+        self._starting_at = {w.start: i for i, w in enumerate(self.words)}
+        self._ending_at = {w.end: i for i, w in enumerate(self.words)}
         self._by_key: dict[str, list[int]] = defaultdict(list)
         for i, w in enumerate(self.words):
             for key in {w.stem} | w.bases(self.language.inflection_endings):
@@ -145,9 +148,7 @@ class TermIndex:
 
         if not span.text[:1].isupper():  # 'policy' in 'policy for Greece' is no name's word
             return span
-        words = self.words
-        starts = {w.start: i for i, w in enumerate(words)}
-        ends = {w.end: i for i, w in enumerate(words)}
+        words, starts, ends = self.words, self._starting_at, self._ending_at
         joiners, articles = frozenset(self.language.name_joiners), frozenset(self.language.articles)
 
         def spaced(a: int, b: int) -> bool:
@@ -210,9 +211,7 @@ class TermIndex:
 
         if not span.text[:1].isupper():
             return None
-        index = {w.start: i for i, w in enumerate(self.words)}
-        first = index.get(span.start)
-        last = next((i for i, w in enumerate(self.words) if w.end == span.end), None)
+        first, last = self._starting_at.get(span.start), self._ending_at.get(span.end)
         if first is None or last is None:
             return None
 
