@@ -166,12 +166,17 @@ def _without_composites(rows: list[ProposedTerm]) -> list[ProposedTerm]:
 def _as_whole_names(rows: list[ProposedTerm], pairs: list[AlignedPair]) -> list[ProposedTerm]:
     """The rows with each term the originals never write on its own, only inside longer names
     (``TermIndex.whole_name``, the terminology detector's notion too), read as a part of those
-    names: always inside one name the rewrites keep as it is, that name instead ('Isle' and 'Wight' → 'Isle of Wight'); else kept where the rewrites keep the term as
-    it is, whatever the name (a surname: 'Raab' in 'Dominic Raab' and 'Mr Raab'), and dropped
-    where they translate it ('Republic' → 'Republik' in 'President of the Republic' and 'Czech
-    Republic'): a common word inside names, whose rendering is the whole name's
-    ('Staatspräsident', 'Tschechien'), so that an entry for it flags faithful translations. A
-    term seen alone even once stays ('Vardy' beside 'Jamie Vardy', 'Tahoe' beside 'Lake Tahoe')."""
+    names:
+
+    - always inside one name the rewrites keep as it is: that name instead ('Isle' and 'Wight' →
+      'Isle of Wight');
+    - else kept where the rewrites keep the term as it is, whatever the name (a surname: 'Raab'
+      in 'Dominic Raab' and 'Mr Raab');
+    - and dropped where they translate it ('Republic' → 'Republik' in 'President of the Republic'
+      and 'Czech Republic'): a common word inside names, whose rendering is the whole name's
+      ('Staatspräsident', 'Tschechien'), so that an entry for it flags faithful translations.
+
+    A term seen alone even once stays ('Vardy' beside 'Jamie Vardy', 'Tahoe' beside 'Lake Tahoe')."""
     sides = [(TermIndex(v.original.text, v.original.ranges, v.original.language),
               TermIndex(v.rewrite.text, v.rewrite.ranges, v.rewrite.language))
              for pair in pairs for v in pair.views()]
