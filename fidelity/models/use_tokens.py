@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from fidelity.models.use_torch import MAX_LEFT, ORDERS, load_tokenizer
+from fidelity.models.use_torch import MAX_LEFT, ORDERS
 
 _TOKEN_BUDGET = 2048  # tokens per forward pass: products large enough, a working set of a few MB
 
@@ -30,9 +30,11 @@ class UseTokenVectors:
 
     @cached_property
     def processor(self) -> Any:
-        """sentencepiece's C++ processor on USE's model (as the torch port uses): the pieces with
-        their byte offsets."""
-        return load_tokenizer()
+        """sentencepiece's C++ processor on USE's model, the one the USE encoder's tokenizer holds
+        (loaded once per process): the pieces with their byte offsets."""
+        from fidelity.models.use_tokenizer import load_use_tokenizer
+
+        return load_use_tokenizer().processor
 
     def token_vectors(self, texts: list[str]) -> list[np.ndarray]:
         out: list[np.ndarray] = []
