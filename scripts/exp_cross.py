@@ -25,6 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import mcc  # noqa: E402
 from _judge_data import ced_pairs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,26 +70,18 @@ def load():
     return index, z["vectors"], starts, lens, z["sentences"]
 
 
-def mcc(tp, fp, fn, tn):
-    d = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
-    return (tp * tn - fp * fn) / d if d else 0.0
-
-
-def best_mcc(scores, gold):
-    best = (0.0, 0.0)
-    for t in np.unique(np.quantile(scores, np.linspace(0.3, 0.99, 140))):
-        pred = scores >= t
-        tp, fp, fn = int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum())
-        m = mcc(tp, fp, fn, len(gold) - tp - fp - fn)
-        if m > best[0]:
-            best = (m, float(t))
-    return best
-
-
 def at(scores, gold, t):
+    """MCC of flagging the items that score ``t`` or more."""
     pred = scores >= t
     tp, fp, fn = int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum())
     return mcc(tp, fp, fn, len(gold) - tp - fp - fn)
+
+
+def best_mcc(scores, gold):
+    """(MCC, cut-off) at the best of 140 quantile cut-offs, the first of equals; (0, 0) if none is positive."""
+    cuts = np.unique(np.quantile(scores, np.linspace(0.3, 0.99, 140)))
+    best = max(((at(scores, gold, t), float(t)) for t in cuts), key=lambda found: found[0])
+    return best if best[0] > 0 else (0.0, 0.0)
 
 
 def train(args) -> None:
