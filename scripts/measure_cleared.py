@@ -25,7 +25,8 @@ Usage::
 
     FIDELITY_JUDGE=builtin python scripts/measure_cleared.py [--cache FILE] [--jobs N] [--only ced,minimal,...]
 
-Findings are cached per item in ``--cache`` (JSON lines), so a rerun only checks what is missing.
+Findings are cached per item in ``--cache`` (JSON lines), so a rerun only checks what is missing;
+the cache does not know the code that made it: delete it after changing a detector or the judge.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ class Item:
     original_lang: str
     rewrite_lang: str
     label: int  # 1: the meaning changed
-    findings: list[tuple[str, str, float | None]] = field(default_factory=list)  # category, severity, cleared
+    # category, severity, and the judge's P(deviation) where it cleared the finding (None: not cleared)
+    findings: list[tuple[str, str, float | None]] = field(default_factory=list)
 
 
 def _items() -> list[Item]:
