@@ -126,44 +126,52 @@ class TorchUSE:
         return y if b is None else y + b
 
     def _forward(self, group: list[list[int]]) -> np.ndarray:
-        torch = self.torch
-        with torch.inference_mode():
-            lens = torch.tensor([len(ids) for ids in group], dtype=torch.int64)
-            flat = torch.tensor([i for ids in group for i in ids], dtype=torch.int64)
-            n = flat.numel()
-            starts = torch.zeros_like(lens)
-            starts[1:] = torch.cumsum(lens[:-1], 0)
-            idx = _window_index(torch, starts, lens, n).to(self.device)
-            lens, flat = lens.to(self.device), flat.to(self.device)
-            chunk = flat % NUM_CHUNKS
-            emb = self.table[flat].float() * self.scale[chunk, None] + self.lo[chunk, None]
-
-            x = self._layernorm(self._mm(emb, self.proj_w, self.proj_b), self.ln_g_all, self.ln_b_all)
-            feats = [emb]
-            zero = torch.zeros((1, CNN_DIM), dtype=torch.float32, device=self.device)
-            for i, (order, left) in enumerate(ORDERS):
-                xs = x[:, i * CNN_DIM:(i + 1) * CNN_DIM]
-                cols = idx[:, MAX_LEFT - left:MAX_LEFT - left + order]
-                windows = torch.cat([xs, zero])[cols].reshape(n, order * CNN_DIM)
-                h = torch.relu(self._mm(windows, self.w1[i], self.b1[i])) + xs
-                windows = torch.cat([h, zero])[cols].reshape(n, order * CNN_DIM)
-                feats.append(torch.relu(self._mm(windows, self.w2[i], self.b2[i])) + h)
-            normed = self._layernorm(torch.cat(feats, dim=1), self.ln_g, self.ln_b)
-
-            # Sum, then project: the sum over a sentence's tokens commutes with the linear map.
-            sentence = torch.repeat_interleave(torch.arange(len(group), device=self.device), lens)
-            sums = torch.zeros((len(group), normed.shape[1]), dtype=torch.float32, device=self.device)
-            sums.index_add_(0, sentence, normed)
-            flens = lens.float()[:, None]
-            mean = (self._mm(sums, self.cnn_w) + flens * self.cnn_b) * torch.rsqrt(flens)
-
-            y0 = torch.relu(self._mm(mean, self.d0))
-            y1 = torch.relu(self._mm(mean, self.p1) + self._mm(y0, self.d1))
-            y2 = torch.relu(self._mm(y1, self.d2))
-            z = torch.tanh(self._mm(y1, self.p3) + self._mm(y2, self.d3))
-            z = z * torch.rsqrt(torch.clamp((z * z).sum(dim=1, keepdim=True), min=self.eps))
-            vectors: np.ndarray = z.cpu().numpy()
+        with self.torch.inference_mode():
+            sums, lens = self.token_sums(group)
+            vectors: np.ndarray = self.top(sums, lens).cpu().numpy()
             return vectors
+
+    def token_sums(self, group: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each sentence's sum of its tokens' layer-normed n-gram features (float32, 1280 wide) and
+        its token count: everything before the sentence-level layers (``top``). Differentiable
+        outside inference mode, for ``scripts/exp_finetune_use.py``."""
+        torch = self.torch
+        lens = torch.tensor([len(ids) for ids in group], dtype=torch.int64)
+        flat = torch.tensor([i for ids in group for i in ids], dtype=torch.int64)
+        n = flat.numel()
+        starts = torch.zeros_like(lens)
+        starts[1:] = torch.cumsum(lens[:-1], 0)
+        idx = _window_index(torch, starts, lens, n).to(self.device)
+        lens, flat = lens.to(self.device), flat.to(self.device)
+        chunk = flat % NUM_CHUNKS
+        emb = self.table[flat].float() * self.scale[chunk, None] + self.lo[chunk, None]
+
+        x = self._layernorm(self._mm(emb, self.proj_w, self.proj_b), self.ln_g_all, self.ln_b_all)
+        feats = [emb]
+        zero = torch.zeros((1, CNN_DIM), dtype=torch.float32, device=self.device)
+        for i, (order, left) in enumerate(ORDERS):
+            xs = x[:, i * CNN_DIM:(i + 1) * CNN_DIM]
+            cols = idx[:, MAX_LEFT - left:MAX_LEFT - left + order]
+            windows = torch.cat([xs, zero])[cols].reshape(n, order * CNN_DIM)
+            h = torch.relu(self._mm(windows, self.w1[i], self.b1[i])) + xs
+            windows = torch.cat([h, zero])[cols].reshape(n, order * CNN_DIM)
+            feats.append(torch.relu(self._mm(windows, self.w2[i], self.b2[i])) + h)
+        normed = self._layernorm(torch.cat(feats, dim=1), self.ln_g, self.ln_b)
+        sentence = torch.repeat_interleave(torch.arange(len(group), device=self.device), lens)
+        sums = torch.zeros((len(group), normed.shape[1]), dtype=torch.float32, device=self.device)
+        return sums.index_add(0, sentence, normed), lens
+
+    def top(self, sums: torch.Tensor, lens: torch.Tensor) -> torch.Tensor:
+        """The sentence-level layers on ``token_sums``' output: L2-normalised float32 rows."""
+        torch = self.torch
+        # Sum, then project: the sum over a sentence's tokens commutes with the linear map.
+        flens = lens.float()[:, None]
+        mean = (self._mm(sums, self.cnn_w) + flens * self.cnn_b) * torch.rsqrt(flens)
+        y0 = torch.relu(self._mm(mean, self.d0))
+        y1 = torch.relu(self._mm(mean, self.p1) + self._mm(y0, self.d1))
+        y2 = torch.relu(self._mm(y1, self.d2))
+        z = torch.tanh(self._mm(y1, self.p3) + self._mm(y2, self.d3))
+        return z * torch.rsqrt(torch.clamp((z * z).sum(dim=1, keepdim=True), min=self.eps))
 
 
 def _window_index(torch: ModuleType, starts: torch.Tensor, lens: torch.Tensor, n_tokens: int) -> torch.Tensor:
