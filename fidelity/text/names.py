@@ -4,7 +4,7 @@ use in lower case (so "Office" in a Title Case headline is not one, "Vienna" is)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from fidelity.models.encoder_types import Encoder
+    from fidelity.text.name_index import NameIndex
 
 # Function words that start sentences, and weekday and month names: they are never names, even
 # in a one-sentence text (every registered language's ``Language.not_names``).
@@ -96,15 +97,26 @@ def entity_keys(entity: Entity) -> set[str]:
     return {stem(w) for w in re.split(r"[\s\-‐]+", entity.text) if w}
 
 
+# Two keys match when equal or when one begins the other and both are at least this long
+# (``fidelity/text/name_index.py`` indexes keys by the same rule).
+KEY_PREFIX_MIN = 4  # word stems: 'japan' ~ 'japanes'
+SKELETON_PREFIX_MIN = 3  # transliteration skeletons
+
+
 def keys_match(a: set[str], b: set[str]) -> bool:
     """Any word stem of one is a prefix of one of the other ('japan' ~ 'japanes'; not 'austria' ~ 'australia')."""
-    return any(x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x))) for x in a for y in b)
+    return any(x == y or (min(len(x), len(y)) >= KEY_PREFIX_MIN and (x.startswith(y) or y.startswith(x)))
+               for x in a for y in b)
+
+
+def initials(name: str) -> str:
+    """The first letters of a name's capitalised words: 'NATO' for 'North Atlantic Treaty Organization'."""
+    return "".join(w[0] for w in re.split(r"[\s\-]+", name) if w[:1].isupper())
 
 
 def is_acronym_of(short: str, long: str) -> bool:
     """'NATO' for 'North Atlantic Treaty Organization'."""
-    initials = "".join(w[0] for w in re.split(r"[\s\-]+", long) if w[:1].isupper())
-    return short.isupper() and len(short) >= 2 and initials == short
+    return short.isupper() and len(short) >= 2 and initials(long) == short
 
 
 def is_abbreviation_of(short: str, long: str) -> bool:
@@ -163,7 +175,7 @@ def skeletons_match(a: str, b: str) -> bool:
 def _skeletons_match_keys(x: str, y: str) -> bool:
     if not x or not y:
         return False
-    return x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
+    return x == y or (min(len(x), len(y)) >= SKELETON_PREFIX_MIN and (x.startswith(y) or y.startswith(x)))
 
 
 @lru_cache(maxsize=65536)
@@ -174,6 +186,12 @@ def _plain(word: str) -> str:
     return unidecode(word).lower()
 
 
+# _spelled_alike: two spellings this long or longer are alike with this share of their letters in
+# order (``fidelity/text/name_index.py`` indexes spellings by the same rule).
+SPELLED_ALIKE_MIN = 5
+SPELLED_ALIKE_RATIO = 0.8
+
+
 def _spelled_alike(a: str, b: str) -> bool:
     """The same letters but for diacritics ('Nääs' / 'Naas'), or near-identical Latin spellings
     (a typo, another transliteration): 0.8 of the letters in order."""
@@ -182,12 +200,13 @@ def _spelled_alike(a: str, b: str) -> bool:
     x, y = _plain(a), _plain(b)
     if x == y:
         return True
-    if min(len(x), len(y)) < 5:
+    if min(len(x), len(y)) < SPELLED_ALIKE_MIN:
         return False
-    # The cheap upper bounds first (lengths, then letter counts): a long document's names are
-    # compared pair by pair, and most pairs fail here without the full diff.
+    # The cheap upper bounds first (lengths, then letter counts): most pairs fail there without the
+    # full diff.
     matcher = difflib.SequenceMatcher(a=x, b=y, autojunk=False)
-    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
+    return (matcher.real_quick_ratio() >= SPELLED_ALIKE_RATIO and matcher.quick_ratio() >= SPELLED_ALIKE_RATIO
+            and matcher.ratio() >= SPELLED_ALIKE_RATIO)
 
 
 def words_alike(a: str, b: str) -> bool:
@@ -267,6 +286,9 @@ def country_code(name: str, language: str, other_names: bool = True) -> str | No
     return _country_names(language, other_names).get(tuple(stem(w) for w in re.split(r"[\s,\-]+", name) if w))
 
 
+_NAME_BLOCK = 256  # NameMatcher.same_as_any: rewrite names per matrix product
+
+
 class NameMatcher:
     """Is a name in one language the same entity as a name in another?"""
 
@@ -301,6 +323,49 @@ class NameMatcher:
         if key not in self._same:
             self._same[key] = self._same_uncached(original, rewrite, by_meaning)
         return self._same[key]
+
+    def same_as_any(self, index: NameIndex, names: Sequence[Entity], by_meaning: bool = True) -> list[bool]:
+        """For each of ``names`` (a rewrite's), ``any(self.same(o, name, by_meaning) for o in
+        index.names)`` (``index``: an original's distinct names, ``NameIndex(names, *self.languages)``),
+        with ``same`` asked of the candidates only: the index's by spelling, and
+        those the encoder may find close enough (a block of names against all of the index's in one
+        matrix product). A long document's names were compared every one with every other."""
+        import numpy as np
+
+        encoder = self.encoder
+        if encoder is None or not index.names:  # nothing to narrow by meaning: ``same`` decides, as it would
+            return [any(self.same(o, name, by_meaning) for o in index.names) for name in names]
+        thresholds = encoder.thresholds
+        lowest = ((thresholds.counterpart + thresholds.equivalent) / 2 if not by_meaning
+                  else min(thresholds.counterpart, thresholds.equivalent))  # same()'s cut-offs by meaning
+        originals = np.stack([self._vector(o.text) for o in index.names])
+        # ``similarity`` takes one dot product, this a matrix product: in any order of summation each
+        # lies within γ·|a|·|b| of the exact product, γ = n·u/(1 − n·u) (n the dimension, u the unit
+        # roundoff: 3.1e-5 for USE's 512 float32s), so a pair at or above a cut-off there is at or
+        # above it less 2γ·|a|·|b| here; the margin is twice that.
+        n, unit = originals.shape[1], float(np.finfo(originals.dtype).eps) / 2
+        per_norm = 4 * n * unit / (1 - n * unit)
+        original_norms = np.linalg.norm(originals, axis=1)
+        distinct = list({name.text: name for name in names}.values())
+        answers: dict[str, bool] = {}
+        for start in range(0, len(distinct), _NAME_BLOCK):
+            block = distinct[start:start + _NAME_BLOCK]
+            vectors = np.stack([self._vector(name.text) for name in block])
+            sims = vectors @ originals.T
+            margins = per_norm * np.outer(np.linalg.norm(vectors, axis=1), original_norms)
+            for name, row, margin in zip(block, sims, margins):
+                close = np.flatnonzero(row >= lowest - margin).tolist()
+                candidates = index.candidates(name).union(close)
+                answers[name.text] = any(self.same(index.names[i], name, by_meaning) for i in sorted(candidates))
+        return [answers[name.text] for name in names]
+
+    def _vector(self, text: str) -> np.ndarray:
+        """A name's vector as ``similarity`` keeps it; embedded alone where it is not there yet, as
+        ``similarity`` embeds a name it meets beside one it has (USE's vectors differ in their last
+        bits with the batch a text is embedded in)."""
+        if text not in self._vectors:
+            self._vectors[text] = self._require_encoder().encode([text])[0]
+        return self._vectors[text]
 
     def _same_uncached(self, original: Entity, rewrite: Entity, by_meaning: bool) -> bool:
         same_language = self.languages[0] == self.languages[1]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fidelity.checking.detectors.base import AlignedPair, BeadView
+from fidelity.checking.detectors.base import AlignedPair, BeadSide, BeadView
 from fidelity.checking.detectors.registry import Configured, register
 from fidelity.models.encoders import word_thresholds
-from fidelity.text.names import Entity, entity_keys, find_entities, is_acronym_of, keys_match, same_entity
+from fidelity.text.name_index import InitialsIndex, KeyIndex, NameIndex
+from fidelity.text.names import Entity, NameMatcher, entity_keys, find_entities, keys_match, same_entity
 from fidelity.text.numbers import find_quantities
 from fidelity.text.tokens import script_of
 from fidelity.types import Category, Finding, Severity, Span
@@ -39,7 +40,9 @@ class EntityDetector(Configured):
         o_all = [(s.start, s.end) for s in pair.original.sentences]
         names = pair.capitalised_words
         original_entities = find_entities(pair.original.text, o_all, vocabulary, names)
-        original_keys = {k for e in original_entities for k in _keys(e)}
+        # The tests of a rewrite name against every name of the original ask indexes of them (issue
+        # 19: a long document's names compared every one with every other were quadratic).
+        original_keys = KeyIndex(k for e in original_entities for k in _keys(e))
         related = pair.encoder.thresholds.related
         # A swap pairs two names of the same kind, as across languages: 'Krasnodar' / 'General Plan'
         # (0.08 on USE) or 'Russians' / 'ICU' (0.24) are a name dropped and another mentioned.
@@ -50,10 +53,18 @@ class EntityDetector(Configured):
         for entity in original_entities:
             first_mentions.setdefault(entity.text, entity)
         distinct_originals = list(first_mentions.values())
-        respelled_texts: dict[tuple[tuple[str, str], str], bool] = {}  # (languages, rewrite name) -> respelled
+        original_initials = InitialsIndex(distinct_originals)
         findings = []
         cross_script = script_of(pair.original.text) != script_of(pair.rewrite.text)
-        for view in self.views(pair):
+        views = self.views(pair)
+        # (languages, rewrite name) -> the same entity as a name of the original: 'Degtyaryov' /
+        # 'Degtyarev', 'Tuoi Tre' / 'Tuổi Trẻ', 'Great Britain' / 'United Kingdom' are no change.
+        respelled_texts = _same_as_an_original([v for v in views if v.same_language], distinct_originals,
+                                               by_meaning=False)
+        # Across scripts, by meaning too: 'Вене' is 'Vienna'.
+        translated_texts = _same_as_an_original([v for v in views if not v.same_language and cross_script],
+                                                distinct_originals, by_meaning=True)
+        for view in views:
             bead_index = view.index
             if not view.same_language:
                 if not cross_script:
@@ -61,23 +72,18 @@ class EntityDetector(Configured):
                     # 'Meurtre' in a title, 'Chambre'): on REFreSD this rule raised only false
                     # alarms. Across scripts only proper names keep their capitals.
                     continue
-                findings += _across_languages(view, distinct_originals, self.config)
+                findings += _across_languages(view, translated_texts, self.config)
                 continue
             r_side = view.rewrite.entities
-            # The same name spelled otherwise ('Degtyaryov' / 'Degtyarev', 'Tuoi Tre' / 'Tuổi Trẻ',
-            # 'Great Britain' / 'United Kingdom') is no change.
+            # The same name spelled otherwise is no change.
             matcher = view.name_matcher
-            for r in r_side:
-                key = (matcher.languages, r.text)
-                if key not in respelled_texts:
-                    respelled_texts[key] = any(matcher.same(o, r, by_meaning=False) for o in distinct_originals)
             respelled = {(r.start, r.end) for r in r_side if respelled_texts[(matcher.languages, r.text)]}
             clauses = view.clauses
             used: set[tuple[int, int]] = set()
             for ri, clause in enumerate(clauses.rewrite):
                 in_clause = find_entities(pair.rewrite.text, [(clause.start, clause.end)], vocabulary, names)
-                new = [e for e in in_clause if not keys_match(_keys(e), original_keys)
-                       and not any(is_acronym_of(e.text, o.text) for o in distinct_originals)
+                new = [e for e in in_clause if not original_keys.matches(_keys(e))
+                       and not original_initials.expanded_by(e.text)
                        and (e.start, e.end) not in respelled]
                 if not new:
                     continue
@@ -108,13 +114,37 @@ class EntityDetector(Configured):
         return findings
 
 
-def _across_languages(view: BeadView, original_entities: Sequence[Entity], config: EntityConfig) -> list[Finding]:
+def _names_across(side: BeadSide) -> list[Entity]:
+    """A side's names as compared across languages: a capitalised number is no name ("Второй
+    мировой войны": the Second World War)."""
+    return [e for e in side.entities if not find_quantities(e.text)]
+
+
+def _same_as_an_original(views: Sequence[BeadView], originals: Sequence[Entity],
+                         by_meaning: bool) -> dict[tuple[tuple[str, str], str], bool]:
+    """(languages, name) -> whether a name of the rewrite side of ``views`` is the same entity as
+    one of ``originals`` (``NameMatcher.same``), each distinct name asked once, of an index of the
+    originals (one per language pair)."""
+    asked: dict[tuple[str, str], tuple[NameMatcher, list[Entity]]] = {}
+    for view in views:
+        matcher = view.name_matcher
+        names = view.rewrite.entities if not by_meaning else _names_across(view.rewrite)
+        asked.setdefault(matcher.languages, (matcher, []))[1].extend(names)
+    out: dict[tuple[tuple[str, str], str], bool] = {}
+    for languages, (matcher, names) in asked.items():
+        answers = matcher.same_as_any(NameIndex(originals, *languages), names, by_meaning)
+        out.update({(languages, name.text): same for name, same in zip(names, answers)})
+    return out
+
+
+def _across_languages(view: BeadView, translated: dict[tuple[tuple[str, str], str], bool],
+                      config: EntityConfig) -> list[Finding]:
     """Names are translated and transliterated ("Вене" is "Vienna"): a rewrite name that is
-    none of the original's names, where a name of this bead's original has no counterpart."""
+    none of the original's names (``translated``: by ``_same_as_an_original``), where a name of
+    this bead's original has no counterpart."""
     pair, bead_index, matcher = view.pair, view.index, view.name_matcher
-    # A capitalised number is no name ("Второй мировой войны": the Second World War).
-    o_side = [e for e in view.original.entities if not find_quantities(e.text)]
-    r_side = [e for e in view.rewrite.entities if not find_quantities(e.text)]
+    o_side = _names_across(view.original)
+    r_side = _names_across(view.rewrite)
     o_words = [t.text for t in view.original.tokens]
     r_words = [t.text for t in view.rewrite.tokens]
     # A name also survives as an ordinary word: English capitalises 'Japanese', Russian does not.
@@ -124,7 +154,7 @@ def _across_languages(view: BeadView, original_entities: Sequence[Entity], confi
     # 'Vienna' is 0.47).
     equivalent = word_thresholds(pair.require_encoder()).equivalent
     o_content = [w for w in dict.fromkeys(o_words) if len(w) > 2]
-    new = [r for r in r_side if not any(matcher.same(o, r) for o in original_entities)
+    new = [r for r in r_side if not translated[(matcher.languages, r.text)]
            and not matcher.mentioned(r, o_words)
            and not any(matcher.similarity(w, r.text) >= equivalent for w in o_content)]
     dropped = [o for o in o_side if not any(matcher.same(o, r) for r in r_side) and not matcher.mentioned(o, r_words)]

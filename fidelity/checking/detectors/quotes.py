@@ -25,12 +25,13 @@ from fidelity.checking.detectors.registry import Configured, register
 from fidelity.checking.quotations import (
     QuoteMatch,
     QuoteSettings,
-    back_translated_quote,
     document_quotations,
     match_quotation,
     sentence_context,
 )
+from fidelity.checking.quotations.sources import QuoteSources
 from fidelity.checking.quotations.speakers import document_speakers
+from fidelity.checking.quotations.trace import BackTranslatedQuotes
 from fidelity.text.lang import languages_differ
 from fidelity.text.spans import SpanIndex
 from fidelity.types import Category, Finding, Severity, Span
@@ -59,16 +60,20 @@ class QuoteDetector(Configured):
         speakers = document_speakers(rewrite, quotes)
         original_speakers = document_speakers(original, original_quotes) if speakers is not None else None
         rewrite_spans = SpanIndex([(s.start, s.end) for s in rewrite.sentences])
+        # The original's quotations and sentences indexed once, each rewrite quotation compared with
+        # those it may match (issue 19: every one with every one was quadratic in a long text).
+        sources = QuoteSources(original_quotes, original.text, encoder, sentence_spans)
+        back_translations = BackTranslatedQuotes(rewrite, quotes) if cross is not False else None
         for k, q in enumerate(quotes):
             touched = rewrite_spans.overlapping(q.start, q.end)
             bead_index = next((bead_of[i] for i in touched if i in bead_of), None)
             context_idx = [j for i in touched for j in context_of[i]]
             context = [(original.sentences[j].start, original.sentences[j].end) for j in dict.fromkeys(context_idx)]
-            pivot = back_translated_quote(q, rewrite, quotes) if cross is not False else None
+            pivot = back_translations.of(q) if back_translations is not None else None
             m = match_quotation(q, original_quotes, original.text, encoder, rewrite_text=rewrite.text,
                                 context=context, sentences=sentence_spans, cross_lingual=cross, pivot=pivot,
                                 settings=self.config, speaker=speakers[k] if speakers is not None else None,
-                                original_speakers=original_speakers)
+                                original_speakers=original_speakers, sources=sources)
             out.append((m, bead_index))
         return out
 

@@ -11,6 +11,8 @@ One job per module, all pure functions over plain data:
   are one (an altered quotation is the same speaker's, or a close match of the words);
 * :mod:`.match` — :func:`match_quotation` (verbatim, altered or not found) and
   :mod:`.result`'s :class:`QuoteMatch`;
+* :mod:`.sources` — :class:`~.sources.QuoteSources`, the original's quotations and sentences
+  indexed once, so that each quotation is compared only with those it may match;
 * :mod:`.trace` — :func:`trace_quotes`, which drives ``fidelity quotes`` (rendered by
   :mod:`fidelity.frontends.render.quotes`);
 * :mod:`.settings` — :class:`QuoteSettings`, every cut-off the matcher uses.

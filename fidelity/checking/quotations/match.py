@@ -13,7 +13,10 @@ quotation on the same topic is no source.
 
 The steps: :func:`_query` reads the quotation's words; :func:`_match_quotations` ranks
 the original's quotations; :func:`_match_text` looks for the words unquoted in an
-original sentence; :func:`_verbatim` / :func:`_altered` build the result.
+original sentence; :func:`_verbatim` / :func:`_altered` build the result. Both searches ask
+their tests only of the candidates that can pass them (:func:`_quotation_candidates`,
+:func:`_text_candidates`), found in the original's quotations and sentences indexed once
+(:class:`.sources.QuoteSources`).
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from fidelity.checking.quotations.diff import WordDiff, content_words, diff_words, severity_of
-from fidelity.checking.quotations.extract import Quotation, paragraphs, trim
+from fidelity.checking.quotations.extract import Quotation, trim
 from fidelity.checking.quotations.result import QuoteMatch
 from fidelity.checking.quotations.settings import DEFAULT_SETTINGS, QuoteSettings
+from fidelity.checking.quotations.sources import QuoteSources
 from fidelity.checking.quotations.speakers import Speaker, same_speaker
 from fidelity.models.encoder_types import Encoder, Thresholds
 from fidelity.text.tokens import WordToken, quoted_words, script_of
@@ -105,6 +109,7 @@ def match_quotation(
     settings: QuoteSettings = DEFAULT_SETTINGS,
     speaker: Speaker | None = None,
     original_speakers: Sequence[Speaker | None] | None = None,
+    sources: QuoteSources | None = None,
 ) -> QuoteMatch:
     """Trace quotation ``q`` to the original.
 
@@ -119,22 +124,24 @@ def match_quotation(
     ``encoder=None`` the matcher is purely lexical.  ``speaker`` and ``original_speakers``
     (one per original quotation, :func:`.speakers.attribute`) restrict altered matches to
     the same speaker or a close match; without ``original_speakers`` speakers are not
-    compared.
+    compared. ``sources``: ``original_quotes``, ``original_text``, ``encoder`` and ``sentences``
+    (the same objects) indexed once for many quotations (a long text's); made here otherwise.
     """
-    query = _query(q, original_text, encoder, rewrite_text, context, cross_lingual, pivot, settings)
+    if sources is None or not sources.serves(original_quotes, original_text, encoder, sentences):
+        sources = QuoteSources(original_quotes, original_text, encoder, sentences)
+    query = _query(q, sources, rewrite_text, context, cross_lingual, pivot, settings)
     query.speaker, query.speakers = speaker, original_speakers
     if not query.core:
         return query.base
-    found = _match_quotations(query, original_quotes)
+    found = _match_quotations(query, sources)
     if found is not None:
         return found
-    spans = list(sentences) if sentences is not None else paragraphs(original_text, 0, len(original_text))
-    return _match_text(query, spans)
+    return _match_text(query, sources)
 
 
-def _query(q: Quotation, original_text: str, encoder: Encoder | None, rewrite_text: str | None,
-           context: Sequence[tuple[int, int]], cross_lingual: bool | None, pivot: str | None,
-           settings: QuoteSettings) -> _Query:
+def _query(q: Quotation, sources: QuoteSources, rewrite_text: str | None, context: Sequence[tuple[int, int]],
+           cross_lingual: bool | None, pivot: str | None, settings: QuoteSettings) -> _Query:
+    original_text, encoder = sources.text, sources.encoder
     words = q.words(rewrite_text) if rewrite_text is not None else q.text
     if pivot is not None:
         compare = pivot
@@ -147,7 +154,7 @@ def _query(q: Quotation, original_text: str, encoder: Encoder | None, rewrite_te
         else:
             tokens, elisions = quoted_words(q.text, [(0, len(q.text))])
         if cross_lingual is None:
-            cross_lingual = script_of(words) != script_of(original_text)
+            cross_lingual = script_of(words) != sources.script
     core = [t for t in tokens if not t.editorial] or tokens
     norms = [t.norm for t in core]
     return _Query(QuoteMatch("not_found", q, words, pivot=pivot), compare, tokens, elisions, core,
@@ -155,13 +162,37 @@ def _query(q: Quotation, original_text: str, encoder: Encoder | None, rewrite_te
                   original_text, encoder, context, settings)
 
 
-def _match_quotations(query: _Query, original_quotes: Sequence[Quotation]) -> QuoteMatch | None:
+def _quotation_candidates(query: _Query, sources: QuoteSources, sims: np.ndarray | None) -> list[int]:
+    """The original quotations that may be verbatim or pass ``_judge_quotation``, in order; the
+    others are neither. Verbatim (a diff without changes): every word of the quotation that is no
+    editorial insertion lies in the diff's equal blocks (in any other block it is a change), so the
+    source holds them all; a quotation of editorial words only may be verbatim anywhere. Passing:
+    in the aligned context, anything may; outside it across languages, only at the midpoint of the
+    encoder's cosines; in one language at ``equivalent``, or by words (``lexical_support`` with
+    ``related``, or ``lexical_min``), so holding that share of the content words."""
+    words = sources.quote_words
+    found = sources.quote_spans.overlapping(query.context)
+    thresholds = query.thresholds
+    if sims is not None and thresholds is not None:
+        cut = _midpoint(thresholds) if query.cross_lingual else thresholds.equivalent
+        found.update(np.flatnonzero(sims.astype(np.float64) >= cut).tolist())
+    if not query.cross_lingual:
+        plain = {t.norm for t in query.tokens if not t.editorial}
+        found.update(words.holding_all(plain) if plain else range(words.count))
+        settings = query.settings
+        found.update(words.holding_share(query.content, min(settings.lexical_min, settings.lexical_support)))
+    return sorted(found)
+
+
+def _match_quotations(query: _Query, sources: QuoteSources) -> QuoteMatch | None:
     """The best-ranked original quotation the quotation comes from, if any."""
-    text = query.original_text
-    candidates = [_Candidate("quotation", oq.parts, oq, query.in_context(oq.start, oq.end)) for oq in original_quotes]
-    sims = _cosines(query.encoder, query.compare, [oq.words(text) for oq in original_quotes])
+    text, original_quotes = query.original_text, sources.quotes
+    sims = sources.quote_cosines(query.compare)
     scored: list[tuple[float, int, list[WordToken], WordDiff | None]] = []
-    for n, cand in enumerate(candidates):
+    candidates: dict[int, _Candidate] = {}
+    for n in _quotation_candidates(query, sources, sims):
+        oq = original_quotes[n]
+        cand = candidates[n] = _Candidate("quotation", oq.parts, oq, query.in_context(oq.start, oq.end))
         a_tokens, _ = quoted_words(text, cand.parts)
         if not a_tokens:
             continue
@@ -223,12 +254,25 @@ def _close(query: _Query, sim: float | None, lex: float, diff: WordDiff | None) 
     return not query.cross_lingual and lex >= query.settings.lexical_min and diff is not None and diff.matched >= 2
 
 
-def _match_text(query: _Query, spans: Sequence[tuple[int, int]]) -> QuoteMatch:
+def _text_candidates(query: _Query, sources: QuoteSources, sent_sims: np.ndarray | None) -> list[int]:
+    """The spans ``_match_text`` may take, in order. Across languages, those at ``equivalent``; in
+    one language, those holding ``text_min`` of the quotation's content words (its share is at
+    most ``lexical``'s)."""
+    if query.cross_lingual:
+        thresholds = query.thresholds
+        if sent_sims is None or thresholds is None:
+            return []
+        return np.flatnonzero(sent_sims.astype(np.float64) >= thresholds.equivalent).tolist()
+    return sorted(set(sources.span_words.holding_share(query.content, query.settings.text_min)))
+
+
+def _match_text(query: _Query, sources: QuoteSources) -> QuoteMatch:
     """No original quotation: the words may stand unquoted in an original sentence."""
-    text, settings, b_tokens = query.original_text, query.settings, query.tokens
+    text, settings, b_tokens, spans = query.original_text, query.settings, query.tokens, sources.spans
     best: tuple[float, _Candidate, list[WordToken], WordDiff | None] | None = None
-    sent_sims = _cosines(query.encoder, query.compare, [text[s:e] for s, e in spans]) if query.cross_lingual else None
-    for n, (s, e) in enumerate(spans):
+    sent_sims = sources.span_cosines(query.compare) if query.cross_lingual else None
+    for n in _text_candidates(query, sources, sent_sims):
+        s, e = spans[n]
         cand = _Candidate("text", ((s, e),), None, query.in_context(s, e))
         a_tokens, _ = quoted_words(text, cand.parts)
         if not a_tokens:
