@@ -113,19 +113,34 @@ def lexical_negations(text: str, start: int, end: int, language: str) -> int:
     return count
 
 
-def _is_form(token: str, word: str, language: str) -> bool:
-    """Is ``token`` an inflected form of ``word``? Entries are stems (Russian) or lemmas (English)."""
-    suffixes = language_of(language).lemma_suffixes
+def _is_form(token: str, word: str, suffixes: frozenset[str] | tuple[str, ...]) -> bool:
+    """Is ``token`` an inflected form of ``word``? Entries are stems (Russian, with the language's
+    ``lemma_suffixes``) or lemmas (English, none)."""
     if not suffixes:
         return token.startswith(word) and len(token) - len(word) <= 5
     stems = [word, word[:-1]] if word.endswith("e") else [word]
     return any(token.startswith(stem) and token[len(stem):] in suffixes for stem in stems)
 
 
+@lru_cache(maxsize=64)
+def _antonyms_by_letter(antonyms: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
+    """A lexicon's pairs both ways round, by the first letter of the word a form of the first must
+    start with (every stem ``_is_form`` tries starts with its word's first letter); pairs with a
+    one-letter word, whose stem may be empty, under "" (tried for every word)."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for x, y in antonyms:
+        for first, second in ((x, y), (y, x)):
+            index.setdefault(first[:1] if len(first) > 1 else "", []).append((first, second))
+    return index
+
+
 def is_antonym_pair(a: str, b: str, language: str) -> bool:
     """Are two (normalised) words opposites: a lexicon pair, or one is the other with a negating prefix?"""
-    for x, y in language_of(language).antonyms:
-        if (_is_form(a, x, language) and _is_form(b, y, language)) or (_is_form(a, y, language) and _is_form(b, x, language)):
+    lang = language_of(language)
+    by_letter = _antonyms_by_letter(tuple(lang.antonyms))
+    suffixes = lang.lemma_suffixes
+    for x, y in (*by_letter.get(a[:1], ()), *by_letter.get("", ())):
+        if _is_form(a, x, suffixes) and _is_form(b, y, suffixes):
             return True
     return _negated_by_prefix(a, b, language)
 
