@@ -10,8 +10,9 @@ The aligner works in three passes, in the spirit of Bertalign / Vecalign:
 2. **Banded many-to-many DP.** Around the anchor path (the rectangles between
    consecutive anchors, widened by ``window`` sentences) a dynamic programme chooses
    beads of 1..``max_merge`` sentences per side, and single-sentence omissions and
-   additions. A merged side is scored by embedding the *joined* sentences (``"s1 s2"``),
-   so the score compares meanings, not averaged vectors. A bead is worth its cosine on a
+   additions. A merged side is scored by the vector of the *joined* sentences (``"s1 s2"``;
+   ``encoder_types.span_encoder``), so the score compares meanings, not averaged
+   vectors. A bead is worth its cosine on a
    per-document scale (0 at the median cosine of all sentence pairs, 1 at the median
    best-counterpart cosine; see ``_calibrate``) minus ``bias`` and a length-ratio
    penalty; each unmatched sentence costs ``skip``. In-order beads whose cosine is below
@@ -47,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from fidelity.models.encoder_types import Encoder, Thresholds
+from fidelity.models.encoder_types import Encoder, Thresholds, span_encoder
 from fidelity.types import Bead, Verdict
 
 __all__ = ["AlignOptions", "align", "bead_types", "one_bead"]
@@ -153,12 +154,12 @@ class _Side:
                 self.vectors[(i, i + 1)] = vector
         lengths = [max(len(s.strip()), 1) for s in self.sentences]
         self.cum = np.concatenate([[0.0], np.cumsum(lengths, dtype=np.float64)])
+        # A merged span is the vector of its sentences joined by a space (USE builds it from the
+        # sentences' token features instead of encoding the joined text again).
+        self.spans = span_encoder(encoder, [s.strip() for s in self.sentences])
 
     def __len__(self) -> int:
         return len(self.sentences)
-
-    def text(self, start: int, end: int) -> str:
-        return " ".join(s.strip() for s in self.sentences[start:end])
 
     def length(self, start: int, end: int) -> float:
         return float(self.cum[end] - self.cum[start])
@@ -166,7 +167,7 @@ class _Side:
     def ensure(self, spans: Iterable[tuple[int, int]]) -> None:
         missing = sorted({s for s in spans if s not in self.vectors})
         if missing:
-            vectors = self.encoder.encode([self.text(a, b) for a, b in missing])
+            vectors = self.spans.encode(missing)
             for span, vector in zip(missing, vectors):
                 self.vectors[span] = np.asarray(vector, dtype=np.float32)
 

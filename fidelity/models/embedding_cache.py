@@ -21,7 +21,7 @@ import numpy as np
 from fidelity.errors import FidelityError
 
 if TYPE_CHECKING:
-    from fidelity.models.encoder_types import Encoder
+    from fidelity.models.encoder_types import Encoder, SpanEncoder
 
 
 def default_cache_dir() -> Path:
@@ -173,6 +173,41 @@ class DiskCachedEncoder:
             new = {t: v for t, v in zip(missing, vectors) if t in wanted}
             self.cache.put_many(self.namespace, new)
             found.update(zip(missing, vectors))
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+    def span_encoder(self, sentences: Sequence[str]) -> DiskCachedSpans | None:
+        """The inner encoder's span encoder (``encoder_types.span_encoder``) with its vectors in this
+        cache, apart from the texts' own (USE's span vectors differ from its vectors of the joined
+        texts in the last bits); None where the inner encoder has none: the joined texts then go
+        through ``encode``, so through this cache."""
+        own = getattr(self.inner, "span_encoder", None)
+        made: SpanEncoder | None = own(sentences) if own is not None else None
+        return None if made is None else DiskCachedSpans(made, self.cache, "spans:" + self.namespace)
+
+
+class DiskCachedSpans:
+    """A span encoder whose vectors come from the disk cache when there, keyed by the joined text:
+    a warm batch computes no span (its sentences' token features would cost a forward pass)."""
+
+    def __init__(self, spans: SpanEncoder, cache: EmbeddingCache, namespace: str) -> None:
+        self.inner = spans
+        self.cache = cache
+        self.namespace = namespace
+
+    def text(self, start: int, end: int) -> str:
+        return self.inner.text(start, end)
+
+    def encode(self, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        if not spans:
+            return self.inner.encode(spans)
+        texts = [self.inner.text(a, b) for a, b in spans]
+        found = self.cache.get_many(self.namespace, texts)
+        missing = [k for k, text in enumerate(texts) if text not in found]
+        if missing:
+            vectors = self.inner.encode([spans[k] for k in missing])
+            new = {texts[k]: vector for k, vector in zip(missing, vectors)}
+            self.cache.put_many(self.namespace, new)
+            found.update(new)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 

@@ -50,3 +50,38 @@ class Encoder(Protocol):
     def settings(self) -> dict[str, Any]:
         """What a report records about this encoder (name, backend, thresholds...)."""
         ...
+
+
+class SpanEncoder(Protocol):
+    """Vectors of runs of one document's sentences joined by a space (the aligner's merged beads)."""
+
+    def text(self, start: int, end: int) -> str:
+        """Sentences ``start``..``end - 1`` joined by a space: the text a span's vector stands for."""
+        ...
+
+    def encode(self, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Per (start, end), the L2-normalised float32 vector of ``text(start, end)``."""
+        ...
+
+
+class JoinedTexts:
+    """The plain span encoder: each span's joined text through ``encoder.encode``."""
+
+    def __init__(self, encoder: Encoder, sentences: Sequence[str]) -> None:
+        self.encoder = encoder
+        self.sentences = list(sentences)
+
+    def text(self, start: int, end: int) -> str:
+        return " ".join(self.sentences[start:end])
+
+    def encode(self, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        return self.encoder.encode([self.text(a, b) for a, b in spans])
+
+
+def span_encoder(encoder: Encoder, sentences: Sequence[str]) -> SpanEncoder:
+    """The span encoder of ``sentences``: the encoder's own where it has one (an optional method
+    ``span_encoder(sentences)``, which may return None: USE builds a joined span's vector from its
+    sentences' token features, ``fidelity/models/use_spans.py``), else :class:`JoinedTexts`."""
+    own: Any = getattr(encoder, "span_encoder", None)
+    made: SpanEncoder | None = own(sentences) if own is not None else None
+    return made if made is not None else JoinedTexts(encoder, sentences)
