@@ -130,6 +130,23 @@ def test_the_key_follows_the_source_file(tmp_path):
     assert use_unpacked._key(str(source)) != first
 
 
+def test_the_key_is_shared_by_copies_of_the_package(tmp_path):
+    """Two virtualenvs hold the same files at other paths and times: one unpacked copy serves both
+    (keyed apart, each process would remove the other's files and unpack again)."""
+    import os
+    from pathlib import Path
+
+    copies = [tmp_path / "a" / "sp.model", tmp_path / "b" / "sp.model"]
+    for k, copy in enumerate(copies):
+        copy.parent.mkdir()
+        copy.write_bytes(Path(resource_path("sp.model")).read_bytes())
+        os.utime(copy, (1_000_000 * (k + 1), 1_000_000 * (k + 1)))
+    assert use_unpacked._key(str(copies[0])) == use_unpacked._key(str(copies[1]))
+    data = copies[1].read_bytes()
+    copies[1].write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit of the last byte
+    assert use_unpacked._key(str(copies[0])) != use_unpacked._key(str(copies[1]))
+
+
 @pytest.mark.parametrize("env", [{"FIDELITY_CACHE_DIR": "/x/cache"}, {"XDG_CACHE_HOME": "/x/xdg"}, {"HOME": "/x/home"}])
 def test_the_folder_is_in_the_embedding_caches_directory(monkeypatch, env):
     from fidelity.models.embedding_cache import default_cache_dir

@@ -57,14 +57,22 @@ def unpacked_dir() -> Path:
     return Path(base) / "fidelity" / "unpacked"
 
 
+_FINGERPRINT = 1 << 16  # bytes read from each end of a source file for its key
+
+
 def _key(*files: str) -> str:
     """What the unpacked files are made from: this format, Python's version (marshal) and each
-    source file's path, size and modification time."""
-    parts = [str(FORMAT), sys.version.split()[0]]
+    source file's size and first and last 64 KB. Not its path or time: every environment with the
+    same package shares one copy (two virtualenvs keyed apart would each remove the other's)."""
+    digest = hashlib.sha256(f"{FORMAT}|{sys.version.split()[0]}".encode())
     for name in files:
-        stat = os.stat(name)
-        parts.append(f"{os.path.realpath(name)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+        size = os.stat(name).st_size
+        with open(name, "rb") as handle:
+            head = handle.read(_FINGERPRINT)
+            handle.seek(max(size - _FINGERPRINT, 0))
+            tail = handle.read(_FINGERPRINT)
+        digest.update(f"|{size}|".encode() + head + tail)
+    return digest.hexdigest()[:16]
 
 
 def _write(path: Path, write: Callable[[Any], None]) -> None:
