@@ -145,14 +145,3 @@ def test_the_key_is_shared_by_copies_of_the_package(tmp_path):
     data = copies[1].read_bytes()
     copies[1].write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit of the last byte
     assert use_unpacked._key(str(copies[0])) != use_unpacked._key(str(copies[1]))
-
-
-@pytest.mark.parametrize("env", [{"FIDELITY_CACHE_DIR": "/x/cache"}, {"XDG_CACHE_HOME": "/x/xdg"}, {"HOME": "/x/home"}])
-def test_the_folder_is_in_the_embedding_caches_directory(monkeypatch, env):
-    from fidelity.models.embedding_cache import default_cache_dir
-
-    for name in ("FIDELITY_CACHE_DIR", "XDG_CACHE_HOME"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    assert unpacked_dir() == default_cache_dir() / "unpacked"

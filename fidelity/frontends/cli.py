@@ -417,7 +417,7 @@ def batch(
     from fidelity.checking.checker import RunConfig
     from fidelity.frontends.batch import directory_pairs, manifest_pairs, run_batch
     from fidelity.frontends.summary import format_for, write_summary
-    from fidelity.models.embedding_cache import default_cache_dir
+    from fidelity.models.cache_files import default_cache_dir
 
     directories = originals is not None or rewrites is not None
     if (manifest is not None and directories) or (manifest is None and (originals is None or rewrites is None)):

