@@ -75,5 +75,5 @@ def derived(kind: str, made_from: str, build: Callable[[], T]) -> T:
     except _UNREADABLE:
         pass
     value = build()
-    write_atomically(path, lambda handle: handle.write(marshal.dumps(value)))
+    write_atomically(path, lambda handle: handle.write(marshal.dumps(value)))  # type: ignore[arg-type]
     return value

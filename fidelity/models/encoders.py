@@ -149,12 +149,13 @@ def default_threads() -> int:
 
 
 def blas_threads() -> int:
-    """Threads for the numpy USE path: ``$FIDELITY_THREADS`` when set, else 1. OpenBLAS's threads
-    meet at the end of every matrix product, waiting for each other; when the cores are shared
-    (other processes, the workers of a batch) a thread that lost its core stalls the others, and
-    the many small products of a check collapse: on this project's 2-core machine under load, a
-    100 × 100-sentence check took 155 s with 2 threads and 7 s with 1. Parallelism comes from
-    checking pairs in several processes instead (``fidelity batch --workers``)."""
+    """BLAS threads for the numpy context model: ``$FIDELITY_THREADS`` when set, else 1. OpenBLAS's
+    threads meet at the end of every matrix product, waiting for each other; when the cores are
+    shared (other processes, the workers of a batch) a thread that lost its core stalls the others,
+    and the many small products of a check collapse: on this project's 2-core machine under load,
+    a 100 × 100-sentence check took 155 s with 2 threads and 7 s with 1. (USE's numpy path runs
+    whole micro-batches on ``default_threads()`` threads instead, each with one BLAS thread:
+    ``fidelity/models/use_parallel.py``.)"""
     return _threads_asked() or 1
 
 
@@ -172,20 +173,25 @@ class UniversalSentenceEncoder(_CachedEncoder):
         from fidelity.models.use_tokenizer import LazyUseTokenizer
         from fidelity.models.use_unpacked import UnpackedUSE
 
-        self.threads = threads or blas_threads()
+        # Threads that run the forward pass's micro-batches, each with one BLAS thread
+        # (fidelity/models/use_parallel.py): the same vectors whatever their number.
+        self.threads = threads or default_threads()
         # The package's USE, its weights read from the user's cache after the first process
         # instead of inflated from its npz (fidelity/models/use_unpacked.py).
-        self._model: Any = UnpackedUSE(threads=self.threads)
+        self._model: Any = UnpackedUSE(threads=1)
+        self._parallel: Any = None
         # The package builds its pure-Python tokenizer on first use (about a second) unless one is
         # there: ours gives the same ids from sentencepiece's C++ processor (fidelity/models/use_tokenizer.py).
         if getattr(self._model, "_sp", False) is None:
             self._model._sp = LazyUseTokenizer()
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        out: list[np.ndarray] = []
-        for i in range(0, len(texts), 64):
-            out.append(np.asarray(self._model.encode(texts[i : i + 64])))
-        return np.concatenate(out)
+        if self._parallel is None:
+            from fidelity.models.use_parallel import ParallelUse
+
+            self._parallel = ParallelUse(self._model._model, self.threads)
+        vectors: np.ndarray = self._parallel.encode(texts)
+        return vectors
 
     def span_encoder(self, sentences: Sequence[str]) -> SpanEncoder | None:
         """Joined runs of ``sentences`` from the sentences' token features instead of their joined

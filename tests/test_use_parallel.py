@@ -1,0 +1,57 @@
+"""USE's forward pass on a pool of threads (fidelity/models/use_parallel.py) gives the package's
+vectors bit for bit, on real text, whatever the number of threads."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from fidelity.checking.pipeline import prepare
+from fidelity.models.encoders import UniversalSentenceEncoder
+from fidelity.models.use_parallel import CALL, ParallelUse
+
+from .conftest import ROOT, SEEDS
+
+MULTIREF = ROOT.parent / "shared" / "eval" / "wmt21-multiref" / "newstest2021-en-zh.jsonl"
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    """The seeds' sentences (English, and the Russian and German rewrites) and Chinese news: short
+    and long sentences, so that calls hold several micro-batches and some hold one long text."""
+    out = [s.text for path in sorted(SEEDS.glob("0*.txt")) for s in prepare(path, "original").sentences]
+    with MULTIREF.open(encoding="utf-8") as handle:
+        for line in list(handle)[:120]:
+            row = json.loads(line)
+            out += [value for value in row.values() if isinstance(value, str) and len(value) > 20][:2]
+    return out + [" ".join(out[:40])]  # one text longer than a micro-batch
+
+
+@pytest.fixture(scope="module")
+def backend():
+    return UniversalSentenceEncoder(threads=1)._model._model
+
+
+def _package(backend, texts: list[str]) -> np.ndarray:
+    """The package's own path: its ``encode`` on each call of CALL texts."""
+    return np.concatenate([backend.encode(texts[i : i + CALL]) for i in range(0, len(texts), CALL)])
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_the_vectors_are_the_packages_bit_for_bit(backend, texts, threads):
+    assert len(texts) > 4 * CALL
+    expected = _package(backend, texts)
+    got = ParallelUse(backend, threads).encode(texts)
+    assert got.dtype == np.float32 and got.shape == expected.shape
+    assert np.array_equal(got, expected)
+    # and for calls that end mid-run, or hold one text
+    for part in (texts[:1], texts[5:70], texts[-3:]):
+        assert np.array_equal(ParallelUse(backend, threads).encode(part), _package(backend, part))
+
+
+def test_the_encoder_gives_the_same_vectors_with_one_thread_or_two(texts):
+    one, two = UniversalSentenceEncoder(threads=1), UniversalSentenceEncoder(threads=2)
+    assert np.array_equal(one.encode(texts), two.encode(texts))
+    assert one.threads == 1 and two.threads == 2
