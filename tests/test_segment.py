@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fidelity.text.segment import _cuts_from_pieces, backend_for, quote_pairs, segment
+from fidelity.text.segment import _cuts_from_pieces, backend_for, literal_spans, quote_pairs, segment
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(p for p in SEEDS.glob("*.txt"))
@@ -324,3 +324,37 @@ def test_libraries_load_lazily():
     code = "import sys, fidelity.text.segment; print(any(m in sys.modules for m in ('pysbd', 'razdel', 'sentencex')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SEEDS.parent, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- pysbd's sentences mapped back by a literal search ------------------------------
+
+
+def _pysbd_regex_spans(pieces, text):
+    """pysbd's own ``sentences_with_char_spans`` (a regular expression per piece)."""
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
+    segmenter.original_text = text
+    return [(span.sent, span.start, span.end) for span in segmenter.sentences_with_char_spans(pieces)]
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_literal_spans_are_pysbds_regex_spans_on_the_seeds(path):
+    import pysbd
+
+    text = read(path)
+    for start, end in paragraph_blocks(text):
+        block = text[start:end]
+        pieces = pysbd.Segmenter(language="en", clean=False, char_span=False).processor(block).process()
+        assert literal_spans(pieces, block) == _pysbd_regex_spans(pieces, block)
+
+
+@pytest.mark.parametrize("pieces, text", [
+    (["Yes.", "Yes.", "No."], "Yes.  Yes.\u00a0\u2003No.\n"),  # a repeated piece, Unicode spaces
+    (["b", "a", "b"], "a b a b"),  # a piece found only before the previous one's end, then after
+    (["missing", "a."], "a. b."),  # a piece never found is left out
+    (["", "a."], " a. "),  # an empty piece: pysbd's own search
+    (["a+b (c)?", "[d]"], "a+b (c)? [d]"),  # characters that a pattern would read as syntax
+])
+def test_literal_spans_edge_cases_are_pysbds(pieces, text):
+    assert literal_spans(pieces, text) == _pysbd_regex_spans(pieces, text)
