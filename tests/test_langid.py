@@ -230,6 +230,42 @@ def test_fallback_not_consulted_when_primary_confident(monkeypatch):
     assert guess.language == "en" and guess.detector == langid.PRIMARY
 
 
+def _noisy_and_foreign_sentences():
+    """Sentences fastText is unsure of: among the labelled set's rows, the seeds' sentences and
+    Wikipedia comments with their machine translations (WMT21 critical errors, dev: noisy text)."""
+    from fidelity.checking.pipeline import prepare
+
+    texts = [t for _, t in ROWS] + [s.text for path in SEEDS for s in prepare(path, "original").sentences]
+    for pair in ("en-de", "en-cs", "en-ja"):
+        lines = (ROOT.parent / "shared" / "eval" / "wmt21-ced" / f"{pair}.dev.tsv").read_text(encoding="utf-8").splitlines()
+        texts += [field for line in lines[1:200] for field in line.split("\t")[1:3]]
+    primary = langid.get_backend(langid.PRIMARY)
+    return [(t, d) for t in texts for d in [primary.distribution(langid.clean_text(t))] if d and d[0][1] < langid.LOW_CONFIDENCE]
+
+
+def test_the_fallback_never_lifts_an_answer_above_its_ceiling():
+    unsure = _noisy_and_foreign_sentences()
+    assert len(unsure) >= 20
+    for text, dist in unsure:
+        assert detect_language(text).confidence <= langid.fallback_ceiling(dist) + 1e-9, text
+
+
+def test_an_answer_needed_only_when_confident_is_the_same_routing():
+    """Per-sentence routing keeps an answer only at SENTENCE_CONFIDENCE: skipping a fallback that
+    cannot reach it routes every sentence as the full detection does."""
+    from fidelity.checking.pipeline import SENTENCE_CONFIDENCE, _sentence_language
+
+    unsure = _noisy_and_foreign_sentences()
+    skipped = 0
+    for text, _ in unsure:
+        needed = detect_language(text, needed=SENTENCE_CONFIDENCE)
+        skipped += "fallback skipped" in needed.detector
+        for document in ("en", "ru"):
+            assert (_sentence_language(text, document, lambda t, guess=needed: guess)
+                    == _sentence_language(text, document, detect_language))
+    assert skipped >= 10
+
+
 # ------------------------------------------------------------------ settings / offline
 
 

@@ -43,12 +43,14 @@ def prepare(source: Source, side: str, language: str | None = None, *, boilerpla
     block_texts = [loaded.text[s:e] for s, e in cleaned.blocks]
     # A paragraph of one sentence is identified twice (as a block, then as a sentence): once is enough
     # (the detectors are deterministic, langdetect's seed fixed).
-    detect = _remembered(detect_language)
+    detect = _Remembered(detect_language)
     doc_language = language or document_language(block_texts, partial(detect_document_language, detect=detect))
     sentences = segment(loaded.text, cleaned.blocks, doc_language)
     if language is None:
         # Per-sentence language: a quoted foreign phrase or a mixed-language page shows up here.
-        sentences = [replace(s, language=_sentence_language(s.text, doc_language, detect)) for s in sentences]
+        # Routing keeps only confident answers: detect_language skips a fallback that cannot give one.
+        confident = _Remembered(partial(detect_language, needed=SENTENCE_CONFIDENCE), answers=detect)
+        sentences = [replace(s, language=_sentence_language(s.text, doc_language, confident)) for s in sentences]
     return Document(
         text=loaded.text,
         path=loaded.path,
@@ -58,16 +60,20 @@ def prepare(source: Source, side: str, language: str | None = None, *, boilerpla
     )
 
 
-def _remembered(detect: Callable[[str], LanguageGuess]) -> Callable[[str], LanguageGuess]:
-    """``detect`` with its answers kept, per text, for one document."""
-    answers: dict[str, LanguageGuess] = {}
+class _Remembered:
+    """``detect`` with its answers kept, per text, for one document; with ``answers``, another
+    one's answers are read first (a sentence that was a whole block is not detected again)."""
 
-    def remembered(text: str) -> LanguageGuess:
-        if text not in answers:
-            answers[text] = detect(text)
-        return answers[text]
+    def __init__(self, detect: Callable[[str], LanguageGuess], answers: _Remembered | None = None) -> None:
+        self.detect = detect
+        self.answers: dict[str, LanguageGuess] = {}
+        self.earlier = answers.answers if answers is not None else {}
 
-    return remembered
+    def __call__(self, text: str) -> LanguageGuess:
+        found = self.earlier.get(text) or self.answers.get(text)
+        if found is None:
+            found = self.answers[text] = self.detect(text)
+        return found
 
 
 def article_date(doc: Document, given: date | None) -> ArticleDate | None:
