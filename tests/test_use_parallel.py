@@ -55,3 +55,15 @@ def test_the_encoder_gives_the_same_vectors_with_one_thread_or_two(texts):
     one, two = UniversalSentenceEncoder(threads=1), UniversalSentenceEncoder(threads=2)
     assert np.array_equal(one.encode(texts), two.encode(texts))
     assert one.threads == 1 and two.threads == 2
+
+
+def test_merged_spans_on_the_threads_are_the_same_vectors(texts):
+    """The aligner's merged spans (fidelity/models/use_spans.py) computed on the encoder's threads."""
+    from fidelity.models.use_spans import UseSpans
+
+    encoder = UniversalSentenceEncoder(threads=2)
+    sentences = texts[:300]
+    spans = [(i, i + k) for k in (2, 3) for i in range(len(sentences) - k)]
+    alone = UseSpans(encoder._model._model, sentences, encoder.encode).encode(spans)
+    pooled = UseSpans(encoder._model._model, sentences, encoder.encode, map_groups=encoder._on_cores().map).encode(spans)
+    assert np.array_equal(alone, pooled)

@@ -185,12 +185,16 @@ class UniversalSentenceEncoder(_CachedEncoder):
         if getattr(self._model, "_sp", False) is None:
             self._model._sp = LazyUseTokenizer()
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def _on_cores(self) -> Any:
+        """The forward pass on this encoder's threads (``fidelity/models/use_parallel.py``)."""
         if self._parallel is None:
             from fidelity.models.use_parallel import ParallelUse
 
             self._parallel = ParallelUse(self._model._model, self.threads)
-        vectors: np.ndarray = self._parallel.encode(texts)
+        return self._parallel
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        vectors: np.ndarray = self._on_cores().encode(texts)
         return vectors
 
     def span_encoder(self, sentences: Sequence[str]) -> SpanEncoder | None:
@@ -198,7 +202,7 @@ class UniversalSentenceEncoder(_CachedEncoder):
         texts (``fidelity/models/use_spans.py``): the aligner's merged beads at a third of the cost."""
         from fidelity.models.use_spans import UseSpans
 
-        return UseSpans(self._model._model, sentences, self.encode)
+        return UseSpans(self._model._model, sentences, self.encode, map_groups=self._on_cores().map)
 
 
 class UniversalSentenceEncoderTorch(UniversalSentenceEncoder):

@@ -19,7 +19,7 @@ as one thread.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -71,6 +71,16 @@ class ParallelUse:
                 n_tokens += len(ids)
             if group:
                 yield group, n_tokens, out[first:end]
+
+    def map(self, function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+        """``function`` over ``items`` on the pool, results in order, with one BLAS thread (for work
+        shaped like the backend's micro-batches: ``fidelity/models/use_spans.py``'s token rows)."""
+        with self._one_blas_thread():
+            if self.threads == 1 or len(items) < 2:
+                results = [function(item) for item in items]
+            else:
+                results = list(self._executor().map(function, items))
+        return iter(results)
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:

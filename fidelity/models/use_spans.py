@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -40,6 +40,7 @@ _TOKEN_BUDGET = 384  # tokens per forward pass, as the package's numpy backend (
 _SENTENCES_KEPT = 512
 _JOINS_KEPT = 1_024
 _SPANS_PER_BLOCK = 256  # spans summed and projected together
+_GROUPS_AT_ONCE = 8  # token-row groups computed together (on the encoder's threads)
 
 Span = tuple[int, int]
 
@@ -59,10 +60,14 @@ class UseSpans:
     (its weights and tokenizer); ``encode_texts`` is the encoder's own ``encode``, for single
     sentences and for the joins that do not tokenise apart."""
 
-    def __init__(self, backend: Any, sentences: Sequence[str], encode_texts: Callable[[list[str]], np.ndarray]) -> None:
+    def __init__(self, backend: Any, sentences: Sequence[str], encode_texts: Callable[[list[str]], np.ndarray],
+                 map_groups: Callable[..., Any] = map) -> None:
         self.backend = backend
         self.sentences = list(sentences)
         self.encode_texts = encode_texts
+        # How the token rows of many groups are computed: ``map``, or a pool's (the encoder's
+        # threads, ``fidelity/models/use_parallel.py``): each group's arithmetic is the same either way.
+        self.map_groups = map_groups
         self.whole = 0  # spans encoded as whole texts (their tokens did not join): a test reads it
         self._alone: OrderedDict[int, _Sentence] = OrderedDict()
         self._joins: OrderedDict[tuple[tuple[int, ...], int, int], np.ndarray] = OrderedDict()
@@ -153,8 +158,8 @@ class UseSpans:
                 self._alone.move_to_end(i)
         encode = self.backend.sp.encode
         tokens = [encode(self.sentences[i], out_type=int, add_bos=True, add_eos=True) for i in missing]
-        for group in _groups(list(range(len(missing))), [len(t) for t in tokens]):
-            feats, starts = _features(self.backend, [tokens[g] for g in group])
+        groups = _groups(list(range(len(missing))), [len(t) for t in tokens])
+        for group, (feats, starts) in self._features(groups, lambda g: tokens[g]):
             for g, begin in zip(group, starts.tolist()):
                 n = len(tokens[g]) - 2
                 # rows (alone positions, the begin mark at 0) unchanged as first, middle, last sentence
@@ -170,14 +175,21 @@ class UseSpans:
     def _compute_joins(self, keys: list[tuple[tuple[int, ...], int, int]], keep: int) -> None:
         """The sum of each run's rows, computed in its context (a text of its own: past the context
         the windows see zeros, which the run's rows never reach unless the context ends a text)."""
-        for group in _groups(list(range(len(keys))), [len(k[0]) for k in keys]):
-            feats, starts = _features(self.backend, [list(keys[g][0]) for g in group])
+        groups = _groups(list(range(len(keys))), [len(k[0]) for k in keys])
+        for group, (feats, starts) in self._features(groups, lambda g: list(keys[g][0])):
             for g, begin in zip(group, starts.tolist()):
                 _tokens, lo, hi = keys[g]
                 rows = feats[begin + lo : begin + hi + 1]
                 self._joins[keys[g]] = rows.sum(axis=0, dtype=np.float64).astype(np.float32)
         while len(self._joins) > max(_JOINS_KEPT, keep):
             self._joins.popitem(last=False)
+
+    def _features(self, groups: list[list[int]], ids: Callable[[int], list[int]]) -> Iterator[tuple[list[int], tuple[np.ndarray, np.ndarray]]]:
+        """Each group with its token rows (:func:`_features`), ``_GROUPS_AT_ONCE`` groups at a time
+        through ``map_groups``: at most that many groups' rows (2 MB each) are held."""
+        for begin in range(0, len(groups), _GROUPS_AT_ONCE):
+            chunk = groups[begin : begin + _GROUPS_AT_ONCE]
+            yield from zip(chunk, self.map_groups(lambda group: _features(self.backend, [ids(g) for g in group]), chunk))
 
     # ------------------------------------------------------------------ the package's arithmetic
 
