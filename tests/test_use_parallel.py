@@ -67,3 +67,17 @@ def test_merged_spans_on_the_threads_are_the_same_vectors(texts):
     alone = UseSpans(encoder._model._model, sentences, encoder.encode).encode(spans)
     pooled = UseSpans(encoder._model._model, sentences, encoder.encode, map_groups=encoder._on_cores().map).encode(spans)
     assert np.array_equal(alone, pooled)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_texts_embedded_ahead_each_alone_are_the_vectors_of_calls_of_one_text(texts, threads):
+    """``encode_each`` (the quotation matcher's queries, ahead of time) caches what ``encode([t])``
+    would: texts already cached keep their vectors."""
+    ahead, one_by_one = UniversalSentenceEncoder(threads=threads), UniversalSentenceEncoder(threads=1)
+    some = texts[:150]
+    batched = ahead.encode(some[:10])  # cached from a batch: left as they are
+    ahead.encode_each(some)
+    assert np.array_equal(ahead.encode(some[:10]), batched)
+    alone = np.stack([one_by_one.encode([t])[0] for t in some[10:]])
+    assert np.array_equal(ahead.encode(some[10:]), alone)
+    assert not np.array_equal(batched, np.stack([one_by_one.encode([t])[0] for t in some[:10]]))  # a batch differs

@@ -128,6 +128,19 @@ class _CachedEncoder:
                 cache.popitem(last=False)
         return np.stack([found[t] for t in texts])
 
+    def encode_each(self, texts: Sequence[str]) -> None:
+        """Cache each text's vector as a call of that text alone (``encode([text])``) computes it,
+        for a caller about to ask for them one at a time; texts already cached are left as they are."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        for text, vector in zip(missing, self._encode_each(missing)):
+            self._cache[text] = _normalise(vector[None, :])[0]
+        while len(self._cache) > self.max_cached:
+            self._cache.popitem(last=False)
+
+    def _encode_each(self, texts: list[str]) -> list[np.ndarray]:
+        """Each text's raw vector, computed alone (one call each unless an encoder does better)."""
+        return [self._encode_batch([text])[0] for text in texts]
+
 
 def _threads_asked() -> int | None:
     """``$FIDELITY_THREADS`` (at least 1) when set to a number, else None."""
@@ -196,6 +209,9 @@ class UniversalSentenceEncoder(_CachedEncoder):
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         vectors: np.ndarray = self._on_cores().encode(texts)
         return vectors
+
+    def _encode_each(self, texts: list[str]) -> list[np.ndarray]:
+        return list(self._on_cores().encode_each(texts))
 
     def span_encoder(self, sentences: Sequence[str]) -> SpanEncoder | None:
         """Joined runs of ``sentences`` from the sentences' token features instead of their joined

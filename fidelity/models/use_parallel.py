@@ -54,6 +54,20 @@ class ParallelUse:
                     done.result()
         return out
 
+    def encode_each(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's vector as a call of that text alone gives it (its own micro-batch), all
+        computed on the pool: a caller that asks for many texts one at a time, ahead of time."""
+        out = np.empty((len(texts), _EMB_DIM), dtype=np.float32)
+        batches = [batch for k, text in enumerate(texts) for batch in self._batches([text], out[k : k + 1])]
+        with self._one_blas_thread():
+            if self.threads == 1 or len(batches) < 2:
+                for batch in batches:
+                    self.backend._encode_batch(*batch)
+            else:
+                for done in [self._executor().submit(self.backend._encode_batch, *batch) for batch in batches]:
+                    done.result()
+        return out
+
     def _batches(self, texts: Sequence[str], out: np.ndarray) -> Any:
         """The backend's micro-batches (token ids, token count, rows of ``out``), as it forms them
         for each call of ``CALL`` texts (``NumpyBackend._encode``), tokenised as they are asked for."""

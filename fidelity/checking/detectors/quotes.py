@@ -25,6 +25,7 @@ from fidelity.checking.detectors.registry import Configured, register
 from fidelity.checking.quotations import (
     QuoteMatch,
     QuoteSettings,
+    compared_words,
     document_quotations,
     match_quotation,
     sentence_context,
@@ -64,12 +65,17 @@ class QuoteDetector(Configured):
         # those it may match (issue 19: every one with every one was quadratic in a long text).
         sources = QuoteSources(original_quotes, original.text, encoder, sentence_spans)
         back_translations = BackTranslatedQuotes(rewrite, quotes) if cross is not False else None
+        pivots = [back_translations.of(q) if back_translations is not None else None for q in quotes]
+        # Each quotation is compared with the original's quotations by the encoder's cosines: the
+        # texts it will be asked for, embedded ahead (each alone, as when asked).
+        compared = (compared_words(q, rewrite.text, pivot) for q, pivot in zip(quotes, pivots))
+        sources.quote_cosines.expect([text for text, tokens, _ in compared if tokens])
         for k, q in enumerate(quotes):
             touched = rewrite_spans.overlapping(q.start, q.end)
             bead_index = next((bead_of[i] for i in touched if i in bead_of), None)
             context_idx = [j for i in touched for j in context_of[i]]
             context = [(original.sentences[j].start, original.sentences[j].end) for j in dict.fromkeys(context_idx)]
-            pivot = back_translations.of(q) if back_translations is not None else None
+            pivot = pivots[k]
             m = match_quotation(q, original_quotes, original.text, encoder, rewrite_text=rewrite.text,
                                 context=context, sentences=sentence_spans, cross_lingual=cross, pivot=pivot,
                                 settings=self.config, speaker=speakers[k] if speakers is not None else None,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from fidelity.checking.quotations.diff import WordChange
 from fidelity.checking.quotations.extract import Quotation, document_quotations, extract_quotations
-from fidelity.checking.quotations.match import match_quotation
+from fidelity.checking.quotations.match import compared_words, match_quotation
 from fidelity.checking.quotations.result import QuoteMatch
 from fidelity.checking.quotations.settings import DEFAULT_SETTINGS, QuoteSettings
 from fidelity.checking.quotations.trace import (
@@ -43,6 +43,7 @@ __all__ = [
     "extract_quotations",
     "document_quotations",
     "match_quotation",
+    "compared_words",
     "trace_quotes",
     "sentence_context",
     "back_translated_quote",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -139,22 +140,26 @@ def match_quotation(
     return _match_text(query, sources)
 
 
+def compared_words(q: Quotation, rewrite_text: str | None, pivot: str | None) -> tuple[str, list[WordToken], Any]:
+    """What quotation ``q`` is compared by: its pivot where given, else its words (in
+    ``rewrite_text``, else its own text); with their tokens and elisions (``quoted_words``).
+    A quotation without tokens is compared by nothing (``match_quotation`` returns at once)."""
+    if pivot is not None:
+        return (pivot, *quoted_words(pivot, [(0, len(pivot))]))
+    if rewrite_text is not None:
+        return (q.words(rewrite_text), *quoted_words(rewrite_text, q.parts))
+    return (q.text, *quoted_words(q.text, [(0, len(q.text))]))
+
+
 def _query(q: Quotation, sources: QuoteSources, rewrite_text: str | None, context: Sequence[tuple[int, int]],
            cross_lingual: bool | None, pivot: str | None, settings: QuoteSettings) -> _Query:
     original_text, encoder = sources.text, sources.encoder
     words = q.words(rewrite_text) if rewrite_text is not None else q.text
+    compare, tokens, elisions = compared_words(q, rewrite_text, pivot)
     if pivot is not None:
-        compare = pivot
-        tokens, elisions = quoted_words(pivot, [(0, len(pivot))])
         cross_lingual = False
-    else:
-        compare = words
-        if rewrite_text is not None:
-            tokens, elisions = quoted_words(rewrite_text, q.parts)
-        else:
-            tokens, elisions = quoted_words(q.text, [(0, len(q.text))])
-        if cross_lingual is None:
-            cross_lingual = script_of(words) != sources.script
+    elif cross_lingual is None:
+        cross_lingual = script_of(words) != sources.script
     core = [t for t in tokens if not t.editorial] or tokens
     norms = [t.norm for t in core]
     return _Query(QuoteMatch("not_found", q, words, pivot=pivot), compare, tokens, elisions, core,

@@ -98,6 +98,14 @@ class Cosines:
         self.encoder = encoder
         self.texts = texts
         self._vectors: np.ndarray | None = None
+        self._upcoming: list[str] = []
+
+    def expect(self, queries: Sequence[str]) -> None:
+        """The queries that will be asked, in order: after the first (embedded with the texts), the
+        others are embedded ahead, each alone as it would be when asked (``encode_each``, on the
+        encoder's threads where it has them: a long rewrite's quotations one call each were most
+        of the quotation detector's time)."""
+        self._upcoming = list(queries)
 
     def __call__(self, query: str) -> np.ndarray | None:
         import numpy as np
@@ -107,6 +115,9 @@ class Cosines:
         if self._vectors is None:
             vectors = self.encoder.encode([query] + self.texts)
             self._vectors = vectors if vectors.flags.writeable else np.array(vectors, order="K")
+            encode_each = getattr(self.encoder, "encode_each", None)
+            if encode_each is not None and self._upcoming:
+                encode_each(self._upcoming)
         else:
             self._vectors[0] = self.encoder.encode([query])[0]
         cosines: np.ndarray = self._vectors[1:] @ self._vectors[0]
