@@ -49,12 +49,14 @@ def bench_use_paths(sentences: list[str], repeat: int) -> None:
     """USE's numpy path against its torch paths, in turns; sentences/s per path."""
     import torch
 
-    from fidelity.models.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch, default_threads
+    from fidelity.models.encoders import UniversalSentenceEncoder, UniversalSentenceEncoderTorch
 
+    # The numpy path runs its micro-batches on a pool of threads, one BLAS thread each
+    # (fidelity/models/use_parallel.py): the default (the cores, at most 4) against one thread.
     numpy_path = UniversalSentenceEncoder()
-    paths = {f"numpy, {numpy_path.threads} BLAS thread(s) (default)": numpy_path}
-    if default_threads() != numpy_path.threads:  # what the default was: one thread per core
-        paths[f"numpy, {default_threads()} BLAS threads"] = UniversalSentenceEncoder(threads=default_threads())
+    paths = {f"numpy, {numpy_path.threads} thread(s) (default)": numpy_path}
+    if numpy_path.threads != 1:
+        paths["numpy, 1 thread"] = UniversalSentenceEncoder(threads=1)
     threads = {}  # torch's threads per path (one setting for the whole process, so set before each)
     torch_cpu = UniversalSentenceEncoderTorch("cpu")
     for n in sorted({1, torch.get_num_threads()}, reverse=True):
