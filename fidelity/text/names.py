@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from fidelity.languages import registered
-from fidelity.text.tokens import Token, stem, tokenize
+from fidelity.text.tokens import TOKEN_RE, Token, stem, tokenize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,18 +39,25 @@ class Entity:
 
 
 def lower_case_vocabulary(*texts: str) -> set[str]:
-    return {t.text for text in texts for t in tokenize(text) if t.text[:1].islower()}
+    """Words written in lower case somewhere in ``texts`` (the tokens of ``tokenize``)."""
+    return set().union(*(_lower_case_words(text) for text in texts))
+
+
+@lru_cache(maxsize=8)  # a document's, asked for by the entities and by each side's speaker reader
+def _lower_case_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in TOKEN_RE.findall(text) if w[:1].islower())
 
 
 def mid_sentence_capitals(text: str, ranges: list[tuple[int, int]]) -> set[str]:
     """Capitalised words seen somewhere other than at the start of a sentence."""
     seen = set()
     for start, end in ranges:
-        for token in tokenize(text, start, end):
+        for match in TOKEN_RE.finditer(text, start, end):  # tokenize's tokens, without making them
+            word = match.group()
             # match(text, pos, endpos), not a slice: a range may be a whole text, and a slice per
             # token would copy it over and over (quadratic in the text's length)
-            if _CAPITALISED.match(token.text) and not _SENTENCE_START.match(text, start, token.start):
-                seen.add(_POSSESSIVE.sub("", token.text))
+            if _CAPITALISED.match(word) and not _SENTENCE_START.match(text, start, match.start()):
+                seen.add(_POSSESSIVE.sub("", word))
     return seen
 
 

@@ -12,7 +12,7 @@ from typing import Protocol
 from fidelity.languages import language, letter_folds, stemmer_for_script
 
 # Words (with inner apostrophes or hyphens) and numbers (with inner separators).
-_TOKEN = re.compile(r"\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?|\w+(?:['’\-]\w+)*", re.UNICODE)
+TOKEN_RE = re.compile(r"\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?|\w+(?:['’\-]\w+)*", re.UNICODE)  # a word or a number: no groups, so findall gives the tokens
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def normalise_word(word: str) -> str:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
     end = len(text) if end is None else end
-    return [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text, start, end)]
+    return [Token(m.start(), m.end(), m.group(0)) for m in TOKEN_RE.finditer(text, start, end)]
 
 
 def script_of(text: str) -> str:
