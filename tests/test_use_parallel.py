@@ -80,4 +80,38 @@ def test_texts_embedded_ahead_each_alone_are_the_vectors_of_calls_of_one_text(te
     assert np.array_equal(ahead.encode(some[:10]), batched)
     alone = np.stack([one_by_one.encode([t])[0] for t in some[10:]])
     assert np.array_equal(ahead.encode(some[10:]), alone)
-    assert not np.array_equal(batched, np.stack([one_by_one.encode([t])[0] for t in some[:10]]))  # a batch differs
+
+
+def test_a_warm_batch_check_embeds_no_quotation_ahead(tmp_path, monkeypatch):
+    """With the batch's disk cache, the queries embedded ahead are read from disk on a warm run:
+    the warm check never runs USE's forward pass, and reports what the cold one did."""
+    from fidelity.checking.checker import Checker, RunConfig
+    from fidelity.models.store import STORE
+
+    from .conftest import CNN, DEFNET
+
+    forward = {"batch": 0, "each": 0}
+    batch, each = UniversalSentenceEncoder._encode_batch, UniversalSentenceEncoder._encode_each
+
+    def counted_batch(self, texts):
+        forward["batch"] += 1
+        return batch(self, texts)
+
+    def counted_each(self, texts):
+        forward["each"] += 1
+        return each(self, texts)
+
+    monkeypatch.setattr(UniversalSentenceEncoder, "_encode_batch", counted_batch)
+    monkeypatch.setattr(UniversalSentenceEncoder, "_encode_each", counted_each)
+    run = RunConfig(encoder="use", device="cpu", cache_dir=tmp_path)
+    reports, counts = [], []
+    for _ in ("cold", "warm"):
+        STORE.clear()  # as a new process: no model, no vector in memory
+        forward.update(batch=0, each=0)
+        reports.append(Checker.open(run).check(CNN, DEFNET).to_dict())
+        counts.append(dict(forward))
+    assert counts[0]["each"] >= 1  # the cold check embedded its quotation queries ahead
+    assert counts[1] == {"batch": 0, "each": 0}
+    for report in reports:
+        report.pop("settings")
+    assert reports[1] == reports[0]

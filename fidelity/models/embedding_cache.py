@@ -166,6 +166,22 @@ class DiskCachedEncoder:
             found.update(zip(missing, vectors))
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
+    def encode_each(self, texts: Sequence[str]) -> None:
+        """The inner encoder's ``encode_each`` for the texts neither in memory nor on disk, written
+        to disk at once (``encode`` writes only what it computes, and these it then finds in
+        memory); those on disk are read into this check's, so a warm batch computes none of them."""
+        ahead = getattr(self.inner, "encode_each", None)
+        if ahead is None:
+            return
+        unique = list(dict.fromkeys(texts))
+        in_memory = getattr(self.inner, "_cache", {})
+        wanted = [t for t in unique if t not in in_memory and t not in self._read]
+        self._read.update(self.cache.get_many(self.namespace, wanted))
+        missing = [t for t in wanted if t not in self._read]
+        if missing:
+            ahead(missing)
+            self.cache.put_many(self.namespace, dict(zip(missing, self.inner.encode(missing))))
+
     def span_encoder(self, sentences: Sequence[str]) -> DiskCachedSpans | None:
         """The inner encoder's span encoder (``encoder_types.span_encoder``) with its vectors in this
         cache, apart from the texts' own (USE's span vectors differ from its vectors of the joined
