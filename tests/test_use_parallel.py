@@ -115,3 +115,27 @@ def test_a_warm_batch_check_embeds_no_quotation_ahead(tmp_path, monkeypatch):
     for report in reports:
         report.pop("settings")
     assert reports[1] == reports[0]
+
+
+_FORKED: dict[str, object] = {}  # what a forked child finds in its copy of this module
+
+
+def _encode_in_child(texts: list[str]) -> np.ndarray:
+    return _FORKED["encoder"].encode(texts)  # type: ignore[attr-defined, no-any-return]
+
+
+def test_a_forked_process_embeds_on_threads_of_its_own(texts):
+    """A process forked after the pool started (a library user's own worker) would wait forever on
+    the parent's threads: it starts its own pool, and gets the same vectors."""
+    import multiprocessing
+
+    encoder = UniversalSentenceEncoder(threads=2)
+    expected = encoder.encode(texts[:200])  # the pool runs in this process
+    encoder._cache.clear()
+    _FORKED["encoder"] = encoder
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            got = pool.apply_async(_encode_in_child, (texts[:200],)).get(timeout=120)
+    finally:
+        _FORKED.clear()
+    assert np.array_equal(got, expected)

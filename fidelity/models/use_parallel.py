@@ -19,6 +19,7 @@ as one thread.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -37,6 +38,7 @@ class ParallelUse:
         self.backend = backend
         self.threads = max(1, threads)
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), _EMB_DIM), dtype=np.float32)
@@ -97,8 +99,10 @@ class ParallelUse:
         return iter(results)
 
     def _executor(self) -> ThreadPoolExecutor:
-        if self._pool is None:
+        # A process forked after the pool started has the pool but not its threads: a new one there.
+        if self._pool is None or self._pool_pid != os.getpid():
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="use")
+            self._pool_pid = os.getpid()
         return self._pool
 
     def _one_blas_thread(self) -> Any:
