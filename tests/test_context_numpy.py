@@ -108,3 +108,18 @@ def test_warm_batch_checker_reads_context_similarities_from_disk(tmp_path):
     for report in reports:
         report.pop("settings")
     assert reports[1] == reports[0]
+
+
+def test_states_computed_ahead_on_the_cores_are_the_ones_computed_one_at_a_time(minilm_dir, monkeypatch):
+    """The wording detector computes a block's sentences ahead, on the cores: each sentence's
+    states are the same arithmetic as alone, so the same bits."""
+    monkeypatch.setenv("FIDELITY_THREADS", "2")
+    sentences = [s.text for path in (CNN, INSIDER) for s in prepare(path, "original").sentences[:20]]
+    ahead = ContextModel(minilm_dir, "all-minilm-l6-v2", frozenset({"en"}), device="cpu")
+    ahead.ahead(sentences)
+    assert ahead._states.cache_info().currsize == len(set(sentences)) and ahead._cores.threads == 2
+    alone = ContextModel(minilm_dir, "all-minilm-l6-v2", frozenset({"en"}), device="cpu")
+    for sentence in sentences:
+        got, expected = ahead._states(sentence), alone._states(sentence)
+        assert got.offsets == expected.offsets and np.array_equal(got.vectors, expected.vectors)
+    assert ahead._states.cache_info().misses == len(set(sentences))  # none computed again

@@ -13,8 +13,9 @@ The default model is all-MiniLM-L6-v2 (English), whose real weights ship in the 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,14 @@ import numpy as np
 
 from fidelity.errors import ModelUnavailableError
 from fidelity.models.bert_numpy import NumpyBert, supports
+from fidelity.models.cores import CorePool
 from fidelity.models.device import resolve_device
 from fidelity.models.manifest import quiet_loading, resolve
 from fidelity.models.store import STORE
 
 DEFAULT_MODEL = "all-minilm-l6-v2"
 _LOCK = threading.Lock()
+_STATES_KEPT = 2048  # sentences whose token states are kept
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ class ContextModel:
         self.device = device
         self.name = name
         self.languages = languages
-        self._states = lru_cache(maxsize=2048)(self._compute)
+        self._states = lru_cache(maxsize=_STATES_KEPT)(self._compute)
+        self._cores: CorePool | None = None
         # On the CPU a BERT model (the default) runs in numpy: torch and transformers would cost
         # about 6.5 s of the process's start for the few sentences a check judges in context.
         self._numpy: NumpyBert | None = NumpyBert(directory) if device == "cpu" and supports(directory) else None
@@ -76,6 +80,22 @@ class ContextModel:
             hidden = self._model(**encoded).last_hidden_state[0].float().cpu().numpy()
         hidden = hidden / np.maximum(np.linalg.norm(hidden, axis=1, keepdims=True), 1e-12)
         return _States(hidden, offsets)
+
+    def ahead(self, sentences: Sequence[str]) -> None:
+        """Compute the states of ``sentences`` now, on the cores (``fidelity/models/cores.py``), for
+        a caller about to ask for their similarities one at a time: each sentence's forward pass is
+        the same arithmetic alone or beside another. The numpy path only (transformers runs one at
+        a time behind a lock); at most as many as the states kept."""
+        if self._numpy is None:
+            return
+        self._pool().run(partial(self._states, sentence) for sentence in list(dict.fromkeys(sentences))[:_STATES_KEPT])
+
+    def _pool(self) -> CorePool:
+        if self._cores is None:
+            from fidelity.models.encoders import default_threads
+
+            self._cores = CorePool(default_threads())
+        return self._cores
 
     def _span_vector(self, sentence: str, start: int, end: int) -> np.ndarray | None:
         states = self._states(sentence)

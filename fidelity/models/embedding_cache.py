@@ -233,6 +233,10 @@ class DiskCachedContext:
     def __getattr__(self, name: str) -> Any:  # name, languages, settings...
         return getattr(self.inner, name)
 
+    def ahead(self, sentences: Sequence[str]) -> None:
+        """Nothing: the similarities a warm batch asks for are on disk, and a cold one computes the
+        states it needs as it goes (the spans, part of the key, are not known ahead)."""
+
     def similarity(self, a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int]) -> float | None:
         key = json.dumps([a, list(a_span), b, list(b_span)], ensure_ascii=False)
         found = self.cache.get_many(self.namespace, [key], dtype=np.float64).get(key)

@@ -35,6 +35,8 @@ def _content(tokens: list[Token], stopwords: frozenset[str]) -> list[Token]:
             and not (is_time_word(t.norm) and (t.text[:1].isupper() or not t.text.isascii()))]  # 'March', not 'march'
 
 
+_CONTEXT_AHEAD = 64  # beads whose sentences the context model computes together, ahead (two sentences each)
+
 @dataclass(frozen=True)
 class _ListPatterns:
     before_member: re.Pattern[str]  # a comma or joiner (and an article) right before a member
@@ -167,34 +169,38 @@ class WordingDetector(Configured):
         c = self.config
         findings: list[Finding] = []
         synonym = self._cut(pair, c.synonym)
-        for view in self.views(pair):
-            if not view.parallel:
-                continue
-            bead_index = view.index
-            language = base_language(view.original.language)
-            stopwords = language_of(language).stopwords
-            ops = view.word_diff
-            # Computed for the bead's first substitution that needs it, then reused.
-            joint_explains = cache(partial(self._joint_explains, view, language))
-            changes = [(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)) for op in ops]
-            # Single words dropped in one place and added in another may be synonyms moved around.
-            loose_added = [a for _, d, a in changes if len(a) == 1 and not d]
-            places = sum(1 for _, d, a in changes if d or a)  # where content words change
-            for op, dropped, added in changes:
-                swap = op.op == "replace" and len(op.original) == 1 and len(op.rewrite) == 1
-                if swap and not (dropped and added) and op.original[0].text[:1].isupper() \
-                        and op.rewrite[0].text[:1].isupper():
-                    # Two names swapped that both occur elsewhere ("Finland and Sweden ... Sweden joined").
-                    dropped, added = op.original, op.rewrite
-                if dropped and added:
-                    findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language, places,
-                                                   joint_explains)
-                elif dropped:
-                    if len(dropped) == 1 and self._has_synonym(pair, dropped[0], loose_added, synonym):
-                        continue
-                    findings.append(self._one_sided(pair, bead_index, op.original, dropped, "original", language))
-                elif added:
-                    findings.append(self._one_sided(pair, bead_index, op.rewrite, added, "rewrite", language))
+        views = [view for view in self.views(pair) if view.parallel]
+        # A block of beads at a time, the sentences the context model may judge computed first, on
+        # the cores (each sentence's states as alone; a block's fit among those kept).
+        for begin in range(0, len(views), _CONTEXT_AHEAD):
+            block = views[begin : begin + _CONTEXT_AHEAD]
+            self._context_ahead(pair, block)
+            for view in block:
+                bead_index = view.index
+                language = base_language(view.original.language)
+                stopwords = language_of(language).stopwords
+                ops = view.word_diff
+                # Computed for the bead's first substitution that needs it, then reused.
+                joint_explains = cache(partial(self._joint_explains, view, language))
+                changes = [(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)) for op in ops]
+                # Single words dropped in one place and added in another may be synonyms moved around.
+                loose_added = [a for _, d, a in changes if len(a) == 1 and not d]
+                places = sum(1 for _, d, a in changes if d or a)  # where content words change
+                for op, dropped, added in changes:
+                    swap = op.op == "replace" and len(op.original) == 1 and len(op.rewrite) == 1
+                    if swap and not (dropped and added) and op.original[0].text[:1].isupper() \
+                            and op.rewrite[0].text[:1].isupper():
+                        # Two names swapped that both occur elsewhere ("Finland and Sweden ... Sweden joined").
+                        dropped, added = op.original, op.rewrite
+                    if dropped and added:
+                        findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language, places,
+                                                       joint_explains)
+                    elif dropped:
+                        if len(dropped) == 1 and self._has_synonym(pair, dropped[0], loose_added, synonym):
+                            continue
+                        findings.append(self._one_sided(pair, bead_index, op.original, dropped, "original", language))
+                    elif added:
+                        findings.append(self._one_sided(pair, bead_index, op.rewrite, added, "rewrite", language))
         return findings
 
     def _one_sided(self, pair: AlignedPair, bead_index: int, op_tokens: list[Token], words: list[Token],
@@ -368,6 +374,25 @@ class WordingDetector(Configured):
             original=o_span, rewrite=r_span,
             message=f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' ({shown})",
             bead=bead_index)]
+
+    def _context_ahead(self, pair: AlignedPair, views: list[BeadView]) -> None:
+        """The context model's states for the beads of ``views`` that have words dropped on one
+        side and added on the other (those ``_substitution`` may judge in context), computed now
+        on the cores (``ContextModel.ahead``); nothing, not even loading the model, where none has."""
+        wanted = []
+        for view in views:
+            language = base_language(view.original.language)
+            stopwords = language_of(language).stopwords
+            if any(op.only_original and op.only_rewrite and (_content(op.only_original, stopwords)
+                   and _content(op.only_rewrite, stopwords) or len(op.original) == len(op.rewrite) == 1)
+                   for op in view.word_diff):
+                wanted.append((view, language))
+        model = self.resources.get("context") if wanted else None
+        if model is None:
+            return
+        bead_sides = [(pair.beads[view.index], language) for view, language in wanted if language in model.languages]
+        model.ahead([text for bead, _ in bead_sides for text in (_side(pair.original, bead.original)[1],
+                                                                  _side(pair.rewrite, bead.rewrite)[1])])
 
     def _context_similarity(self, pair: AlignedPair, bead: Bead, o_span: Span, r_span: Span, language: str
                             ) -> float | None:
