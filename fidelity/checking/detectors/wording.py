@@ -187,11 +187,7 @@ class WordingDetector(Configured):
                 loose_added = [a for _, d, a in changes if len(a) == 1 and not d]
                 places = sum(1 for _, d, a in changes if d or a)  # where content words change
                 for op, dropped, added in changes:
-                    swap = op.op == "replace" and len(op.original) == 1 and len(op.rewrite) == 1
-                    if swap and not (dropped and added) and op.original[0].text[:1].isupper() \
-                            and op.rewrite[0].text[:1].isupper():
-                        # Two names swapped that both occur elsewhere ("Finland and Sweden ... Sweden joined").
-                        dropped, added = op.original, op.rewrite
+                    dropped, added = _swapped_names(op, dropped, added)
                     if dropped and added:
                         findings += self._substitution(pair, bead_index, op, dropped, added, synonym, language, places,
                                                        joint_explains)
@@ -383,8 +379,7 @@ class WordingDetector(Configured):
         for view in views:
             language = base_language(view.original.language)
             stopwords = language_of(language).stopwords
-            if any(op.only_original and op.only_rewrite and (_content(op.only_original, stopwords)
-                   and _content(op.only_rewrite, stopwords) or len(op.original) == len(op.rewrite) == 1)
+            if any(all(_swapped_names(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)))
                    for op in view.word_diff):
                 wanted.append((view, language))
         model = self.resources.get("context") if wanted else None
@@ -436,6 +431,15 @@ def _explains(pair: AlignedPair, bead: Bead, swaps: list[tuple[Span, Span]]) -> 
     vectors = pair.require_encoder().encode([o, r, swapped])
     base = float(vectors[0] @ vectors[1])
     return (float(vectors[2] @ vectors[1]) - base) / max(1.0 - base, 1e-6)
+
+
+def _swapped_names(op: DiffOp, dropped: list[Token], added: list[Token]) -> tuple[list[Token], list[Token]]:
+    """The content words ``op`` drops and adds, or, where one side has none, the two names a
+    one-word swap exchanges ("Finland and Sweden ... Sweden joined": both occur elsewhere)."""
+    swap = op.op == "replace" and len(op.original) == 1 and len(op.rewrite) == 1
+    if swap and not (dropped and added) and op.original[0].text[:1].isupper() and op.rewrite[0].text[:1].isupper():
+        return list(op.original), list(op.rewrite)
+    return dropped, added
 
 
 def _side(doc: Document, indices: Sequence[int]) -> tuple[int, str]:
