@@ -138,7 +138,7 @@ _TRAILING_SPACE = re.compile(r"\s*")
 def literal_spans(pieces: Sequence[str], text: str) -> list[tuple[str, int, int]]:
     """Where pysbd's ``Segmenter.sentences_with_char_spans`` finds each piece in ``text``, found
     by ``str.find`` instead of a regular expression per piece: ``re.finditer(re.escape(piece) +
-    r"\s*", text)``, the first match ending after the previous piece's match (its trailing
+    r"\\s*", text)``, the first match ending after the previous piece's match (its trailing
     whitespace included), as (matched text, start, end); a piece never found is left out. The
     same spans (``tests/test_segment.py``); pysbd compiled a new pattern for every sentence of a
     text, which also pushed its recurring patterns out of ``re``'s cache (a 1 MB rewrite:
