@@ -126,8 +126,8 @@ def test_progress_bar_off_with_quiet_and_when_stderr_is_no_terminal(tmp_path):
 
 
 def test_span_index_answers_as_a_scan_does():
-    """Sentences in text order are found by bisection; spans out of order or overlapping by a scan:
-    either way the same indices as comparing every span."""
+    """Sentences in text order are found by bisection; spans out of order or overlapping by start
+    and the largest end so far: either way the same indices as comparing every span."""
     from fidelity.text.spans import SpanIndex
 
     sentences = [(0, 10), (11, 25), (25, 25), (26, 40)]  # an empty span too

@@ -176,7 +176,7 @@ def _quotation_candidates(query: _Query, sources: QuoteSources, sims: np.ndarray
     encoder's cosines; in one language at ``equivalent``, or by words (``lexical_support`` with
     ``related``, or ``lexical_min``), so holding that share of the content words."""
     words = sources.quote_words
-    found = sources.quote_spans.overlapping(query.context)
+    found = {n for start, end in query.context for n in sources.quote_spans.overlapping(start, end)}
     thresholds = query.thresholds
     if sims is not None and thresholds is not None:
         cut = _midpoint(thresholds) if query.cross_lingual else thresholds.equivalent

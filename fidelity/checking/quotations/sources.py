@@ -12,13 +12,13 @@ takes its row.
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from fidelity.checking.quotations.extract import Quotation, paragraphs
+from fidelity.text.spans import SpanIndex
 from fidelity.text.tokens import quoted_words, script_of
 
 if TYPE_CHECKING:
@@ -60,31 +60,6 @@ class Words:
         if least == 0:
             return list(range(self.count))
         return [n for w in ordered[:len(ordered) - least + 1] for n in self._holders.get(w, ())]
-
-
-class Overlaps:
-    """Spans (in any order, nested or not) asked which overlap any of some regions, as
-    ``_Query.in_context`` reads one: ``start < region end and region start < end``. By start, with
-    the largest end so far: the spans that start before a region's end are a prefix, and walking it
-    back from there can stop where no span so far ends after the region's start."""
-
-    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
-        self._order = sorted(range(len(spans)), key=lambda k: spans[k][0])
-        self._starts = [spans[k][0] for k in self._order]
-        self._ends = [spans[k][1] for k in self._order]
-        self._reach: list[int] = []
-        for end in self._ends:
-            self._reach.append(max(end, self._reach[-1]) if self._reach else end)
-
-    def overlapping(self, regions: Iterable[tuple[int, int]]) -> set[int]:
-        found: set[int] = set()
-        for region_start, region_end in regions:
-            i = bisect.bisect_left(self._starts, region_end) - 1
-            while i >= 0 and self._reach[i] > region_start:
-                if self._ends[i] > region_start:
-                    found.add(self._order[i])
-                i -= 1
-        return found
 
 
 class Cosines:
@@ -136,7 +111,7 @@ class QuoteSources:
         self.encoder = encoder
         self.sentences = sentences
         self.quote_words = Words(text, (q.parts for q in quotes))
-        self.quote_spans = Overlaps([(q.start, q.end) for q in quotes])
+        self.quote_spans = SpanIndex([(q.start, q.end) for q in quotes])
         self.quote_cosines = Cosines(encoder, [q.words(text) for q in quotes])
 
     def serves(self, quotes: Sequence[Quotation], text: str, encoder: Encoder | None,
@@ -156,10 +131,6 @@ class QuoteSources:
     @cached_property
     def span_words(self) -> Words:
         return Words(self.text, (((s, e),) for s, e in self.spans))
-
-    @cached_property
-    def span_overlaps(self) -> Overlaps:
-        return Overlaps(self.spans)
 
     @cached_property
     def span_cosines(self) -> Cosines:
