@@ -76,24 +76,13 @@ def back_translated_quote(q: Quotation, doc: Document, quotes: Sequence[Quotatio
     The k-th quotation of the sentence is paired with the k-th quotation (same nesting
     depth) of the back-translation, and only when both have the same number of them.
     """
-    holders = [s for s in doc.sentences if s.start <= q.start and q.end <= s.end]
-    if len(holders) != 1:
-        return None
-    sentence = holders[0]
-    back_translation = sentence.back_translation
-    if not back_translation:
-        return None
-    mine = [x for x in quotes if x.depth == q.depth and sentence.start <= x.start and x.end <= sentence.end]
-    theirs = [x for x in extract_quotations(back_translation) if x.depth == q.depth]
-    if len(mine) != len(theirs) or q not in mine:
-        return None
-    return theirs[mine.index(q)].words(back_translation)
+    return BackTranslatedQuotes(doc, quotes).of(q)
 
 
 class BackTranslatedQuotes:
-    """``back_translated_quote(q, doc, quotes)`` for each of ``quotes``, with the sentences that
-    hold each quotation found once by bisection (``SpanIndex``) instead of a scan of every sentence
-    and every quotation per quotation, and each back-translation's quotations extracted once."""
+    """``back_translated_quote(q, doc, quotes)`` for each of ``quotes`` (``of``), with the sentences
+    that hold each quotation found once by bisection (``SpanIndex``) instead of a scan of every
+    sentence and every quotation per quotation, and each back-translation's quotations extracted once."""
 
     def __init__(self, doc: Document, quotes: Sequence[Quotation]) -> None:
         self.doc, self.quotes = doc, quotes
