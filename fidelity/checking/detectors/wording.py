@@ -173,16 +173,12 @@ class WordingDetector(Configured):
         # A block of beads at a time, the sentences the context model may judge computed first, on
         # the cores (each sentence's states as alone; a block's fit among those kept).
         for begin in range(0, len(views), _CONTEXT_AHEAD):
-            block = views[begin : begin + _CONTEXT_AHEAD]
+            block = [(view, *_changes(view)) for view in views[begin : begin + _CONTEXT_AHEAD]]
             self._context_ahead(pair, block)
-            for view in block:
+            for view, language, changes in block:
                 bead_index = view.index
-                language = base_language(view.original.language)
-                stopwords = language_of(language).stopwords
-                ops = view.word_diff
                 # Computed for the bead's first substitution that needs it, then reused.
-                joint_explains = cache(partial(self._joint_explains, view, language))
-                changes = [(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)) for op in ops]
+                joint_explains = cache(partial(self._joint_explains, view, language, changes))
                 # Single words dropped in one place and added in another may be synonyms moved around.
                 loose_added = [a for _, d, a in changes if len(a) == 1 and not d]
                 places = sum(1 for _, d, a in changes if d or a)  # where content words change
@@ -371,23 +367,19 @@ class WordingDetector(Configured):
             message=f"wording changed: '{short(o_span.text, 50)}' became '{short(r_span.text, 50)}' ({shown})",
             bead=bead_index)]
 
-    def _context_ahead(self, pair: AlignedPair, views: list[BeadView]) -> None:
-        """The context model's states for the beads of ``views`` that have words dropped on one
-        side and added on the other (those ``_substitution`` may judge in context), computed now
-        on the cores (``ContextModel.ahead``); nothing, not even loading the model, where none has."""
-        wanted = []
-        for view in views:
-            language = base_language(view.original.language)
-            stopwords = language_of(language).stopwords
-            if any(all(_swapped_names(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)))
-                   for op in view.word_diff):
-                wanted.append((view, language))
+    def _context_ahead(self, pair: AlignedPair, block: list[tuple[BeadView, str, list[_Change]]]) -> None:
+        """The context model's states for the beads of ``block`` (each with its language and
+        ``_changes``) that have words dropped on one side and added on the other (those
+        ``_substitution`` may judge in context), computed now on the cores (``ContextModel.ahead``);
+        nothing, not even loading the model, where none has."""
+        wanted = [(view, language) for view, language, changes in block
+                  if any(all(_swapped_names(op, dropped, added)) for op, dropped, added in changes)]
         model = self.resources.get("context") if wanted else None
         if model is None:
             return
-        bead_sides = [(pair.beads[view.index], language) for view, language in wanted if language in model.languages]
-        model.ahead([text for bead, _ in bead_sides for text in (_side(pair.original, bead.original)[1],
-                                                                  _side(pair.rewrite, bead.rewrite)[1])])
+        beads = [pair.beads[view.index] for view, language in wanted if language in model.languages]
+        model.ahead([text for bead in beads for text in (_side(pair.original, bead.original)[1],
+                                                         _side(pair.rewrite, bead.rewrite)[1])])
 
     def _context_similarity(self, pair: AlignedPair, bead: Bead, o_span: Span, r_span: Span, language: str
                             ) -> float | None:
@@ -401,14 +393,12 @@ class WordingDetector(Configured):
                                              r_text, (r_span.start - r_start, r_span.end - r_start))
         return similarity
 
-    def _joint_explains(self, view: BeadView, language: str) -> float:
-        """Share of the bead's difference that all its substitutions the context model calls no
-        paraphrase make together (each put into the original at once)."""
+    def _joint_explains(self, view: BeadView, language: str, changes: list[_Change]) -> float:
+        """Share of the bead's difference that all its substitutions (``changes``: ``_changes``)
+        the context model calls no paraphrase make together (each put into the original at once)."""
         pair, bead = view.pair, view.bead
-        stopwords = language_of(language).stopwords
         swaps = []
-        for op in view.word_diff:
-            dropped, added = _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords)
+        for _op, dropped, added in changes:
             if not (dropped and added):
                 continue
             o_span, r_span = token_span(pair.original.text, dropped), token_span(pair.rewrite.text, added)
@@ -431,6 +421,17 @@ def _explains(pair: AlignedPair, bead: Bead, swaps: list[tuple[Span, Span]]) -> 
     vectors = pair.require_encoder().encode([o, r, swapped])
     base = float(vectors[0] @ vectors[1])
     return (float(vectors[2] @ vectors[1]) - base) / max(1.0 - base, 1e-6)
+
+
+_Change = tuple[DiffOp, list[Token], list[Token]]  # a diff op with the content words it drops and adds
+
+
+def _changes(view: BeadView) -> tuple[str, list[_Change]]:
+    """A bead's language, and each op of its word diff with the content words it drops and adds."""
+    language = base_language(view.original.language)
+    stopwords = language_of(language).stopwords
+    return language, [(op, _content(op.only_original, stopwords), _content(op.only_rewrite, stopwords))
+                      for op in view.word_diff]
 
 
 def _swapped_names(op: DiffOp, dropped: list[Token], added: list[Token]) -> tuple[list[Token], list[Token]]:
