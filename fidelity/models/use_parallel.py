@@ -64,18 +64,29 @@ class ParallelUse:
 
     def _batches(self, texts: Sequence[str], out: np.ndarray) -> Iterator[tuple[list[list[int]], int, np.ndarray]]:
         """The backend's micro-batches (token ids, token count, rows of ``out``), as it forms them
-        for each call of ``CALL`` texts (``NumpyBackend._encode``), tokenised as they are asked for."""
+        for each call of ``CALL`` texts (``NumpyBackend._encode``), a call's texts tokenised as its
+        batches are asked for."""
         tokenize = self.backend.sp.encode
         for start in range(0, len(texts), CALL):
-            end = min(start + CALL, len(texts))
-            group: list[list[int]] = []
-            n_tokens, first = 0, start
-            for i in range(start, end):
-                ids = tokenize(texts[i], out_type=int, add_bos=True, add_eos=True)
-                if group and n_tokens + len(ids) > _TOKEN_BUDGET:
-                    yield group, n_tokens, out[first:i]
-                    group, n_tokens, first = [], 0, i
-                group.append(ids)
-                n_tokens += len(ids)
-            if group:
-                yield group, n_tokens, out[first:end]
+            ids = [tokenize(text, out_type=int, add_bos=True, add_eos=True) for text in texts[start : start + CALL]]
+            for group in token_groups([len(i) for i in ids]):
+                first = start + group[0]
+                yield [ids[k] for k in group], sum(len(ids[k]) for k in group), out[first : first + len(group)]
+
+
+def token_groups(sizes: Sequence[int]) -> list[list[int]]:
+    """Positions ``0..len(sizes) - 1`` in consecutive groups of at most the backend's token budget
+    (``NumpyBackend._encode``'s rule: a group is closed before an item that would pass it, so an
+    item larger than the budget is a group of its own)."""
+    out: list[list[int]] = []
+    group: list[int] = []
+    n_tokens = 0
+    for item, size in enumerate(sizes):
+        if group and n_tokens + size > _TOKEN_BUDGET:
+            out.append(group)
+            group, n_tokens = [], 0
+        group.append(item)
+        n_tokens += size
+    if group:
+        out.append(group)
+    return out

