@@ -399,10 +399,11 @@ def detect_language(text: str, *, primary: str = PRIMARY, fallback: str | None =
         dist, name = [], ""  # no backend has answered (yet)
 
     if fallback is not None and (not dist or dist[0][1] < LOW_CONFIDENCE):
-        if dist and needed is not None and fallback_ceiling(dist) < needed:
-            # langdetect (pure Python) was most of a long document's language time: 13,613
-            # sentences of a 1 MB rewrite, nearly all noisy lines whose answer yields to the document's.
-            return LanguageGuess(dist[0][0], min(float(dist[0][1]), fallback_ceiling(dist)), f"{name}, fallback skipped")
+        # langdetect (pure Python) was most of a long document's language time: 13,613 sentences
+        # of a 1 MB rewrite, nearly all noisy lines whose answer yields to the document's.
+        ceiling = fallback_ceiling(dist) if dist else 1.0
+        if needed is not None and ceiling < needed:
+            return LanguageGuess(dist[0][0], min(float(dist[0][1]), ceiling), f"{name}, fallback skipped")
         try:
             fb = get_backend(fallback).distribution(cleaned)
         except Exception:
