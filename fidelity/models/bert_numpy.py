@@ -18,9 +18,10 @@ import math
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+
+from fidelity.models.cores import blas_limiter
 
 _DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "I64": np.int64, "I32": np.int32}
 
@@ -108,7 +109,7 @@ class NumpyBert:
         weights = read_safetensors(directory / "model.safetensors")
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
         self._w = {name[len(prefix):]: tensor for name, tensor in weights.items() if name.startswith(prefix)}
-        self._threadpool = _blas_limiter()
+        self._threadpool = blas_limiter()
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
         out: np.ndarray = x @ self._w[f"{name}.weight"].T + self._w[f"{name}.bias"]
@@ -148,13 +149,3 @@ class NumpyBert:
                             w[f"{at}.output.LayerNorm.weight"], w[f"{at}.output.LayerNorm.bias"], shape.eps)
         out: np.ndarray = np.asarray(x, dtype=np.float32)
         return out
-
-
-def _blas_limiter() -> Any:
-    """threadpoolctl's limiter, found once (scanning the loaded libraries on every call costs), or
-    None without threadpoolctl."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    return ThreadpoolController().limit

